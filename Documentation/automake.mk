@@ -1,0 +1,2 @@
+EXTRA_DIST += \
+	Documentation/index.rst

@@ -1,0 +1,479 @@
+#include <config.h>
+#include "dataplane.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "cycles.h"
+#include "fwd-engine.h"
+#include "log.h"
+#include "numa-info.h"
+#include "port-provider.h"
+#include "stats.h"
+
+LOG_MODULE(dataplane);
+
+struct dp_port {
+    struct port *port;
+    uint16_t id;                    /* Port number in the configuration. */
+    uint8_t mac[GFP_ETH_ALEN];      /* Source MAC for l2. */
+    struct queue_stats *qstats;     /* One block per queue. */
+    struct queue_stats last;        /* Totals at the last rate print. */
+};
+
+struct dp_worker {
+    unsigned lcore;
+    struct fwd_stream *streams;
+    unsigned n_streams;
+    const struct fwd_engine *engine;
+    const atomic_bool *stop;
+};
+
+struct dataplane {
+    const struct config *cfg;
+    const struct fwd_engine *engine;
+    struct dp_port ports[CONFIG_MAX_PORTS];
+    unsigned n_ports;
+    struct fwd_stream *streams;     /* Grouped by worker. */
+    unsigned n_streams;
+    struct dp_worker *workers;
+    unsigned n_workers;
+    atomic_bool stop;
+    bool running;
+    uint64_t start_cycles;
+    uint64_t last_cycles;
+};
+
+static int
+set_err(char err[CONFIG_ERR_LEN], int error, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(err, CONFIG_ERR_LEN, fmt, args);
+    va_end(args);
+    return error;
+}
+
+static int
+worker_main(void *arg)
+{
+    struct dp_worker *w = arg;
+    struct pkt_batch batch;
+
+    LOG_INFO("worker on lcore %u polls %u streams with engine %s", w->lcore,
+             w->n_streams, w->engine->name);
+    while (!atomic_load_explicit(w->stop, memory_order_acquire)) {
+        for (unsigned i = 0; i < w->n_streams; i++) {
+            fwd_stream_poll(w->engine, &w->streams[i], &batch);
+        }
+    }
+    return 0;
+}
+
+/* The configured pairs, or 0:1, 2:3, ... over every probed port. */
+static int
+resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
+              char err[CONFIG_ERR_LEN])
+{
+    unsigned avail = rte_eth_dev_count_avail();
+
+    if (cfg->n_pairs) {
+        for (unsigned i = 0; i < cfg->n_pairs; i++) {
+            for (int j = 0; j < 2; j++) {
+                if (!rte_eth_dev_is_valid_port(cfg->pairs[i][j])) {
+                    return set_err(err, -EINVAL, "pairs names port %u, but "
+                                   "the EAL probed %u ports",
+                                   cfg->pairs[i][j], avail);
+                }
+            }
+            pairs[i][0] = cfg->pairs[i][0];
+            pairs[i][1] = cfg->pairs[i][1];
+        }
+        *n = cfg->n_pairs;
+        return 0;
+    }
+    if (avail < 2 || avail % 2) {
+        return set_err(err, -EINVAL, "the EAL probed %u ports: default "
+                       "pairing needs an even number (give --vdev or PCI "
+                       "devices, or --pairs)", avail);
+    }
+    *n = 0;
+    for (uint16_t pid = 0; pid < RTE_MAX_ETHPORTS && *n < avail / 2;
+         pid += 2) {
+        pairs[*n][0] = pid;
+        pairs[*n][1] = pid + 1;
+        (*n)++;
+    }
+    return 0;
+}
+
+static struct dp_port *
+find_port(struct dataplane *dp, uint16_t id)
+{
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        if (dp->ports[i].id == id) {
+            return &dp->ports[i];
+        }
+    }
+    return NULL;
+}
+
+static int
+open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
+          char err[CONFIG_ERR_LEN])
+{
+    const struct config *cfg = dp->cfg;
+    struct dp_port *p = &dp->ports[dp->n_ports];
+    char name[16];
+    int error, node;
+
+    snprintf(name, sizeof name, "%u", id);
+    error = port_open(&port_dpdk_class, name, &p->port);
+    if (error) {
+        return set_err(err, error, "port %u: cannot open: %s", id,
+                       strerror(-error));
+    }
+    dp->n_ports++;
+    p->id = id;
+    error = port_configure(p->port, pc);
+    if (error) {
+        return set_err(err, error, "port %u (%s): cannot configure it as "
+                       "asked (see the log above)", id,
+                       port_driver(p->port));
+    }
+    p->qstats = aligned_alloc(64, pc->queues * sizeof *p->qstats);
+    if (!p->qstats) {
+        return -ENOMEM;
+    }
+    memset(p->qstats, 0, pc->queues * sizeof *p->qstats);
+    if (cfg->src_mac[id].set) {
+        memcpy(p->mac, cfg->src_mac[id].mac, GFP_ETH_ALEN);
+    } else if (port_get_mac(p->port, p->mac)) {
+        memset(p->mac, 0, GFP_ETH_ALEN);
+    }
+
+    node = port_numa_node(p->port);
+    if (node >= 0) {
+        unsigned lcore;
+
+        RTE_LCORE_FOREACH_WORKER(lcore) {
+            int cpu_node = numa_info_cpu_node(rte_lcore_to_cpu_id(lcore));
+
+            if (cpu_node >= 0 && cpu_node != node) {
+                LOG_WARN("port %u is on NUMA node %d but worker lcore %u "
+                         "runs on node %d: expect cross-node traffic",
+                         id, node, lcore, cpu_node);
+            }
+        }
+    }
+    return 0;
+}
+
+static void
+init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
+            struct dp_port *tx, unsigned q)
+{
+    const struct config *cfg = dp->cfg;
+
+    memset(s, 0, sizeof *s);
+    s->rx_port = rx->id;
+    s->tx_port = tx->id;
+    s->queue = q;
+    s->rx_stats = &rx->qstats[q];
+    s->tx_stats = &tx->qstats[q];
+    s->burst = cfg->burst;
+    /* The output MTU plus an Ethernet header and one VLAN tag. */
+    s->max_len = cfg->mtu + GFP_ETH_HLEN + 4;
+    s->dst_mac_set = cfg->peer_mac[tx->id].set;
+    memcpy(s->l2_hdr, cfg->peer_mac[tx->id].mac, GFP_ETH_ALEN);
+    memcpy(s->l2_hdr + GFP_ETH_ALEN, tx->mac, GFP_ETH_ALEN);
+}
+
+int
+dataplane_create(const struct config *cfg, struct dataplane **dpp,
+                 char err[CONFIG_ERR_LEN])
+{
+    uint16_t pairs[CONFIG_MAX_PORTS][2];
+    struct port_conf pc;
+    struct dataplane *dp;
+    unsigned n_pairs = 0, w, lcore;
+    int error;
+
+    *dpp = NULL;
+    dp = calloc(1, sizeof *dp);
+    if (!dp) {
+        return -ENOMEM;
+    }
+    dp->cfg = cfg;
+    dp->engine = fwd_engine_find(cfg->engine);
+    atomic_init(&dp->stop, false);
+
+    dp->n_workers = rte_lcore_count() - 1;
+    if (!dp->n_workers) {
+        error = set_err(err, -EINVAL, "no worker lcore: give the EAL at "
+                        "least two lcores (e.g. -l 0,1); the first one "
+                        "is the main lcore");
+        goto error;
+    }
+    error = resolve_pairs(cfg, pairs, &n_pairs, err);
+    if (error) {
+        goto error;
+    }
+
+    pc = (struct port_conf) {
+        .queues = cfg->queues, .rxd = cfg->rxd, .txd = cfg->txd,
+        .mtu = cfg->mtu, .mbuf_size = cfg->mbuf_size,
+        .n_mbufs = cfg->n_mbufs, .burst = cfg->burst,
+        .workers = dp->n_workers,
+    };
+    for (unsigned i = 0; i < n_pairs; i++) {
+        for (int j = 0; j < 2; j++) {
+            error = open_port(dp, pairs[i][j], &pc, err);
+            if (error) {
+                goto error;
+            }
+        }
+    }
+
+    /* Streams go to workers queue by queue, so with as many workers as
+     * queues each worker serves one queue of every port. */
+    dp->n_streams = n_pairs * 2 * cfg->queues;
+    dp->streams = aligned_alloc(64, dp->n_streams * sizeof *dp->streams);
+    dp->workers = calloc(dp->n_workers, sizeof *dp->workers);
+    if (!dp->streams || !dp->workers) {
+        error = -ENOMEM;
+        goto error;
+    }
+    w = 0;
+    RTE_LCORE_FOREACH_WORKER(lcore) {
+        dp->workers[w].lcore = lcore;
+        dp->workers[w].engine = dp->engine;
+        dp->workers[w].stop = &dp->stop;
+        w++;
+    }
+    {
+        unsigned idx = 0;
+
+        for (w = 0; w < dp->n_workers; w++) {
+            struct dp_worker *wk = &dp->workers[w];
+
+            wk->streams = &dp->streams[idx];
+            for (unsigned q = w; q < cfg->queues; q += dp->n_workers) {
+                for (unsigned i = 0; i < n_pairs; i++) {
+                    struct dp_port *a = find_port(dp, pairs[i][0]);
+                    struct dp_port *b = find_port(dp, pairs[i][1]);
+
+                    init_stream(dp, &dp->streams[idx++], a, b, q);
+                    init_stream(dp, &dp->streams[idx++], b, a, q);
+                    wk->n_streams += 2;
+                }
+            }
+            if (!wk->n_streams) {
+                LOG_WARN("worker lcore %u has no queue to poll: use "
+                         "--queues %u or fewer lcores", wk->lcore,
+                         dp->n_workers);
+            }
+        }
+    }
+    for (unsigned i = 0; i < dp->n_streams; i++) {
+        if (dp->engine->init && dp->engine->init(&dp->streams[i])) {
+            error = set_err(err, -EINVAL, "engine %s needs --peer-mac for "
+                            "port %u", dp->engine->name,
+                            dp->streams[i].tx_port);
+            goto error;
+        }
+    }
+    *dpp = dp;
+    return 0;
+
+error:
+    dataplane_destroy(dp);
+    return error;
+}
+
+int
+dataplane_start(struct dataplane *dp)
+{
+    int error;
+
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        error = port_start(dp->ports[i].port);
+        if (error) {
+            return error;
+        }
+        /* Queue handles exist only once the port runs. */
+    }
+    for (unsigned i = 0; i < dp->n_streams; i++) {
+        struct fwd_stream *s = &dp->streams[i];
+
+        s->rx = port_queue(find_port(dp, s->rx_port)->port, s->queue);
+        s->tx = port_queue(find_port(dp, s->tx_port)->port, s->queue);
+    }
+    atomic_store_explicit(&dp->stop, false, memory_order_release);
+    dp->start_cycles = dp->last_cycles = cycles_now();
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        error = rte_eal_remote_launch(worker_main, &dp->workers[w],
+                                      dp->workers[w].lcore);
+        if (error) {
+            LOG_ERR("cannot launch a worker on lcore %u: %s",
+                    dp->workers[w].lcore, rte_strerror(-error));
+            dataplane_stop(dp);
+            return error;
+        }
+    }
+    dp->running = true;
+    return 0;
+}
+
+void
+dataplane_stop(struct dataplane *dp)
+{
+    atomic_store_explicit(&dp->stop, true, memory_order_release);
+    rte_eal_mp_wait_lcore();
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        port_stop(dp->ports[i].port);
+    }
+    dp->running = false;
+}
+
+void
+dataplane_destroy(struct dataplane *dp)
+{
+    if (!dp) {
+        return;
+    }
+    if (dp->running) {
+        dataplane_stop(dp);
+    }
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        port_close(dp->ports[i].port);
+        free(dp->ports[i].qstats);
+    }
+    free(dp->streams);
+    free(dp->workers);
+    free(dp);
+}
+
+static void
+port_totals(const struct dataplane *dp, const struct dp_port *p,
+            struct queue_stats *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    for (unsigned q = 0; q < dp->cfg->queues; q++) {
+        struct queue_stats s;
+
+        queue_stats_read(&p->qstats[q], &s);
+        queue_stats_add(sum, &s);
+    }
+}
+
+json_t *
+dataplane_stats_json(const struct dataplane *dp)
+{
+    json_t *root = json_object();
+    json_t *ports = json_array();
+    struct queue_stats all;
+    uint64_t hz = cycles_hz();
+
+    memset(&all, 0, sizeof all);
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        const struct dp_port *p = &dp->ports[i];
+        json_t *jp = json_object();
+        json_t *queues = json_array();
+        struct port_dev_stats ds;
+        struct port_link link;
+        struct queue_stats sum;
+        uint8_t mac[GFP_ETH_ALEN];
+        char macs[18];
+        json_t *xstats;
+
+        memset(&sum, 0, sizeof sum);
+        for (unsigned q = 0; q < dp->cfg->queues; q++) {
+            struct queue_stats s;
+
+            queue_stats_read(&p->qstats[q], &s);
+            queue_stats_add(&sum, &s);
+            json_array_append_new(queues, queue_stats_to_json(&s));
+        }
+        /* Receive-buffer shortage happens inside the device, before any
+         * queue sees the packet: it is counted for the port. */
+        if (!port_get_dev_stats(p->port, &ds)) {
+            sum.drop_no_mbuf += ds.rx_nombuf;
+            json_object_set_new(jp, "device", json_pack(
+                "{s:I, s:I, s:I, s:I}",
+                "rx_nombuf", (json_int_t) ds.rx_nombuf,
+                "rx_missed", (json_int_t) ds.rx_missed,
+                "rx_errors", (json_int_t) ds.rx_errors,
+                "tx_errors", (json_int_t) ds.tx_errors));
+        }
+        queue_stats_add(&all, &sum);
+
+        json_object_set_new(jp, "id", json_integer(p->id));
+        json_object_set_new(jp, "name", json_string(port_name(p->port)));
+        json_object_set_new(jp, "driver",
+                            json_string(port_driver(p->port)));
+        if (!port_get_mac(p->port, mac)) {
+            format_mac(mac, macs);
+            json_object_set_new(jp, "mac", json_string(macs));
+        }
+        if (!port_get_link(p->port, &link)) {
+            json_object_set_new(jp, "link_up", json_boolean(link.up));
+        }
+        json_object_set_new(jp, "queues", queues);
+        json_object_set_new(jp, "total", queue_stats_to_json(&sum));
+        xstats = port_get_xstats(p->port);
+        if (xstats) {
+            json_object_set_new(jp, "xstats", xstats);
+        }
+        json_array_append_new(ports, jp);
+    }
+    json_object_set_new(root, "engine", json_string(dp->engine->name));
+    json_object_set_new(root, "workers", json_integer(dp->n_workers));
+    json_object_set_new(root, "queues", json_integer(dp->cfg->queues));
+    json_object_set_new(root, "cycles_hz", json_integer(hz));
+    json_object_set_new(root, "elapsed_s", json_real(
+        (double) (cycles_now() - dp->start_cycles) / hz));
+    json_object_set_new(root, "ports", ports);
+    json_object_set_new(root, "total", queue_stats_to_json(&all));
+    return root;
+}
+
+void
+dataplane_print_rates(struct dataplane *dp)
+{
+    uint64_t now = cycles_now();
+    double secs = (double) (now - dp->last_cycles) / cycles_hz();
+
+    if (secs <= 0) {
+        return;
+    }
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        struct dp_port *p = &dp->ports[i];
+        struct queue_stats sum;
+        uint64_t rx, tx, busy;
+
+        port_totals(dp, p, &sum);
+        rx = sum.rx_packets - p->last.rx_packets;
+        tx = sum.tx_packets - p->last.tx_packets;
+        busy = sum.busy_cycles - p->last.busy_cycles;
+        printf("port %u %-20s rx %10.3f Mpps  tx %10.3f Mpps  drops %"PRIu64
+               " (tx-full %"PRIu64", too-big %"PRIu64", runt %"PRIu64")  "
+               "%.1f cycles/pkt\n", p->id, port_name(p->port),
+               rx / secs / 1e6, tx / secs / 1e6, queue_stats_drops(&sum),
+               sum.drop_tx_full, sum.drop_too_big, sum.drop_runt,
+               rx ? (double) busy / rx : 0.0);
+        p->last = sum;
+    }
+    fflush(stdout);
+    dp->last_cycles = now;
+}

@@ -1,0 +1,32 @@
+noinst_LTLIBRARIES += lib/libgfp.la
+lib_libgfp_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+lib_libgfp_la_LIBADD = $(JANSSON_LIBS)
+lib_libgfp_la_SOURCES = \
+	lib/gfp-config.c \
+	lib/gfp-config.h \
+	lib/cycles.c \
+	lib/cycles.h \
+	lib/fwd-engine.c \
+	lib/fwd-engine.h \
+	lib/fwd-io.c \
+	lib/fwd-l2.c \
+	lib/fwd-macswap.c \
+	lib/log.c \
+	lib/log.h \
+	lib/port.c \
+	lib/port.h \
+	lib/port-provider.h \
+	lib/stats.c \
+	lib/stats.h \
+	lib/util.c \
+	lib/util.h
+
+# The DPDK backend, apart so that DPDK-free programs need not link it.
+noinst_LTLIBRARIES += lib/libgfp-dpdk.la
+lib_libgfp_dpdk_la_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS) \
+	$(NUMA_CFLAGS)
+lib_libgfp_dpdk_la_LIBADD = lib/libgfp.la $(DPDK_LIBS) $(NUMA_LIBS)
+lib_libgfp_dpdk_la_SOURCES = \
+	lib/numa-info.c \
+	lib/numa-info.h \
+	lib/port-dpdk.c

@@ -1,0 +1,121 @@
+#include <config.h>
+#include "fwd-engine.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cycles.h"
+
+extern const struct fwd_engine fwd_io_engine;
+extern const struct fwd_engine fwd_macswap_engine;
+extern const struct fwd_engine fwd_l2_engine;
+
+static const struct fwd_engine *const engines[] = {
+    &fwd_io_engine,
+    &fwd_macswap_engine,
+    &fwd_l2_engine,
+};
+
+const struct fwd_engine *
+fwd_engine_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(engines); i++) {
+        if (!strcmp(engines[i]->name, name)) {
+            return engines[i];
+        }
+    }
+    return NULL;
+}
+
+void
+fwd_engine_names(char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < ARRAY_SIZE(engines) && len < size; i++) {
+        len += snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
+                        engines[i]->name);
+    }
+}
+
+const struct fwd_engine *const *
+fwd_engine_list(size_t *n)
+{
+    *n = ARRAY_SIZE(engines);
+    return engines;
+}
+
+uint16_t
+fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
+                  struct pkt_batch *b)
+{
+    void *drop[GFP_BURST_MAX];
+    uint16_t n_drop = 0, runts = 0, too_big = 0, keep = 0;
+    uint64_t bytes = 0;
+
+    for (uint16_t i = 0; i < b->n; i++) {
+        uint32_t len = b->len[i];
+
+        bytes += len;
+        if (__builtin_expect(b->head_len[i] < GFP_ETH_HLEN, 0)) {
+            runts++;
+            drop[n_drop++] = b->bufs[i];
+        } else if (__builtin_expect(len > s->max_len, 0)) {
+            too_big++;
+            drop[n_drop++] = b->bufs[i];
+        } else {
+            if (keep != i) {
+                b->bufs[keep] = b->bufs[i];
+                b->data[keep] = b->data[i];
+                b->len[keep] = len;
+                b->head_len[keep] = b->head_len[i];
+            }
+            keep++;
+        }
+    }
+    STATS_ADD(s->rx_stats, rx_packets, b->n);
+    STATS_ADD(s->rx_stats, rx_bytes, bytes);
+    STATS_ADD(s->rx_stats, rx_bursts, 1);
+    if (__builtin_expect(n_drop, 0)) {
+        STATS_ADD(s->rx_stats, drop_runt, runts);
+        STATS_ADD(s->tx_stats, drop_too_big, too_big);
+        s->rx->free_bufs(drop, n_drop);
+        b->n = keep;
+    }
+    if (keep) {
+        engine->fwd(s, b);
+    }
+    return keep;
+}
+
+uint16_t
+fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
+                struct pkt_batch *b)
+{
+    uint64_t start = cycles_now();
+    uint16_t n_rx, n, sent;
+
+    n_rx = s->rx->rx_burst(s->rx->q, b, s->burst);
+    if (!n_rx) {
+        return 0;
+    }
+    n = fwd_batch_prepare(engine, s, b);
+    sent = n ? s->tx->tx_burst(s->tx->q, b->bufs, n) : 0;
+    if (__builtin_expect(sent < n, 0)) {
+        s->rx->free_bufs(&b->bufs[sent], n - sent);
+        STATS_ADD(s->tx_stats, drop_tx_full, n - sent);
+    }
+    if (sent) {
+        uint64_t bytes = 0;
+
+        for (uint16_t i = 0; i < sent; i++) {
+            bytes += b->len[i];
+        }
+        STATS_ADD(s->tx_stats, tx_packets, sent);
+        STATS_ADD(s->tx_stats, tx_bytes, bytes);
+    }
+    STATS_ADD(s->rx_stats, busy_cycles, cycles_now() - start);
+    return n_rx;
+}

@@ -1,0 +1,57 @@
+/* Forwarding engines and the per-burst forwarding step.
+ *
+ * An engine sees a batch of packets whose Ethernet headers are present and
+ * contiguous (the step drops runts before the engine runs), never a port or
+ * a backend.  It edits packets in place: no copies. */
+#ifndef GFP_FWD_ENGINE_H
+#define GFP_FWD_ENGINE_H 1
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "port.h"
+#include "stats.h"
+
+/* One direction of a port pair on one queue: receive from 'rx', transmit on
+ * 'tx'.  Exactly one worker runs a stream, so it is the only writer of both
+ * counter blocks. */
+struct fwd_stream {
+    const struct port_queue *rx;
+    const struct port_queue *tx;
+    struct queue_stats *rx_stats;
+    struct queue_stats *tx_stats;
+    uint32_t max_len;           /* Longest frame 'tx' takes, without CRC. */
+    uint16_t burst;
+    /* l2: the header written into every packet, destination then
+     * source. */
+    uint8_t l2_hdr[2 * GFP_ETH_ALEN];
+    bool dst_mac_set;
+    uint16_t rx_port, tx_port, queue;
+} __attribute__((aligned(64)));
+
+struct fwd_engine {
+    const char *name;
+    const char *help;
+    /* Checks that 'stream' has what the engine needs.  May be NULL. */
+    int (*init)(const struct fwd_stream *);
+    /* Forwards 'batch' in place. */
+    void (*fwd)(const struct fwd_stream *, struct pkt_batch *);
+};
+
+const struct fwd_engine *fwd_engine_find(const char *name);
+void fwd_engine_names(char *buf, size_t size);
+const struct fwd_engine *const *fwd_engine_list(size_t *n);
+
+/* Polls 'stream' once: receive a burst, drop runts and frames too long for
+ * the output, run 'engine', transmit, free and count what did not go out.
+ * Returns the number of packets received. */
+uint16_t fwd_stream_poll(const struct fwd_engine *, struct fwd_stream *,
+                         struct pkt_batch *);
+
+/* The validation and engine part of fwd_stream_poll(), for a batch that is
+ * already received; returns the number of packets left in 'batch'. */
+uint16_t fwd_batch_prepare(const struct fwd_engine *, struct fwd_stream *,
+                           struct pkt_batch *);
+
+#endif /* fwd-engine.h */

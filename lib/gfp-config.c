@@ -1,0 +1,288 @@
+#include <config.h>
+#include "gfp-config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "fwd-engine.h"
+
+void
+config_init(struct config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    snprintf(cfg->engine, sizeof cfg->engine, "io");
+    cfg->queues = 1;
+    cfg->rxd = 1024;
+    cfg->txd = 1024;
+    cfg->burst = 32;
+    cfg->mtu = 1500;
+}
+
+static int
+set_err(char err[CONFIG_ERR_LEN], int error, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    vsnprintf(err, CONFIG_ERR_LEN, fmt, args);
+    va_end(args);
+    return error;
+}
+
+static int
+set_uint(const char *key, const char *value, unsigned long long min,
+         unsigned long long max, unsigned *out, char err[CONFIG_ERR_LEN])
+{
+    unsigned long long v;
+
+    if (parse_uint(value, min, max, &v)) {
+        return set_err(err, -EINVAL, "invalid value '%s': expected an integer "
+                       "from %llu to %llu", value, min, max);
+    }
+    *out = v;
+    return 0;
+}
+
+static int
+set_pow2(const char *key, const char *value, unsigned min, unsigned max,
+         unsigned *out, char err[CONFIG_ERR_LEN])
+{
+    unsigned v = 0;
+
+    if (set_uint(key, value, min, max, &v, err) || (v & (v - 1))) {
+        return set_err(err, -EINVAL, "invalid value '%s': expected a power of "
+                       "two from %u to %u", value, min, max);
+    }
+    *out = v;
+    return 0;
+}
+
+/* "P:Q[,P:Q...]" */
+static int
+set_pairs(struct config *cfg, const char *value, char err[CONFIG_ERR_LEN])
+{
+    bool used[CONFIG_MAX_PORTS] = { false };
+    char buf[512];
+    char *save = NULL;
+    unsigned n = 0;
+
+    if (strlen(value) >= sizeof buf) {
+        return set_err(err, -EINVAL, "invalid value: too long");
+    }
+    snprintf(buf, sizeof buf, "%s", value);
+    for (char *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        unsigned long long a, b;
+        char *colon = strchr(tok, ':');
+
+        if (!colon) {
+            goto bad;
+        }
+        *colon = '\0';
+        if (parse_uint(tok, 0, CONFIG_MAX_PORTS - 1, &a)
+            || parse_uint(colon + 1, 0, CONFIG_MAX_PORTS - 1, &b)) {
+            goto bad;
+        }
+        if (a == b || used[a] || used[b]) {
+            return set_err(err, -EINVAL, "invalid value '%s': "
+                           "each port may appear in one pair only, and "
+                           "not twice in it", value);
+        }
+        used[a] = used[b] = true;
+        cfg->pairs[n][0] = a;
+        cfg->pairs[n][1] = b;
+        n++;
+    }
+    if (!n) {
+        goto bad;
+    }
+    cfg->n_pairs = n;
+    return 0;
+
+bad:
+    return set_err(err, -EINVAL, "invalid value '%s': expected "
+                   "PORT:PORT[,PORT:PORT...] with ports from 0 to %d",
+                   value, CONFIG_MAX_PORTS - 1);
+}
+
+/* "PORT=MAC" */
+static int
+set_port_mac(const char *key, const char *value, struct config_mac *macs,
+             char err[CONFIG_ERR_LEN])
+{
+    unsigned long long port;
+    char buf[64];
+    char *eq;
+
+    snprintf(buf, sizeof buf, "%s", value);
+    eq = strchr(buf, '=');
+    if (strlen(value) >= sizeof buf || !eq) {
+        goto bad;
+    }
+    *eq = '\0';
+    if (parse_uint(buf, 0, CONFIG_MAX_PORTS - 1, &port)
+        || parse_mac(eq + 1, macs[port].mac)) {
+        goto bad;
+    }
+    macs[port].set = true;
+    return 0;
+
+bad:
+    return set_err(err, -EINVAL, "invalid value '%s': expected "
+                   "PORT=xx:xx:xx:xx:xx:xx with a port from 0 to %d",
+                   value, CONFIG_MAX_PORTS - 1);
+}
+
+static const char *const keys[] = {
+    "engine", "pairs", "queues", "rxd", "txd", "burst", "mtu", "mbuf-size",
+    "nb-mbuf", "stats-period", "stats-file", "src-mac", "peer-mac",
+};
+
+bool
+config_is_key(const char *key)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+        if (!strcmp(key, keys[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+config_set(struct config *cfg, const char *key, const char *value,
+           char err[CONFIG_ERR_LEN])
+{
+    if (!strcmp(key, "engine")) {
+        if (!fwd_engine_find(value)) {
+            char names[128];
+
+            fwd_engine_names(names, sizeof names);
+            return set_err(err, -EINVAL, "invalid value '%s': expected one "
+                           "of %s", value, names);
+        }
+        snprintf(cfg->engine, sizeof cfg->engine, "%s", value);
+        return 0;
+    } else if (!strcmp(key, "pairs")) {
+        return set_pairs(cfg, value, err);
+    } else if (!strcmp(key, "queues")) {
+        return set_uint(key, value, 1, CONFIG_MAX_QUEUES, &cfg->queues, err);
+    } else if (!strcmp(key, "rxd")) {
+        return set_pow2(key, value, 64, 4096, &cfg->rxd, err);
+    } else if (!strcmp(key, "txd")) {
+        return set_pow2(key, value, 64, 4096, &cfg->txd, err);
+    } else if (!strcmp(key, "burst")) {
+        return set_uint(key, value, 1, GFP_BURST_MAX, &cfg->burst, err);
+    } else if (!strcmp(key, "mtu")) {
+        return set_uint(key, value, GFP_MTU_MIN, GFP_MTU_MAX, &cfg->mtu, err);
+    } else if (!strcmp(key, "mbuf-size")) {
+        return set_uint(key, value, 1024, 16384, &cfg->mbuf_size, err);
+    } else if (!strcmp(key, "nb-mbuf")) {
+        return set_uint(key, value, 1024, 4 * 1024 * 1024, &cfg->n_mbufs,
+                        err);
+    } else if (!strcmp(key, "stats-period")) {
+        return set_uint(key, value, 0, 3600, &cfg->stats_period, err);
+    } else if (!strcmp(key, "stats-file")) {
+        if (!value[0] || strlen(value) >= sizeof cfg->stats_file) {
+            return set_err(err, -EINVAL, "invalid value: expected a path of 1 to %zu bytes",
+                           sizeof cfg->stats_file - 1);
+        }
+        snprintf(cfg->stats_file, sizeof cfg->stats_file, "%s", value);
+        return 0;
+    } else if (!strcmp(key, "src-mac")) {
+        return set_port_mac(key, value, cfg->src_mac, err);
+    } else if (!strcmp(key, "peer-mac")) {
+        return set_port_mac(key, value, cfg->peer_mac, err);
+    }
+    return set_err(err, -ENOENT, "unknown setting");
+}
+
+static char *
+trim(char *s)
+{
+    char *end;
+
+    while (isspace((unsigned char) *s)) {
+        s++;
+    }
+    end = s + strlen(s);
+    while (end > s && isspace((unsigned char) end[-1])) {
+        *--end = '\0';
+    }
+    return s;
+}
+
+int
+config_load_file(struct config *cfg, const char *path,
+                 char err[CONFIG_ERR_LEN])
+{
+    char line[1024];
+    unsigned lineno = 0;
+    FILE *f;
+
+    f = fopen(path, "r");
+    if (!f) {
+        return set_err(err, -errno, "%s: cannot open: %s", path,
+                       strerror(errno));
+    }
+    while (fgets(line, sizeof line, f)) {
+        char sub[CONFIG_ERR_LEN];
+        char *key, *value, *eq, *hash;
+        int error;
+
+        lineno++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            fclose(f);
+            return set_err(err, -EINVAL, "%s:%u: line too long", path,
+                           lineno);
+        }
+        hash = strchr(line, '#');
+        if (hash) {
+            *hash = '\0';
+        }
+        key = trim(line);
+        if (!*key) {
+            continue;
+        }
+        eq = strchr(key, '=');
+        if (!eq) {
+            fclose(f);
+            return set_err(err, -EINVAL, "%s:%u: expected 'key = value'",
+                           path, lineno);
+        }
+        *eq = '\0';
+        value = trim(eq + 1);
+        key = trim(key);
+        error = config_set(cfg, key, value, sub);
+        if (error) {
+            fclose(f);
+            return set_err(err, error, "%s:%u: %s: %s", path, lineno, key,
+                           sub);
+        }
+    }
+    fclose(f);
+    return 0;
+}
+
+int
+config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
+{
+    /* The ranges keep burst within the rings; only the MAC overrides can
+     * name a port no pair uses. */
+    if (cfg->n_pairs) {
+        for (int p = 0; p < CONFIG_MAX_PORTS; p++) {
+            bool paired = false;
+
+            for (unsigned i = 0; i < cfg->n_pairs; i++) {
+                paired |= cfg->pairs[i][0] == p || cfg->pairs[i][1] == p;
+            }
+            if (!paired && (cfg->src_mac[p].set || cfg->peer_mac[p].set)) {
+                return set_err(err, -EINVAL, "a MAC address is set for "
+                               "port %d, which no pair uses", p);
+            }
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,16 @@
+#include <config.h>
+#include "numa-info.h"
+
+#include <numa.h>
+
+int
+numa_info_cpu_node(int cpu)
+{
+    return numa_available() < 0 ? -1 : numa_node_of_cpu(cpu);
+}
+
+int
+numa_info_node_count(void)
+{
+    return numa_available() < 0 ? 1 : numa_num_configured_nodes();
+}

@@ -1,0 +1,60 @@
+/* Port backends.
+ *
+ * A backend defines a 'const struct port_class' and a struct that embeds
+ * 'struct port up', reached from a 'struct port *' with CONTAINER_OF.
+ * Members are called from the control thread only, never from a worker:
+ * workers see ports only through 'struct port_queue'.  A NULL member means
+ * the backend does not support the operation; the port_*() wrapper then
+ * returns -EOPNOTSUPP. */
+#ifndef GFP_PORT_PROVIDER_H
+#define GFP_PORT_PROVIDER_H 1
+
+#include "port.h"
+
+struct port {
+    const struct port_class *class;
+    char *name;                 /* Device name, as given to open. */
+    struct port_conf conf;      /* As last configured. */
+    bool started;
+};
+
+struct port_class {
+    /* Backend name, e.g. "dpdk". */
+    const char *type;
+
+    /* Allocates and opens the device called 'devname' and stores it in
+     * '*portp'.  Must not start any I/O.  Returns 0 or a negative errno. */
+    int (*open)(const char *devname, struct port **portp);
+
+    /* Releases everything 'open' and 'configure' acquired.  The port is
+     * stopped already. */
+    void (*close)(struct port *);
+
+    /* Sets up queues, descriptors, buffers and the MTU as 'conf' says.
+     * A value the device cannot do is an error, never silently clamped. */
+    int (*configure)(struct port *, const struct port_conf *conf);
+
+    /* Starts and stops packet I/O.  After 'start' returns 0, 'queue' is
+     * valid for every configured queue.  'stop' returns every buffer the
+     * device holds to its pool. */
+    int (*start)(struct port *);
+    void (*stop)(struct port *);
+
+    /* Returns the fast-path handle of queue 'qid'. */
+    const struct port_queue *(*queue)(const struct port *, unsigned qid);
+
+    /* The NUMA node the device is attached to, or -1 if unknown. */
+    int (*numa_node)(const struct port *);
+
+    /* The driver behind the port, e.g. "net_virtio_user". */
+    const char *(*driver)(const struct port *);
+
+    int (*get_mac)(const struct port *, uint8_t mac[GFP_ETH_ALEN]);
+    int (*get_link)(const struct port *, struct port_link *);
+    int (*get_dev_stats)(const struct port *, struct port_dev_stats *);
+    json_t *(*get_xstats)(const struct port *);
+};
+
+extern const struct port_class port_dpdk_class;
+
+#endif /* port-provider.h */

@@ -1,0 +1,121 @@
+#include <config.h>
+#include "port.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "port-provider.h"
+
+int
+port_open(const struct port_class *class, const char *devname,
+          struct port **portp)
+{
+    int error;
+
+    *portp = NULL;
+    error = class->open(devname, portp);
+    if (error) {
+        return error;
+    }
+    (*portp)->class = class;
+    return 0;
+}
+
+void
+port_close(struct port *port)
+{
+    if (port) {
+        port_stop(port);
+        port->class->close(port);
+    }
+}
+
+const char *
+port_name(const struct port *port)
+{
+    return port->name;
+}
+
+const char *
+port_driver(const struct port *port)
+{
+    return port->class->driver ? port->class->driver(port)
+                               : port->class->type;
+}
+
+int
+port_numa_node(const struct port *port)
+{
+    return port->class->numa_node ? port->class->numa_node(port) : -1;
+}
+
+int
+port_configure(struct port *port, const struct port_conf *conf)
+{
+    int error;
+
+    if (port->started) {
+        return -EBUSY;
+    }
+    error = port->class->configure(port, conf);
+    if (!error) {
+        port->conf = *conf;
+    }
+    return error;
+}
+
+int
+port_start(struct port *port)
+{
+    int error;
+
+    if (port->started) {
+        return 0;
+    }
+    error = port->class->start(port);
+    port->started = !error;
+    return error;
+}
+
+void
+port_stop(struct port *port)
+{
+    if (port->started) {
+        port->class->stop(port);
+        port->started = false;
+    }
+}
+
+const struct port_queue *
+port_queue(const struct port *port, unsigned qid)
+{
+    return port->started && qid < port->conf.queues
+           ? port->class->queue(port, qid) : NULL;
+}
+
+int
+port_get_mac(const struct port *port, uint8_t mac[GFP_ETH_ALEN])
+{
+    return port->class->get_mac ? port->class->get_mac(port, mac)
+                                : -EOPNOTSUPP;
+}
+
+int
+port_get_link(const struct port *port, struct port_link *link)
+{
+    return port->class->get_link ? port->class->get_link(port, link)
+                                 : -EOPNOTSUPP;
+}
+
+int
+port_get_dev_stats(const struct port *port, struct port_dev_stats *stats)
+{
+    return port->class->get_dev_stats
+           ? port->class->get_dev_stats(port, stats) : -EOPNOTSUPP;
+}
+
+json_t *
+port_get_xstats(const struct port *port)
+{
+    return port->class->get_xstats ? port->class->get_xstats(port) : NULL;
+}

@@ -1,0 +1,87 @@
+/* Ports: the packet I/O that gfp-fwd forwards between.
+ *
+ * A port is opened through a backend (struct port_class, see
+ * port-provider.h), configured, started, and then polled through one
+ * struct port_queue per queue.  The queue's burst functions are resolved
+ * once, when the port starts, so the forwarding loop calls them without
+ * knowing which backend is behind them. */
+#ifndef GFP_PORT_H
+#define GFP_PORT_H 1
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "util.h"
+
+struct port;
+struct port_class;
+
+/* A burst of received packets.  'bufs' are the backend's packet handles
+ * (DPDK: struct rte_mbuf *); 'data' points to each packet's Ethernet
+ * header, 'head_len' is how many bytes of it are contiguous there and
+ * 'len' is the whole packet's length. */
+struct pkt_batch {
+    uint16_t n;
+    void *bufs[GFP_BURST_MAX];
+    uint8_t *data[GFP_BURST_MAX];
+    uint32_t len[GFP_BURST_MAX];
+    uint16_t head_len[GFP_BURST_MAX];
+};
+
+/* The fast-path view of one queue: receive into a batch, transmit handles,
+ * free handles that will not be transmitted. */
+struct port_queue {
+    uint16_t (*rx_burst)(void *q, struct pkt_batch *, uint16_t max);
+    uint16_t (*tx_burst)(void *q, void **bufs, uint16_t n);
+    void (*free_bufs)(void **bufs, uint16_t n);
+    void *q;
+} __attribute__((aligned(64)));
+
+/* What gfp-fwd asks of a port. */
+struct port_conf {
+    unsigned queues;            /* Rx queues = tx queues. */
+    unsigned rxd, txd;          /* Descriptors per queue. */
+    unsigned mtu;
+    unsigned mbuf_size;         /* 0: let the backend choose. */
+    unsigned n_mbufs;           /* 0: let the backend choose. */
+    unsigned burst;
+    unsigned workers;           /* Threads that may hold packets. */
+};
+
+/* Counters only the backend can see (the device's own drops). */
+struct port_dev_stats {
+    uint64_t rx_nombuf;         /* Receive failed: no buffer. */
+    uint64_t rx_missed;         /* Device dropped: receive queue full. */
+    uint64_t rx_errors;
+    uint64_t tx_errors;
+};
+
+struct port_link {
+    bool up;
+    uint32_t speed_mbps;
+};
+
+int port_open(const struct port_class *, const char *devname,
+              struct port **);
+void port_close(struct port *);
+
+const char *port_name(const struct port *);
+const char *port_driver(const struct port *);
+int port_numa_node(const struct port *);
+
+int port_configure(struct port *, const struct port_conf *);
+int port_start(struct port *);
+void port_stop(struct port *);
+
+/* The fast-path handle of queue 'qid'; valid between start and stop. */
+const struct port_queue *port_queue(const struct port *, unsigned qid);
+
+int port_get_mac(const struct port *, uint8_t mac[GFP_ETH_ALEN]);
+int port_get_link(const struct port *, struct port_link *);
+int port_get_dev_stats(const struct port *, struct port_dev_stats *);
+
+/* Backend-specific extended counters as a JSON object, or NULL. */
+json_t *port_get_xstats(const struct port *);
+
+#endif /* port.h */

@@ -1,0 +1,65 @@
+noinst_PROGRAMS += tests/gfp-test
+tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
+tests_gfp_test_SOURCES = tests/gfp-test.c
+
+# Autotest suites, in the manner of Open vSwitch.
+TESTSUITE_AT = \
+	tests/testsuite.at \
+	tests/ovs-macros.at \
+	tests/config.at \
+	tests/engine.at \
+	tests/stats.at \
+	tests/gfp-fwd.at
+DPDK_TESTSUITE_AT = \
+	tests/dpdk-testsuite.at \
+	tests/ovs-macros.at \
+	tests/dpdk-macros.at \
+	tests/dpdk-pair.at
+
+TESTSUITE = $(srcdir)/tests/testsuite
+DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite
+AUTOTEST = $(AUTOM4TE) -language=autotest
+AUTOTEST_PATH = utilities:guest:tests
+
+EXTRA_DIST += \
+	$(TESTSUITE_AT) $(DPDK_TESTSUITE_AT) \
+	$(TESTSUITE) $(DPDK_TESTSUITE) \
+	tests/atlocal.in \
+	tests/package.m4
+DISTCLEANFILES += tests/atconfig tests/atlocal
+
+$(srcdir)/tests/package.m4: $(top_srcdir)/configure.ac
+	$(AM_V_GEN){ \
+	  echo 'm4_define([AT_PACKAGE_NAME], [$(PACKAGE_NAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_TARNAME], [$(PACKAGE_TARNAME)])'; \
+	  echo 'm4_define([AT_PACKAGE_VERSION], [$(PACKAGE_VERSION)])'; \
+	  echo 'm4_define([AT_PACKAGE_STRING], [$(PACKAGE_STRING)])'; \
+	  echo 'm4_define([AT_PACKAGE_BUGREPORT], [$(PACKAGE_BUGREPORT)])'; \
+	} > '$@'
+
+$(TESTSUITE): $(srcdir)/tests/package.m4 $(TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)/tests' -o $@.tmp $@.at \
+	  && mv $@.tmp $@
+
+$(DPDK_TESTSUITE): $(srcdir)/tests/package.m4 $(DPDK_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)/tests' -o $@.tmp $@.at \
+	  && mv $@.tmp $@
+
+TESTSUITE_DEPS = tests/atconfig tests/atlocal $(bin_PROGRAMS) \
+	$(noinst_PROGRAMS) $(dist_bin_SCRIPTS)
+
+check-local: $(TESTSUITE_DEPS) $(TESTSUITE)
+	$(SHELL) '$(TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS)
+
+# Host+guest pairs on a sandboxed OVS-DPDK: needs root and hugepages.
+check-dpdk: $(TESTSUITE_DEPS) $(DPDK_TESTSUITE)
+	$(SHELL) '$(DPDK_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS)
+.PHONY: check-dpdk
+
+clean-local:
+	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
+	test ! -f '$(DPDK_TESTSUITE)' \
+	  || $(SHELL) '$(DPDK_TESTSUITE)' -C tests --clean

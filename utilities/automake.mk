@@ -1,0 +1,1 @@
+dist_bin_SCRIPTS += utilities/gfp-sandbox
