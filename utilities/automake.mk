@@ -1,1 +1,7 @@
 dist_bin_SCRIPTS += utilities/gfp-sandbox
+
+bin_PROGRAMS += utilities/gfp-pktgen
+utilities_gfp_pktgen_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS)
+utilities_gfp_pktgen_LDADD = lib/libgfp-dpdk.la lib/libgfp.la $(DPDK_LIBS) \
+	$(JANSSON_LIBS) $(NUMA_LIBS)
+utilities_gfp_pktgen_SOURCES = utilities/gfp-pktgen.c
