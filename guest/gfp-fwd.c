@@ -109,7 +109,7 @@ static const struct option long_options[] = {
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "+e:p:q:s:c:hV";
+static const char short_options[] = "+:e:p:q:s:c:hV";
 
 static void __attribute__((format(printf, 1, 2)))
 usage_error(const char *fmt, ...)

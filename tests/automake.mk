@@ -26,6 +26,7 @@ EXTRA_DIST += \
 	$(TESTSUITE_AT) $(DPDK_TESTSUITE_AT) \
 	$(TESTSUITE) $(DPDK_TESTSUITE) \
 	tests/atlocal.in \
+	tests/gfp-check.py \
 	tests/package.m4
 DISTCLEANFILES += tests/atconfig tests/atlocal
 

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Checks the test suites apply to gfp's JSON outputs.
+
+    gfp-check.py fwd STATS.json
+        Exact accounting in gfp-fwd's final counters: on every port pair,
+        what one port received equals what its peer sent plus the drops
+        counted by reason.  Prints engine, ports, drivers and totals.
+
+    gfp-check.py get FILE.json PATH...
+        Prints the values at dotted PATHs (list indexes are numbers).
+"""
+import json
+import sys
+
+DROPS_RX = ("drop_runt",)
+DROPS_TX = ("drop_tx_full", "drop_too_big")
+
+
+def fail(msg):
+    print("gfp-check: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def check_fwd(path, pairs_arg=None):
+    j = json.load(open(path))
+    ports = {p["id"]: p for p in j["ports"]}
+    if pairs_arg:
+        pairs = [tuple(int(x) for x in p.split(":"))
+                 for p in pairs_arg.split(",")]
+    else:
+        ids = sorted(ports)
+        pairs = list(zip(ids[0::2], ids[1::2]))
+    total_rx = 0
+    for a, b in pairs:
+        for src, dst in ((a, b), (b, a)):
+            rx = ports[src]["total"]
+            tx = ports[dst]["total"]
+            # Per queue: a queue's rx leaves on the same queue of the peer.
+            for q, (qrx, qtx) in enumerate(zip(ports[src]["queues"],
+                                               ports[dst]["queues"])):
+                out = (qtx["tx_packets"] + sum(qtx[d] for d in DROPS_TX)
+                       + sum(qrx[d] for d in DROPS_RX))
+                if qrx["rx_packets"] != out:
+                    fail("port %d queue %d received %d, port %d sent %d "
+                         "plus drops %d" % (src, q, qrx["rx_packets"], dst,
+                                            qtx["tx_packets"],
+                                            out - qtx["tx_packets"]))
+            for key in ("rx_packets", "tx_packets", "drop_tx_full",
+                        "drop_too_big", "drop_runt", "rx_bytes"):
+                s = sum(q[key] for q in ports[src if key.startswith("rx")
+                                               or key == "drop_runt"
+                                               else dst]["queues"])
+                t = (rx if key.startswith("rx") or key == "drop_runt"
+                     else tx)[key]
+                if s != t:
+                    fail("port total %s %d is not the sum of its queues %d"
+                         % (key, t, s))
+            total_rx += rx["rx_packets"]
+    t = j["total"]
+    if t["rx_packets"] != total_rx:
+        fail("total rx %d != sum over ports %d" % (t["rx_packets"], total_rx))
+    drops = sum(t[d] for d in DROPS_RX + DROPS_TX)
+    if t["rx_packets"] != t["tx_packets"] + drops:
+        fail("total: rx %d != tx %d + drops %d"
+             % (t["rx_packets"], t["tx_packets"], drops))
+    print("engine=%s ports=%d drivers=%s" % (
+        j["engine"], len(ports),
+        ",".join(sorted(set(p["driver"] for p in j["ports"])))))
+
+
+def get(path, keys):
+    j = json.load(open(path))
+    for key in keys:
+        v = j
+        for part in key.split("."):
+            v = v[int(part)] if isinstance(v, list) else v[part]
+        print(v)
+
+
+def main():
+    if len(sys.argv) >= 3 and sys.argv[1] == "fwd":
+        check_fwd(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    elif len(sys.argv) >= 4 and sys.argv[1] == "get":
+        get(sys.argv[2], sys.argv[3:])
+    else:
+        fail("usage: gfp-check.py fwd STATS [PAIRS] | get FILE PATH...")
+
+
+if __name__ == "__main__":
+    main()
