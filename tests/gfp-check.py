@@ -6,6 +6,12 @@
         what one port received equals what its peer sent plus the drops
         counted by reason.  Prints engine, ports, drivers and totals.
 
+    gfp-check.py hops DIR
+        The demo's and the pair tests' per-hop view: DIR holds pktgen.json,
+        fwd.json and ovs-{gen,g0,g1,sink}.json.  Prints one row per hop and
+        checks that every packet sent is either received or counted as a
+        drop on exactly one hop, and that adjacent hops agree.
+
     gfp-check.py get FILE.json PATH...
         Prints the values at dotted PATHs (list indexes are numbers).
 """
@@ -68,6 +74,53 @@ def check_fwd(path, pairs_arg=None):
         ",".join(sorted(set(p["driver"] for p in j["ports"])))))
 
 
+def hops(d):
+    import os
+
+    def ld(name):
+        return json.load(open(os.path.join(d, name)))
+    pg, fwd = ld("pktgen.json"), ld("fwd.json")
+    ovs = {p: ld("ovs-%s.json" % p) for p in ("gen", "g0", "g1", "sink")}
+    p0, p1 = fwd["ports"][0]["total"], fwd["ports"][1]["total"]
+    fwd_drops = (p0["drop_runt"] + p1["drop_tx_full"] + p1["drop_too_big"])
+    rows = [
+        ("gfp-pktgen sent", pg["tx_packets"], 0),
+        ("OVS gen rx", ovs["gen"]["rx_packets"], 0),
+        ("OVS g0 tx, to the guest", ovs["g0"]["tx_packets"],
+         ovs["g0"]["tx_dropped"]),
+        ("gfp-fwd port 0 rx", p0["rx_packets"], 0),
+        ("gfp-fwd port 1 tx", p1["tx_packets"], fwd_drops),
+        ("OVS g1 rx, from the guest", ovs["g1"]["rx_packets"], 0),
+        ("OVS sink tx", ovs["sink"]["tx_packets"], ovs["sink"]["tx_dropped"]),
+        ("gfp-pktgen received", pg["rx_ours"], 0),
+    ]
+    print("%-28s %12s %10s" % ("hop", "packets", "drops"))
+    for name, n, drop in rows:
+        print("%-28s %12d %10d" % (name, n, drop))
+    lat = pg["latency_ns"]
+    print("sent %.3f Mpps, received %.3f Mpps (%d-byte frames, %d flows); "
+          "latency p50 %.1f us, p99 %.1f us"
+          % (pg["tx_mpps"], pg["rx_mpps"], pg["size"], pg["flows"],
+             lat.get("p50", 0) / 1e3, lat.get("p99", 0) / 1e3))
+    print("gfp-fwd: engine %s, %.1f cycles/packet"
+          % (fwd["engine"], fwd["total"]["cycles_per_packet"]))
+    errors = []
+    # What a hop passed on = what the next hop sent on + what it dropped.
+    for (a, na, _), (b, nb, db) in zip(rows, rows[1:]):
+        if na != nb + db:
+            errors.append("%s %d != %s %d + drops %d" % (a, na, b, nb, db))
+    if pg["rx_other"]:
+        errors.append("gfp-pktgen received %d foreign frames" % pg["rx_other"])
+    lost = pg["tx_packets"] - pg["rx_ours"]
+    counted = sum(r[2] for r in rows)
+    print("sent - received = %d, drops counted on the hops = %d"
+          % (lost, counted))
+    for e in errors:
+        print("MISMATCH: " + e)
+    if errors:
+        sys.exit(1)
+
+
 def get(path, keys):
     j = json.load(open(path))
     for key in keys:
@@ -80,10 +133,13 @@ def get(path, keys):
 def main():
     if len(sys.argv) >= 3 and sys.argv[1] == "fwd":
         check_fwd(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
+    elif len(sys.argv) == 3 and sys.argv[1] == "hops":
+        hops(sys.argv[2])
     elif len(sys.argv) >= 4 and sys.argv[1] == "get":
         get(sys.argv[2], sys.argv[3:])
     else:
-        fail("usage: gfp-check.py fwd STATS [PAIRS] | get FILE PATH...")
+        fail("usage: gfp-check.py fwd STATS [PAIRS] | hops DIR "
+             "| get FILE PATH...")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <rte_byteorder.h>
@@ -61,6 +63,8 @@ struct pktgen_opts {
     bool expect_src_set, expect_dst_set;
     uint8_t expect_src[6], expect_dst[6];
     char json_path[256];
+    bool linger;                /* Keep the ports open after the run. */
+    char start_file[256];       /* Wait for this file before sending. */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -112,7 +116,18 @@ usage(void)
            "  --link-timeout=SECS  wait this long for links up (default "
            "30)\n"
            "  --json=PATH          write the results to PATH (default: "
-           "stdout)\n");
+           "stdout)\n"
+           "  --start-file=PATH    once the links are up, wait for PATH "
+           "to exist before\n"
+           "                       sending (the peer may need longer than "
+           "its link)\n"
+           "  --linger             after the results, keep the ports "
+           "connected until\n"
+           "                       SIGINT or SIGTERM (a vhost-user peer's "
+           "counters live\n"
+           "                       only while connected)\n"
+           "When --rate is set, gfp-pktgen sleeps while ahead of schedule, "
+           "leaving its\nCPU to whoever shares it.\n");
 }
 
 static uint64_t
@@ -155,6 +170,8 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
         { "drain-ms", required_argument, NULL, 'w' },
         { "link-timeout", required_argument, NULL, 'l' },
         { "json", required_argument, NULL, 'j' },
+        { "linger", no_argument, NULL, 'L' },
+        { "start-file", required_argument, NULL, 'F' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -196,6 +213,15 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
                 usage_error("--json: path too long");
             }
             snprintf(o->json_path, sizeof o->json_path, "%s", optarg);
+            break;
+        case 'L':
+            o->linger = true;
+            break;
+        case 'F':
+            if (strlen(optarg) >= sizeof o->start_file) {
+                usage_error("--start-file: path too long");
+            }
+            snprintf(o->start_file, sizeof o->start_file, "%s", optarg);
             break;
         case 'h':
             usage();
@@ -349,6 +375,21 @@ wait_links(const struct pktgen_opts *o)
 }
 
 static int
+wait_start_file(const struct pktgen_opts *o)
+{
+    uint64_t deadline = rte_get_tsc_cycles()
+                        + (uint64_t) o->link_timeout * rte_get_tsc_hz();
+
+    while (o->start_file[0] && access(o->start_file, F_OK)) {
+        if (stop_signal || rte_get_tsc_cycles() > deadline) {
+            return -ETIMEDOUT;
+        }
+        rte_delay_ms(20);
+    }
+    return 0;
+}
+
+static int
 setup_port(uint16_t port_id, unsigned size, struct port **portp)
 {
     char name[16];
@@ -449,6 +490,12 @@ main(int argc, char *argv[])
         ret = EXIT_FAILURE;
         goto out;
     }
+    if (wait_start_file(&o)) {
+        fprintf(stderr, "gfp-pktgen: %s did not appear within %u s\n",
+                o.start_file, o.link_timeout);
+        ret = EXIT_FAILURE;
+        goto out;
+    }
 
     hz = rte_get_tsc_hz();
     gap = o.rate ? hz / o.rate : 0;
@@ -463,6 +510,13 @@ main(int argc, char *argv[])
         receive(&o, &r, &last_seq);
         if (gap) {
             if (now < next_tx) {
+                /* Ahead of schedule: give the CPU away.  On a small
+                 * host the forwarder under test may share it. */
+                if (next_tx - now > hz / 20000) {
+                    struct timespec nap = { 0, 20 * 1000 };
+
+                    nanosleep(&nap, NULL);
+                }
                 continue;
             }
             n = RTE_MIN((now - next_tx) / gap + 1, (uint64_t) o.burst);
@@ -541,6 +595,13 @@ main(int argc, char *argv[])
         ret = EXIT_SUCCESS;
     }
     json_decref(out);
+    if (o.json_path[0] && o.linger) {
+        while (!stop_signal) {
+            struct timespec nap = { 0, 10 * 1000 * 1000 };
+
+            nanosleep(&nap, NULL);
+        }
+    }
 
 out:
     port_close(tx_port);
