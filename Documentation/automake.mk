@@ -1,2 +1,15 @@
+# Documentation: reStructuredText guides and roff manual pages, written by
+# hand (nothing here is generated).
 EXTRA_DIST += \
-	Documentation/index.rst
+	Documentation/index.rst \
+	Documentation/install.rst \
+	Documentation/intro.rst \
+	Documentation/quickstart.rst
+
+# man_MANS is installed but not distributed by itself.
+DOC_MANPAGES = \
+	Documentation/gfp-fwd.8 \
+	Documentation/gfp-pktgen.1 \
+	Documentation/gfp-sandbox.8
+man_MANS += $(DOC_MANPAGES)
+EXTRA_DIST += $(DOC_MANPAGES)
