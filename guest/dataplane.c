@@ -279,10 +279,18 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
                 }
             }
             if (!wk->n_streams) {
-                LOG_WARN("worker lcore %u has no queue to poll: use "
-                         "--queues %u or fewer lcores", wk->lcore,
+                LOG_WARN("worker lcore %u has no queue to poll and stays "
+                         "idle: use --queues %u or fewer lcores", wk->lcore,
                          dp->n_workers);
             }
+        }
+    }
+    for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
+        if ((cfg->src_mac[p].set || cfg->peer_mac[p].set)
+            && !find_port(dp, p)) {
+            error = set_err(err, -EINVAL, "a MAC address is set for port "
+                            "%u, which no pair uses", p);
+            goto error;
         }
     }
     for (unsigned i = 0; i < dp->n_streams; i++) {
@@ -322,6 +330,9 @@ dataplane_start(struct dataplane *dp)
     atomic_store_explicit(&dp->stop, false, memory_order_release);
     dp->start_cycles = dp->last_cycles = cycles_now();
     for (unsigned w = 0; w < dp->n_workers; w++) {
+        if (!dp->workers[w].n_streams) {
+            continue;           /* Warned about at creation. */
+        }
         error = rte_eal_remote_launch(worker_main, &dp->workers[w],
                                       dp->workers[w].lcore);
         if (error) {

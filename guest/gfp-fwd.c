@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <rte_eal.h>
 #include <rte_errno.h>
@@ -203,10 +204,17 @@ write_stats(const char *path, json_t *stats)
     char tmp[300];
 
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(stats, tmp, JSON_INDENT(2) | JSON_SORT_KEYS)
-        || rename(tmp, path)) {
-        LOG_ERR("cannot write counters to %s: %s", path, strerror(errno));
-        return -errno;
+    if (json_dump_file(stats, tmp, JSON_INDENT(2) | JSON_SORT_KEYS)) {
+        LOG_ERR("cannot write counters to %s", tmp);
+        unlink(tmp);
+        return -EIO;
+    }
+    if (rename(tmp, path)) {
+        int error = errno;
+
+        LOG_ERR("cannot rename %s to %s: %s", tmp, path, strerror(error));
+        unlink(tmp);
+        return -error;
     }
     return 0;
 }
@@ -250,6 +258,14 @@ main(int argc, char *argv[])
         }
     }
 
+    /* Before the EAL: a signal during set-up still ends in a clean stop. */
+    {
+        struct sigaction sa = { .sa_handler = on_signal };
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
     ret = rte_eal_init(eal_argc, argv);
     if (ret < 0) {
         fprintf(stderr, "gfp-fwd: cannot start the DPDK EAL: %s (are "
@@ -266,8 +282,6 @@ main(int argc, char *argv[])
         return ret == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
     }
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     ret = dataplane_start(dp);
     if (ret) {
         fprintf(stderr, "gfp-fwd: cannot start forwarding: %s\n",

@@ -1,3 +1,6 @@
+# The JSON checks of the test suites; gfp-demo reads the hop view with it.
+dist_pkgdata_SCRIPTS = tests/gfp-check.py
+
 noinst_PROGRAMS += tests/gfp-test
 tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
@@ -26,7 +29,6 @@ EXTRA_DIST += \
 	$(TESTSUITE_AT) $(DPDK_TESTSUITE_AT) \
 	$(TESTSUITE) $(DPDK_TESTSUITE) \
 	tests/atlocal.in \
-	tests/gfp-check.py \
 	tests/package.m4
 DISTCLEANFILES += tests/atconfig tests/atlocal
 

@@ -1,4 +1,8 @@
-dist_bin_SCRIPTS += utilities/gfp-sandbox
+dist_bin_SCRIPTS += \
+	utilities/gfp-demo \
+	utilities/gfp-pair \
+	utilities/gfp-sandbox
+dist_noinst_SCRIPTS += utilities/gfp-setup
 
 bin_PROGRAMS += utilities/gfp-pktgen
 utilities_gfp_pktgen_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS)

@@ -98,7 +98,7 @@ usage(void)
            "  --count=N            frames to send (default 10000; 0: use "
            "--duration)\n"
            "  --duration=SECS      send for SECS seconds when --count=0\n"
-           "  --size=BYTES         frame length without CRC, 60-9018 "
+           "  --size=BYTES         frame length without CRC, 60-9014 "
            "(default 64)\n"
            "  --flows=N            UDP flows, 1-65536 (default 1)\n"
            "  --rate=PPS           frames per second (default 0: as fast "
@@ -126,8 +126,8 @@ usage(void)
            "                       SIGINT or SIGTERM (a vhost-user peer's "
            "counters live\n"
            "                       only while connected)\n"
-           "When --rate is set, gfp-pktgen sleeps while ahead of schedule, "
-           "leaving its\nCPU to whoever shares it.\n");
+           "When --rate is set and the next burst is due in more than 50 us, "
+           "gfp-pktgen\nsleeps, leaving its CPU to whoever shares it.\n");
 }
 
 static uint64_t
@@ -175,24 +175,19 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
-    int opt;
+    int opt, idx = 0;
 
     opterr = 0;
     optind = 1;
-    while ((opt = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
-        const char *name = optind > 0 ? argv[optind - 1] + 2 : "";
-        char key[32];
+    while ((opt = getopt_long(argc, argv, "+:h", longopts, &idx)) != -1) {
+        const char *key = longopts[idx].name;
 
-        snprintf(key, sizeof key, "%s", name);
-        if (strchr(key, '=')) {
-            *strchr(key, '=') = '\0';
-        }
         switch (opt) {
         case 't': o->tx_port = opt_uint(key, optarg, 0, 1023); break;
         case 'r': o->rx_port = opt_uint(key, optarg, 0, 1023); break;
         case 'n': o->count = opt_uint(key, optarg, 0, UINT64_MAX / 2); break;
         case 'd': o->duration = opt_uint(key, optarg, 1, 86400); break;
-        case 's': o->size = opt_uint(key, optarg, 60, 9018); break;
+        case 's': o->size = opt_uint(key, optarg, 60, 9014); break;
         case 'f': o->flows = opt_uint(key, optarg, 1, 65536); break;
         case 'R': o->rate = opt_uint(key, optarg, 0, 1000000000); break;
         case 'b': o->burst = opt_uint(key, optarg, 1, 64); break;
@@ -226,9 +221,10 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
         case 'h':
             usage();
             exit(EXIT_SUCCESS);
+        case ':':
+            usage_error("option '%s' needs a value", argv[optind - 1]);
         default:
-            usage_error("unknown option or missing value '%s'",
-                        argv[optind - 1]);
+            usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind < argc) {
@@ -440,6 +436,13 @@ main(int argc, char *argv[])
     if (eal_argc < argc) {
         parse_options(argc - eal_argc, argv + eal_argc, &o);
     }
+    {
+        struct sigaction sa = { .sa_handler = on_signal };
+
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGTERM, &sa, NULL);
+    }
     ret = rte_eal_init(eal_argc, argv);
     if (ret < 0) {
         fprintf(stderr, "gfp-pktgen: cannot start the DPDK EAL: %s\n",
@@ -482,11 +485,14 @@ main(int argc, char *argv[])
         build_frame(&o, frames[f], f);
     }
 
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     if (wait_links(&o)) {
-        fprintf(stderr, "gfp-pktgen: links not up after %u s (is the "
-                "peer connected?)\n", o.link_timeout);
+        if (stop_signal) {
+            fprintf(stderr, "gfp-pktgen: interrupted while waiting for "
+                    "the links\n");
+        } else {
+            fprintf(stderr, "gfp-pktgen: links not up after %u s (is the "
+                    "peer connected?)\n", o.link_timeout);
+        }
         ret = EXIT_FAILURE;
         goto out;
     }
