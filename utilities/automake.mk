@@ -1,5 +1,6 @@
 dist_bin_SCRIPTS += \
 	utilities/gfp-demo \
+	utilities/gfp-fwd-bench \
 	utilities/gfp-pair \
 	utilities/gfp-sandbox
 dist_noinst_SCRIPTS += utilities/gfp-setup
