@@ -5,4 +5,6 @@ guest_gfp_fwd_LDADD = lib/libgfp-dpdk.la lib/libgfp.la $(DPDK_LIBS) \
 guest_gfp_fwd_SOURCES = \
 	guest/dataplane.c \
 	guest/dataplane.h \
-	guest/gfp-fwd.c
+	guest/gfp-fwd.c \
+	guest/vhost-sock.c \
+	guest/vhost-sock.h

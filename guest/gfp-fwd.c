@@ -23,6 +23,7 @@
 #include "dataplane.h"
 #include "fwd-engine.h"
 #include "log.h"
+#include "vhost-sock.h"
 
 LOG_MODULE(gfp_fwd);
 
@@ -258,6 +259,13 @@ main(int argc, char *argv[])
         }
     }
 
+    /* A socket a live guest listens on is a usage error; a dead guest's
+     * is cleared. */
+    if (vhost_sock_prepare(eal_argc, argv, err, sizeof err)) {
+        fprintf(stderr, "gfp-fwd: %s\n", err);
+        return EXIT_USAGE;
+    }
+
     /* Before the EAL: a signal during set-up still ends in a clean stop. */
     {
         struct sigaction sa = { .sa_handler = on_signal };
@@ -267,7 +275,11 @@ main(int argc, char *argv[])
         sigaction(SIGTERM, &sa, NULL);
     }
     ret = rte_eal_init(eal_argc, argv);
-    if (ret < 0) {
+    if (ret < 0 && rte_errno == EINVAL) {
+        fprintf(stderr, "gfp-fwd: the EAL rejected its options (see its "
+                "message above); gfp-fwd's own options go after '--'\n");
+        return EXIT_USAGE;
+    } else if (ret < 0) {
         fprintf(stderr, "gfp-fwd: cannot start the DPDK EAL: %s (are "
                 "hugepages reserved and hugetlbfs mounted?  Run "
                 "utilities/gfp-setup, or pass --no-huge for a test)\n",

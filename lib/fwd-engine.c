@@ -53,7 +53,7 @@ fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
 {
     void *drop[GFP_BURST_MAX];
     uint16_t n_drop = 0, runts = 0, too_big = 0, keep = 0;
-    uint64_t bytes = 0;
+    uint64_t bytes = 0, dropped_bytes = 0;
 
     for (uint16_t i = 0; i < b->n; i++) {
         uint32_t len = b->len[i];
@@ -61,9 +61,11 @@ fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
         bytes += len;
         if (__builtin_expect(b->head_len[i] < GFP_ETH_HLEN, 0)) {
             runts++;
+            dropped_bytes += len;
             drop[n_drop++] = b->bufs[i];
         } else if (__builtin_expect(len > s->max_len, 0)) {
             too_big++;
+            dropped_bytes += len;
             drop[n_drop++] = b->bufs[i];
         } else {
             if (keep != i) {
@@ -77,6 +79,7 @@ fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
     }
     STATS_ADD(s->rx_stats, rx_packets, b->n);
     STATS_ADD(s->rx_stats, rx_bytes, bytes);
+    b->bytes = bytes - dropped_bytes;
     STATS_ADD(s->rx_stats, rx_bursts, 1);
     if (__builtin_expect(n_drop, 0)) {
         STATS_ADD(s->rx_stats, drop_runt, runts);
@@ -108,10 +111,13 @@ fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
         STATS_ADD(s->tx_stats, drop_tx_full, n - sent);
     }
     if (sent) {
-        uint64_t bytes = 0;
+        uint64_t bytes = b->bytes;
 
-        for (uint16_t i = 0; i < sent; i++) {
-            bytes += b->len[i];
+        if (__builtin_expect(sent < n, 0)) {
+            bytes = 0;
+            for (uint16_t i = 0; i < sent; i++) {
+                bytes += b->len[i];
+            }
         }
         STATS_ADD(s->tx_stats, tx_packets, sent);
         STATS_ADD(s->tx_stats, tx_bytes, bytes);

@@ -23,6 +23,7 @@ struct port_class;
  * 'len' is the whole packet's length. */
 struct pkt_batch {
     uint16_t n;
+    uint64_t bytes;             /* Sum of 'len' once validated. */
     void *bufs[GFP_BURST_MAX];
     uint8_t *data[GFP_BURST_MAX];
     uint32_t len[GFP_BURST_MAX];
