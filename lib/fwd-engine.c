@@ -47,50 +47,61 @@ fwd_engine_list(size_t *n)
     return engines;
 }
 
-uint16_t
-fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
-                  struct pkt_batch *b)
+/* Drops runts and frames too long for the output from 'b', counting them;
+ * the rare path of fwd_batch_prepare(). */
+static void
+drop_bad(struct fwd_stream *s, struct pkt_batch *b)
 {
     void *drop[GFP_BURST_MAX];
     uint16_t n_drop = 0, runts = 0, too_big = 0, keep = 0;
-    uint64_t bytes = 0, dropped_bytes = 0;
 
     for (uint16_t i = 0; i < b->n; i++) {
         uint32_t len = b->len[i];
 
-        bytes += len;
-        if (__builtin_expect(b->head_len[i] < GFP_ETH_HLEN, 0)) {
+        if (b->head_len[i] < GFP_ETH_HLEN) {
             runts++;
-            dropped_bytes += len;
-            drop[n_drop++] = b->bufs[i];
-        } else if (__builtin_expect(len > s->max_len, 0)) {
+        } else if (len > s->max_len) {
             too_big++;
-            dropped_bytes += len;
-            drop[n_drop++] = b->bufs[i];
         } else {
-            if (keep != i) {
-                b->bufs[keep] = b->bufs[i];
-                b->data[keep] = b->data[i];
-                b->len[keep] = len;
-                b->head_len[keep] = b->head_len[i];
-            }
+            b->bufs[keep] = b->bufs[i];
+            b->data[keep] = b->data[i];
+            b->len[keep] = len;
+            b->head_len[keep] = b->head_len[i];
             keep++;
+            continue;
         }
+        b->bytes -= len;
+        drop[n_drop++] = b->bufs[i];
+    }
+    STATS_ADD(s->rx_stats, drop_runt, runts);
+    STATS_ADD(s->tx_stats, drop_too_big, too_big);
+    s->rx->free_bufs(drop, n_drop);
+    b->n = keep;
+}
+
+uint16_t
+fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
+                  struct pkt_batch *b)
+{
+    uint64_t bytes = 0;
+    unsigned bad = 0;
+
+    /* One branch-free pass for the common case of nothing to drop. */
+    for (uint16_t i = 0; i < b->n; i++) {
+        bytes += b->len[i];
+        bad |= (b->head_len[i] < GFP_ETH_HLEN) | (b->len[i] > s->max_len);
     }
     STATS_ADD(s->rx_stats, rx_packets, b->n);
     STATS_ADD(s->rx_stats, rx_bytes, bytes);
-    b->bytes = bytes - dropped_bytes;
     STATS_ADD(s->rx_stats, rx_bursts, 1);
-    if (__builtin_expect(n_drop, 0)) {
-        STATS_ADD(s->rx_stats, drop_runt, runts);
-        STATS_ADD(s->tx_stats, drop_too_big, too_big);
-        s->rx->free_bufs(drop, n_drop);
-        b->n = keep;
+    b->bytes = bytes;
+    if (__builtin_expect(bad, 0)) {
+        drop_bad(s, b);
     }
-    if (keep) {
+    if (b->n) {
         engine->fwd(s, b);
     }
-    return keep;
+    return b->n;
 }
 
 uint16_t
