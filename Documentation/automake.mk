@@ -1,6 +1,7 @@
 # Documentation: reStructuredText guides and roff manual pages, written by
 # hand (nothing here is generated).
 EXTRA_DIST += \
+	Documentation/benchmark.rst \
 	Documentation/index.rst \
 	Documentation/install.rst \
 	Documentation/intro.rst \
@@ -8,7 +9,10 @@ EXTRA_DIST += \
 
 # man_MANS is installed but not distributed by itself.
 DOC_MANPAGES = \
+	Documentation/gfp-demo.8 \
+	Documentation/gfp-fwd-bench.8 \
 	Documentation/gfp-fwd.8 \
+	Documentation/gfp-pair.8 \
 	Documentation/gfp-pktgen.1 \
 	Documentation/gfp-sandbox.8
 man_MANS += $(DOC_MANPAGES)
