@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Checks the test suites apply to gfp's JSON outputs.
 
-    gfp-check.py fwd STATS.json
+    gfp-check.py fwd STATS.json [PAIRS]
         Exact accounting in gfp-fwd's final counters: on every port pair,
         what one port received equals what its peer sent plus the drops
-        counted by reason.  Prints engine, ports, drivers and totals.
+        counted by reason.  PAIRS is gfp-fwd's --pairs (default 0:1,
+        2:3, ...).  Prints engine, ports and drivers.
 
     gfp-check.py hops DIR
         The demo's and the pair tests' per-hop view: DIR holds pktgen.json,
@@ -41,6 +42,8 @@ def check_fwd(path, pairs_arg=None):
         for src, dst in ((a, b), (b, a)):
             rx = ports[src]["total"]
             tx = ports[dst]["total"]
+            if len(ports[src]["queues"]) != len(ports[dst]["queues"]):
+                fail("ports %d and %d have different queue counts" % (src, dst))
             # Per queue: a queue's rx leaves on the same queue of the peer.
             for q, (qrx, qtx) in enumerate(zip(ports[src]["queues"],
                                                ports[dst]["queues"])):
@@ -85,12 +88,14 @@ def hops(d):
     fwd_drops = (p0["drop_runt"] + p1["drop_tx_full"] + p1["drop_too_big"])
     rows = [
         ("gfp-pktgen sent", pg["tx_packets"], 0),
-        ("OVS gen rx", ovs["gen"]["rx_packets"], 0),
+        ("OVS gen rx", ovs["gen"]["rx_packets"],
+         ovs["gen"]["rx_dropped"] or 0),
         ("OVS g0 tx, to the guest", ovs["g0"]["tx_packets"],
          ovs["g0"]["tx_dropped"]),
         ("gfp-fwd port 0 rx", p0["rx_packets"], 0),
         ("gfp-fwd port 1 tx", p1["tx_packets"], fwd_drops),
-        ("OVS g1 rx, from the guest", ovs["g1"]["rx_packets"], 0),
+        ("OVS g1 rx, from the guest", ovs["g1"]["rx_packets"],
+         ovs["g1"]["rx_dropped"] or 0),
         ("OVS sink tx", ovs["sink"]["tx_packets"], ovs["sink"]["tx_dropped"]),
         ("gfp-pktgen received", pg["rx_ours"], 0),
     ]
