@@ -83,19 +83,10 @@ uint16_t
 fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
                   struct pkt_batch *b)
 {
-    uint64_t bytes = 0;
-    unsigned bad = 0;
-
-    /* One branch-free pass for the common case of nothing to drop. */
-    for (uint16_t i = 0; i < b->n; i++) {
-        bytes += b->len[i];
-        bad |= (b->head_len[i] < GFP_ETH_HLEN) | (b->len[i] > s->max_len);
-    }
     STATS_ADD(s->rx_stats, rx_packets, b->n);
-    STATS_ADD(s->rx_stats, rx_bytes, bytes);
+    STATS_ADD(s->rx_stats, rx_bytes, b->bytes);
     STATS_ADD(s->rx_stats, rx_bursts, 1);
-    b->bytes = bytes;
-    if (__builtin_expect(bad, 0)) {
+    if (__builtin_expect(b->bad, 0)) {
         drop_bad(s, b);
     }
     if (b->n) {
@@ -111,6 +102,7 @@ fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
     uint64_t start = cycles_now();
     uint16_t n_rx, n, sent;
 
+    b->max_len = s->max_len;
     n_rx = s->rx->rx_burst(s->rx->q, b, s->burst);
     if (!n_rx) {
         return 0;

@@ -49,12 +49,13 @@ dpdk_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
     uint16_t n;
 
     n = rte_eth_rx_burst(q->port_id, q->queue_id, mbufs, max);
+    b->bytes = 0;
+    b->bad = false;
     for (uint16_t i = 0; i < n; i++) {
         struct rte_mbuf *m = mbufs[i];
 
-        b->data[i] = rte_pktmbuf_mtod(m, uint8_t *);
-        b->len[i] = m->pkt_len;
-        b->head_len[i] = m->data_len;
+        pkt_batch_add(b, i, rte_pktmbuf_mtod(m, uint8_t *), m->pkt_len,
+                      m->data_len);
     }
     b->n = n;
     return n;

@@ -23,12 +23,31 @@ struct port_class;
  * 'len' is the whole packet's length. */
 struct pkt_batch {
     uint16_t n;
-    uint64_t bytes;             /* Sum of 'len' once validated. */
+    /* Set by the receiver as it fills the batch (pkt_batch_add()): the sum
+     * of 'len', and whether any packet is a runt or longer than
+     * 'max_len', which the caller sets before receiving.  This spares the
+     * forwarding step a second pass over the burst. */
+    bool bad;
+    uint32_t max_len;
+    uint64_t bytes;
     void *bufs[GFP_BURST_MAX];
     uint8_t *data[GFP_BURST_MAX];
     uint32_t len[GFP_BURST_MAX];
     uint16_t head_len[GFP_BURST_MAX];
 };
+
+/* Records packet 'i' of a batch being received ('bufs[i]' is set by the
+ * caller). */
+static inline void
+pkt_batch_add(struct pkt_batch *b, uint16_t i, uint8_t *data, uint32_t len,
+              uint16_t head_len)
+{
+    b->data[i] = data;
+    b->len[i] = len;
+    b->head_len[i] = head_len;
+    b->bytes += len;
+    b->bad |= (head_len < GFP_ETH_HLEN) | (len > b->max_len);
+}
 
 /* The fast-path view of one queue: receive into a batch, transmit handles,
  * free handles that will not be transmitted. */

@@ -92,12 +92,12 @@ fake_rx(void *q_, struct pkt_batch *b, uint16_t max)
     struct fake_queue *q = q_;
     uint16_t n = 0;
 
+    b->bytes = 0;
+    b->bad = false;
     if (!q->given) {
         for (; n < q->n_frames && n < max; n++) {
             b->bufs[n] = q->frames[n];
-            b->data[n] = q->frames[n];
-            b->len[n] = q->lens[n];
-            b->head_len[n] = q->lens[n];
+            pkt_batch_add(b, n, q->frames[n], q->lens[n], q->lens[n]);
         }
         q->given = true;
     }
