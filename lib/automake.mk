@@ -18,6 +18,8 @@ lib_libgfp_la_SOURCES = \
 	lib/port-provider.h \
 	lib/stats.c \
 	lib/stats.h \
+	lib/tpacket.c \
+	lib/tpacket.h \
 	lib/util.c \
 	lib/util.h
 

@@ -13,7 +13,8 @@ TESTSUITE_AT = \
 	tests/config.at \
 	tests/engine.at \
 	tests/stats.at \
-	tests/gfp-fwd.at
+	tests/gfp-fwd.at \
+	tests/tpacket.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
 	tests/ovs-macros.at \
