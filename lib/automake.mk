@@ -15,6 +15,7 @@ lib_libgfp_la_SOURCES = \
 	lib/log.h \
 	lib/port.c \
 	lib/port.h \
+	lib/port-mmap.c \
 	lib/port-provider.h \
 	lib/stats.c \
 	lib/stats.h \

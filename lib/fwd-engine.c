@@ -108,7 +108,7 @@ fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
         return 0;
     }
     n = fwd_batch_prepare(engine, s, b);
-    sent = n ? s->tx->tx_burst(s->tx->q, b->bufs, n) : 0;
+    sent = n ? s->tx->tx_burst(s->tx->q, b, n) : 0;
     if (__builtin_expect(sent < n, 0)) {
         s->rx->free_bufs(&b->bufs[sent], n - sent);
         STATS_ADD(s->tx_stats, drop_tx_full, n - sent);

@@ -62,12 +62,12 @@ dpdk_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
 }
 
 static uint16_t
-dpdk_tx_burst(void *q_, void **bufs, uint16_t n)
+dpdk_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
 {
     const struct dpdk_queue *q = q_;
 
     return rte_eth_tx_burst(q->port_id, q->queue_id,
-                            (struct rte_mbuf **) bufs, n);
+                            (struct rte_mbuf **) b->bufs, n);
 }
 
 static void

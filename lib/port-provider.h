@@ -56,5 +56,6 @@ struct port_class {
 };
 
 extern const struct port_class port_dpdk_class;
+extern const struct port_class port_mmap_class;
 
 #endif /* port-provider.h */

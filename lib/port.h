@@ -49,11 +49,14 @@ pkt_batch_add(struct pkt_batch *b, uint16_t i, uint8_t *data, uint32_t len,
     b->bad |= (head_len < GFP_ETH_HLEN) | (len > b->max_len);
 }
 
-/* The fast-path view of one queue: receive into a batch, transmit handles,
- * free handles that will not be transmitted. */
+/* The fast-path view of one queue: receive into a batch, transmit the
+ * first 'n' packets of a batch (returning how many leading ones it took),
+ * free handles that will not be transmitted.  A backend that receives in
+ * place keeps the frames of a burst valid until the next receive on the
+ * same queue. */
 struct port_queue {
     uint16_t (*rx_burst)(void *q, struct pkt_batch *, uint16_t max);
-    uint16_t (*tx_burst)(void *q, void **bufs, uint16_t n);
+    uint16_t (*tx_burst)(void *q, struct pkt_batch *, uint16_t n);
     void (*free_bufs)(void **bufs, uint16_t n);
     void *q;
 } __attribute__((aligned(64)));

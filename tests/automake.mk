@@ -14,7 +14,8 @@ TESTSUITE_AT = \
 	tests/engine.at \
 	tests/stats.at \
 	tests/gfp-fwd.at \
-	tests/tpacket.at
+	tests/tpacket.at \
+	tests/port-mmap.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
 	tests/ovs-macros.at \

@@ -1,0 +1,308 @@
+/* The PacketMMAP port backend: a kernel interface through TPACKET_V3 rings
+ * (lib/tpacket.c), one socket per queue, spread by PACKET_FANOUT_HASH.  No
+ * DPDK.
+ *
+ * Frames are forwarded from the receive ring of one port into the transmit
+ * ring of another: one copy, which two kernel rings cannot avoid.  A burst's
+ * frames stay in the receive ring until the next receive on that queue,
+ * which gives their blocks back to the kernel. */
+#include <config.h>
+
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "port-provider.h"
+#include "tpacket.h"
+
+LOG_MODULE(port_mmap);
+
+struct mmap_queue {
+    struct tpacket *ring;
+    struct tpacket_pkt pkts[GFP_BURST_MAX];
+};
+
+struct port_mmap {
+    struct port up;
+    unsigned ifindex;
+    struct mmap_queue *qctx;        /* One per queue. */
+    struct port_queue *queues;      /* One per queue. */
+    unsigned n_queues;
+};
+
+static struct port_mmap *
+port_mmap_cast(const struct port *port)
+{
+    return CONTAINER_OF(port, struct port_mmap, up);
+}
+
+static uint16_t
+mmap_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
+{
+    struct mmap_queue *q = q_;
+    uint16_t n;
+
+    /* The previous burst has been transmitted (copied) or dropped by now. */
+    tpacket_rx_done(q->ring);
+    n = tpacket_rx_burst(q->ring, q->pkts, max);
+    b->bytes = 0;
+    b->bad = false;
+    for (uint16_t i = 0; i < n; i++) {
+        b->bufs[i] = &q->pkts[i];
+        pkt_batch_add(b, i, q->pkts[i].data, q->pkts[i].len,
+                      q->pkts[i].len);
+    }
+    b->n = n;
+    return n;
+}
+
+static uint16_t
+mmap_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
+{
+    struct mmap_queue *q = q_;
+    struct tpacket_pkt pkts[GFP_BURST_MAX];
+
+    /* The engine may have dropped packets from the batch: send what the
+     * batch says now, not what was received. */
+    for (uint16_t i = 0; i < n; i++) {
+        pkts[i].data = b->data[i];
+        pkts[i].len = b->len[i];
+    }
+    return tpacket_tx_burst(q->ring, pkts, n);
+}
+
+static void
+mmap_free_bufs(void **bufs, uint16_t n)
+{
+    /* Ring frames: released with their block at the next receive. */
+}
+
+static int
+port_mmap_open(const char *devname, struct port **portp)
+{
+    struct port_mmap *dev;
+    unsigned ifindex = if_nametoindex(devname);
+
+    if (!ifindex) {
+        return -ENODEV;
+    }
+    dev = calloc(1, sizeof *dev);
+    if (!dev) {
+        return -ENOMEM;
+    }
+    dev->ifindex = ifindex;
+    dev->up.name = strdup(devname);
+    if (!dev->up.name) {
+        free(dev);
+        return -ENOMEM;
+    }
+    *portp = &dev->up;
+    return 0;
+}
+
+static void
+close_rings(struct port_mmap *dev)
+{
+    for (unsigned q = 0; q < dev->n_queues; q++) {
+        tpacket_close(dev->qctx[q].ring);
+    }
+    free(dev->qctx);
+    free(dev->queues);
+    dev->qctx = NULL;
+    dev->queues = NULL;
+    dev->n_queues = 0;
+}
+
+static void
+port_mmap_close(struct port *port)
+{
+    struct port_mmap *dev = port_mmap_cast(port);
+
+    close_rings(dev);
+    free(port->name);
+    free(dev);
+}
+
+static int
+port_mmap_configure(struct port *port, const struct port_conf *conf)
+{
+    struct port_mmap *dev = port_mmap_cast(port);
+    struct tpacket_conf tc = {
+        .ifname = port->name,
+        .mtu = conf->mtu,
+        .qdisc_bypass = true,
+        /* Queues of one port share a fanout group; ports do not. */
+        .fanout_group = conf->queues > 1
+                        ? (int) ((getpid() + dev->ifindex) & 0xffff) : -1,
+    };
+    int error;
+
+    close_rings(dev);
+    dev->qctx = calloc(conf->queues, sizeof *dev->qctx);
+    dev->queues = aligned_alloc(64, conf->queues * sizeof *dev->queues);
+    if (!dev->qctx || !dev->queues) {
+        close_rings(dev);
+        return -ENOMEM;
+    }
+    for (unsigned q = 0; q < conf->queues; q++) {
+        error = tpacket_open(&tc, &dev->qctx[q].ring);
+        if (error) {
+            LOG_ERR("%s: queue %u: cannot set up a TPACKET_V3 ring for "
+                    "MTU %u: %s", port->name, q, conf->mtu,
+                    strerror(-error));
+            dev->n_queues = q;
+            close_rings(dev);
+            return error;
+        }
+        dev->n_queues = q + 1;
+        dev->queues[q] = (struct port_queue) {
+            .rx_burst = mmap_rx_burst,
+            .tx_burst = mmap_tx_burst,
+            .free_bufs = mmap_free_bufs,
+            .q = &dev->qctx[q],
+        };
+    }
+    {
+        const struct tpacket_geometry *g
+            = tpacket_get_geometry(dev->qctx[0].ring);
+
+        LOG_INFO("%s (PacketMMAP): %u queues, MTU %u, rx %u blocks of %u "
+                 "bytes, tx %u frames of %u bytes%s", port->name,
+                 conf->queues, conf->mtu, g->rx_blocks, g->rx_block_size,
+                 g->tx_frames, g->tx_frame_size,
+                 conf->queues > 1 ? ", fanout by hash" : "");
+    }
+    return 0;
+}
+
+static int
+port_mmap_start(struct port *port)
+{
+    return port_mmap_cast(port)->n_queues ? 0 : -EINVAL;
+}
+
+static void
+port_mmap_stop(struct port *port)
+{
+}
+
+static const struct port_queue *
+port_mmap_queue(const struct port *port, unsigned qid)
+{
+    return &port_mmap_cast(port)->queues[qid];
+}
+
+static int
+ifreq_ioctl(const struct port *port, unsigned long req, struct ifreq *ifr)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int error;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    memset(ifr, 0, sizeof *ifr);
+    snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", port->name);
+    error = ioctl(fd, req, ifr) ? -errno : 0;
+    close(fd);
+    return error;
+}
+
+static int
+port_mmap_get_mac(const struct port *port, uint8_t mac[GFP_ETH_ALEN])
+{
+    struct ifreq ifr;
+    int error = ifreq_ioctl(port, SIOCGIFHWADDR, &ifr);
+
+    if (!error) {
+        memcpy(mac, ifr.ifr_hwaddr.sa_data, GFP_ETH_ALEN);
+    }
+    return error;
+}
+
+static int
+port_mmap_get_link(const struct port *port, struct port_link *link)
+{
+    struct ifreq ifr;
+    int error = ifreq_ioctl(port, SIOCGIFFLAGS, &ifr);
+
+    if (!error) {
+        link->up = ifr.ifr_flags & IFF_RUNNING;
+        link->speed_mbps = 0;
+    }
+    return error;
+}
+
+static void
+sum_counters(const struct port_mmap *dev, struct tpacket_counters *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    for (unsigned q = 0; q < dev->n_queues; q++) {
+        struct tpacket_counters c;
+
+        tpacket_get_counters(dev->qctx[q].ring, &c);
+        sum->rx_truncated += c.rx_truncated;
+        sum->rx_bad_frames += c.rx_bad_frames;
+        sum->tx_too_big += c.tx_too_big;
+        sum->tx_kick_errors += c.tx_kick_errors;
+        sum->kernel_packets += c.kernel_packets;
+        sum->kernel_drops += c.kernel_drops;
+        sum->kernel_freezes += c.kernel_freezes;
+    }
+}
+
+static int
+port_mmap_get_dev_stats(const struct port *port, struct port_dev_stats *s)
+{
+    struct tpacket_counters c;
+
+    sum_counters(port_mmap_cast(port), &c);
+    s->rx_nombuf = 0;
+    s->rx_missed = c.kernel_drops;
+    s->rx_errors = c.rx_truncated + c.rx_bad_frames;
+    s->tx_errors = c.tx_too_big + c.tx_kick_errors;
+    return 0;
+}
+
+static json_t *
+port_mmap_get_xstats(const struct port *port)
+{
+    struct tpacket_counters c;
+
+    sum_counters(port_mmap_cast(port), &c);
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+                     "rx_truncated", (json_int_t) c.rx_truncated,
+                     "rx_bad_frames", (json_int_t) c.rx_bad_frames,
+                     "tx_too_big", (json_int_t) c.tx_too_big,
+                     "tx_kick_errors", (json_int_t) c.tx_kick_errors,
+                     "kernel_packets", (json_int_t) c.kernel_packets,
+                     "kernel_drops", (json_int_t) c.kernel_drops,
+                     "kernel_freezes", (json_int_t) c.kernel_freezes);
+}
+
+static const char *
+port_mmap_driver(const struct port *port)
+{
+    return "pmmap";
+}
+
+const struct port_class port_mmap_class = {
+    .type = "mmap",
+    .open = port_mmap_open,
+    .close = port_mmap_close,
+    .configure = port_mmap_configure,
+    .start = port_mmap_start,
+    .stop = port_mmap_stop,
+    .queue = port_mmap_queue,
+    .driver = port_mmap_driver,
+    .get_mac = port_mmap_get_mac,
+    .get_link = port_mmap_get_link,
+    .get_dev_stats = port_mmap_get_dev_stats,
+    .get_xstats = port_mmap_get_xstats,
+};
