@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -31,7 +32,10 @@ struct dp_port {
 };
 
 struct dp_worker {
-    unsigned lcore;
+    unsigned lcore;                 /* DPDK mode: the lcore; else an index. */
+    pthread_t thread;               /* MMAP mode. */
+    const char *kind;               /* "lcore" or "thread", for logs. */
+    bool launched;
     struct fwd_stream *streams;
     unsigned n_streams;
     const struct fwd_engine *engine;
@@ -70,8 +74,8 @@ worker_main(void *arg)
     struct dp_worker *w = arg;
     struct pkt_batch batch;
 
-    LOG_INFO("worker on lcore %u polls %u streams with engine %s", w->lcore,
-             w->n_streams, w->engine->name);
+    LOG_INFO("worker on %s %u polls %u streams with engine %s", w->kind,
+             w->lcore, w->n_streams, w->engine->name);
     while (!atomic_load_explicit(w->stop, memory_order_acquire)) {
         for (unsigned i = 0; i < w->n_streams; i++) {
             fwd_stream_poll(w->engine, &w->streams[i], &batch);
@@ -80,20 +84,36 @@ worker_main(void *arg)
     return 0;
 }
 
-/* The configured pairs, or 0:1, 2:3, ... over every probed port. */
+static void *
+worker_thread(void *arg)
+{
+    worker_main(arg);
+    return NULL;
+}
+
+static bool
+port_exists(const struct config *cfg, unsigned id)
+{
+    return cfg->mode == CONFIG_MODE_MMAP ? id < cfg->n_ifaces
+                                         : rte_eth_dev_is_valid_port(id);
+}
+
+/* The configured pairs, or 0:1, 2:3, ... over every port. */
 static int
 resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
               char err[CONFIG_ERR_LEN])
 {
-    unsigned avail = rte_eth_dev_count_avail();
+    bool mmap = cfg->mode == CONFIG_MODE_MMAP;
+    unsigned avail = mmap ? cfg->n_ifaces : rte_eth_dev_count_avail();
 
     if (cfg->n_pairs) {
         for (unsigned i = 0; i < cfg->n_pairs; i++) {
             for (int j = 0; j < 2; j++) {
-                if (!rte_eth_dev_is_valid_port(cfg->pairs[i][j])) {
+                if (!port_exists(cfg, cfg->pairs[i][j])) {
                     return set_err(err, -EINVAL, "pairs names port %u, but "
-                                   "the EAL probed %u ports",
-                                   cfg->pairs[i][j], avail);
+                                   "%s %u ports", cfg->pairs[i][j],
+                                   mmap ? "ifaces names" : "the EAL probed",
+                                   avail);
                 }
             }
             pairs[i][0] = cfg->pairs[i][0];
@@ -103,9 +123,12 @@ resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
         return 0;
     }
     if (avail < 2 || avail % 2) {
-        return set_err(err, -EINVAL, "the EAL probed %u ports: default "
-                       "pairing needs an even number (give --vdev or PCI "
-                       "devices, or --pairs)", avail);
+        return set_err(err, -EINVAL, mmap
+                       ? "ifaces names %u interfaces: default pairing needs "
+                         "an even number (or give --pairs)"
+                       : "the EAL probed %u ports: default pairing needs an "
+                         "even number (give --vdev or PCI devices, or "
+                         "--pairs)", avail);
     }
     *n = 0;
     for (uint16_t pid = 0; pid < RTE_MAX_ETHPORTS && *n < avail / 2;
@@ -134,12 +157,17 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
 {
     const struct config *cfg = dp->cfg;
     struct dp_port *p = &dp->ports[dp->n_ports];
+    bool mmap = cfg->mode == CONFIG_MODE_MMAP;
     char name[16];
     int error, node;
 
     snprintf(name, sizeof name, "%u", id);
-    error = port_open(&port_dpdk_class, name, &p->port);
-    if (error) {
+    error = port_open(mmap ? &port_mmap_class : &port_dpdk_class,
+                      mmap ? cfg->ifaces[id] : name, &p->port);
+    if (error == -ENODEV && mmap) {
+        return set_err(err, -EINVAL, "port %u: no kernel interface named "
+                       "%s", id, cfg->ifaces[id]);
+    } else if (error) {
         return set_err(err, error, "port %u: cannot open: %s", id,
                        strerror(-error));
     }
@@ -163,7 +191,7 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
     }
 
     node = port_numa_node(p->port);
-    if (node >= 0) {
+    if (node >= 0 && !mmap) {
         unsigned lcore;
 
         RTE_LCORE_FOREACH_WORKER(lcore) {
@@ -218,7 +246,11 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
     dp->engine = fwd_engine_find(cfg->engine);
     atomic_init(&dp->stop, false);
 
-    dp->n_workers = rte_lcore_count() - 1;
+    if (cfg->mode == CONFIG_MODE_MMAP) {
+        dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
+    } else {
+        dp->n_workers = rte_lcore_count() - 1;
+    }
     if (!dp->n_workers) {
         error = set_err(err, -EINVAL, "no worker lcore: give the EAL at "
                         "least two lcores (e.g. -l 0,1); the first one "
@@ -255,11 +287,20 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
         goto error;
     }
     w = 0;
-    RTE_LCORE_FOREACH_WORKER(lcore) {
-        dp->workers[w].lcore = lcore;
+    if (cfg->mode == CONFIG_MODE_MMAP) {
+        for (; w < dp->n_workers; w++) {
+            dp->workers[w].lcore = w;
+        }
+    } else {
+        RTE_LCORE_FOREACH_WORKER(lcore) {
+            dp->workers[w++].lcore = lcore;
+        }
+    }
+    for (w = 0; w < dp->n_workers; w++) {
         dp->workers[w].engine = dp->engine;
         dp->workers[w].stop = &dp->stop;
-        w++;
+        dp->workers[w].kind = cfg->mode == CONFIG_MODE_MMAP ? "thread"
+                                                            : "lcore";
     }
     {
         unsigned idx = 0;
@@ -279,9 +320,9 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
                 }
             }
             if (!wk->n_streams) {
-                LOG_WARN("worker lcore %u has no queue to poll and stays "
-                         "idle: use --queues %u or fewer lcores", wk->lcore,
-                         dp->n_workers);
+                LOG_WARN("worker %s %u has no queue to poll and stays "
+                         "idle: use --queues %u or fewer workers", wk->kind,
+                         wk->lcore, dp->n_workers);
             }
         }
     }
@@ -330,17 +371,23 @@ dataplane_start(struct dataplane *dp)
     atomic_store_explicit(&dp->stop, false, memory_order_release);
     dp->start_cycles = dp->last_cycles = cycles_now();
     for (unsigned w = 0; w < dp->n_workers; w++) {
-        if (!dp->workers[w].n_streams) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        if (!wk->n_streams) {
             continue;           /* Warned about at creation. */
         }
-        error = rte_eal_remote_launch(worker_main, &dp->workers[w],
-                                      dp->workers[w].lcore);
+        if (dp->cfg->mode == CONFIG_MODE_MMAP) {
+            error = -pthread_create(&wk->thread, NULL, worker_thread, wk);
+        } else {
+            error = rte_eal_remote_launch(worker_main, wk, wk->lcore);
+        }
         if (error) {
-            LOG_ERR("cannot launch a worker on lcore %u: %s",
-                    dp->workers[w].lcore, rte_strerror(-error));
+            LOG_ERR("cannot launch worker %u: %s", wk->lcore,
+                    strerror(-error));
             dataplane_stop(dp);
             return error;
         }
+        wk->launched = true;
     }
     dp->running = true;
     return 0;
@@ -350,7 +397,18 @@ void
 dataplane_stop(struct dataplane *dp)
 {
     atomic_store_explicit(&dp->stop, true, memory_order_release);
-    rte_eal_mp_wait_lcore();
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        if (wk->launched) {
+            if (dp->cfg->mode == CONFIG_MODE_MMAP) {
+                pthread_join(wk->thread, NULL);
+            } else {
+                rte_eal_wait_lcore(wk->lcore);
+            }
+            wk->launched = false;
+        }
+    }
     for (unsigned i = 0; i < dp->n_ports; i++) {
         port_stop(dp->ports[i].port);
     }

@@ -45,7 +45,17 @@ usage(void)
 
     printf("gfp-fwd: the gfp guest forwarder\n"
            "usage: gfp-fwd [EAL options] -- [options]\n"
+           "       gfp-fwd -- --mode mmap --ifaces IF,IF[,...] [options]\n"
            "\n"
+           "Packet I/O:\n"
+           "  -m, --mode=dpdk|mmap     DPDK ethdevs given to the EAL "
+           "(default), or\n"
+           "                           kernel interfaces through "
+           "PacketMMAP rings (no EAL)\n"
+           "  -i, --ifaces=IF[,IF]     mmap: the interfaces; port N is the "
+           "Nth\n"
+           "  -w, --workers=N          mmap: worker threads, 1-64 "
+           "(default: one per queue)\n"
            "Forwarding:\n"
            "  -e, --engine=NAME        forwarding engine (default: io)\n");
     for (size_t i = 0; i < n; i++) {
@@ -92,6 +102,9 @@ enum {
 };
 
 static const struct option long_options[] = {
+    { "mode", required_argument, NULL, 'm' },
+    { "ifaces", required_argument, NULL, 'i' },
+    { "workers", required_argument, NULL, 'w' },
     { "engine", required_argument, NULL, 'e' },
     { "pairs", required_argument, NULL, 'p' },
     { "queues", required_argument, NULL, 'q' },
@@ -111,7 +124,7 @@ static const struct option long_options[] = {
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 },
 };
-static const char short_options[] = "+:e:p:q:s:c:hV";
+static const char short_options[] = "+:m:i:w:e:p:q:s:c:hV";
 
 static void __attribute__((format(printf, 1, 2)))
 usage_error(const char *fmt, ...)
@@ -151,6 +164,9 @@ parse_options(int argc, char *argv[], struct config *cfg)
         enum log_level level;
 
         switch (opt) {
+        case 'm': key = "mode"; break;
+        case 'i': key = "ifaces"; break;
+        case 'w': key = "workers"; break;
         case 'e': key = "engine"; break;
         case 'p': key = "pairs"; break;
         case 'q': key = "queues"; break;
@@ -220,6 +236,14 @@ write_stats(const char *path, json_t *stats)
     return 0;
 }
 
+static void
+eal_cleanup(const struct config *cfg)
+{
+    if (cfg->mode == CONFIG_MODE_DPDK) {
+        rte_eal_cleanup();
+    }
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -259,6 +283,11 @@ main(int argc, char *argv[])
         }
     }
 
+    if (cfg.mode == CONFIG_MODE_MMAP && eal_argc > 1) {
+        fprintf(stderr, "gfp-fwd: '%s': mode mmap starts no EAL, so it "
+                "takes no EAL options\n", argv[1]);
+        return EXIT_USAGE;
+    }
     /* A socket a live guest listens on is a usage error; a dead guest's
      * is cleared. */
     if (vhost_sock_prepare(eal_argc, argv, err, sizeof err)) {
@@ -274,7 +303,7 @@ main(int argc, char *argv[])
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }
-    ret = rte_eal_init(eal_argc, argv);
+    ret = cfg.mode == CONFIG_MODE_DPDK ? rte_eal_init(eal_argc, argv) : 0;
     if (ret < 0 && rte_errno == EINVAL) {
         fprintf(stderr, "gfp-fwd: the EAL rejected its options (see its "
                 "message above); gfp-fwd's own options go after '--'\n");
@@ -290,7 +319,7 @@ main(int argc, char *argv[])
     ret = dataplane_create(&cfg, &dp, err);
     if (ret) {
         fprintf(stderr, "gfp-fwd: %s\n", err[0] ? err : strerror(-ret));
-        rte_eal_cleanup();
+        eal_cleanup(&cfg);
         return ret == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
     }
 
@@ -299,7 +328,7 @@ main(int argc, char *argv[])
         fprintf(stderr, "gfp-fwd: cannot start forwarding: %s\n",
                 strerror(-ret));
         dataplane_destroy(dp);
-        rte_eal_cleanup();
+        eal_cleanup(&cfg);
         return EXIT_FAILURE;
     }
     LOG_INFO("forwarding; stop with SIGINT or SIGTERM");
@@ -328,6 +357,6 @@ main(int argc, char *argv[])
     }
     json_decref(stats);
     dataplane_destroy(dp);
-    rte_eal_cleanup();
+    eal_cleanup(&cfg);
     return status;
 }

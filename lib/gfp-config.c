@@ -135,27 +135,65 @@ bad:
                    value, CONFIG_MAX_PORTS - 1);
 }
 
-static const char *const keys[] = {
-    "engine", "pairs", "queues", "rxd", "txd", "burst", "mtu", "mbuf-size",
-    "nb-mbuf", "stats-period", "stats-file", "src-mac", "peer-mac",
-};
-
-bool
-config_is_key(const char *key)
+/* "eth0,eth1,..." */
+static int
+set_ifaces(struct config *cfg, const char *value, char err[CONFIG_ERR_LEN])
 {
-    for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-        if (!strcmp(key, keys[i])) {
-            return true;
-        }
+    char buf[CONFIG_MAX_PORTS * 16];
+    char *save = NULL;
+    unsigned n = 0;
+
+    if (strlen(value) >= sizeof buf) {
+        goto bad;
     }
-    return false;
+    snprintf(buf, sizeof buf, "%s", value);
+    for (char *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        size_t len = strlen(tok);
+
+        if (n == CONFIG_MAX_PORTS || !len || len >= sizeof cfg->ifaces[0]
+            || strpbrk(tok, " /:\t")) {
+            goto bad;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            if (!strcmp(cfg->ifaces[i], tok)) {
+                return set_err(err, -EINVAL, "invalid value '%s': "
+                               "interface %s is named twice", value, tok);
+            }
+        }
+        snprintf(cfg->ifaces[n++], sizeof cfg->ifaces[0], "%s", tok);
+    }
+    if (!n) {
+        goto bad;
+    }
+    cfg->n_ifaces = n;
+    return 0;
+
+bad:
+    return set_err(err, -EINVAL, "invalid value '%s': expected IFACE[,IFACE"
+                   "...], up to %d kernel interface names of 1 to 15 "
+                   "characters", value, CONFIG_MAX_PORTS);
 }
 
 int
 config_set(struct config *cfg, const char *key, const char *value,
            char err[CONFIG_ERR_LEN])
 {
-    if (!strcmp(key, "engine")) {
+    if (!strcmp(key, "mode")) {
+        if (!strcmp(value, "dpdk")) {
+            cfg->mode = CONFIG_MODE_DPDK;
+        } else if (!strcmp(value, "mmap")) {
+            cfg->mode = CONFIG_MODE_MMAP;
+        } else {
+            return set_err(err, -EINVAL, "invalid value '%s': expected dpdk "
+                           "or mmap", value);
+        }
+        return 0;
+    } else if (!strcmp(key, "ifaces")) {
+        return set_ifaces(cfg, value, err);
+    } else if (!strcmp(key, "workers")) {
+        return set_uint(key, value, 1, 64, &cfg->workers, err);
+    } else if (!strcmp(key, "engine")) {
         if (!fwd_engine_find(value)) {
             char names[128];
 
@@ -269,6 +307,15 @@ config_load_file(struct config *cfg, const char *path,
 int
 config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
 {
+    if (cfg->mode == CONFIG_MODE_MMAP && !cfg->n_ifaces) {
+        return set_err(err, -EINVAL, "mode mmap needs the kernel interfaces "
+                       "to forward between (ifaces)");
+    }
+    if (cfg->mode == CONFIG_MODE_DPDK && (cfg->n_ifaces || cfg->workers)) {
+        return set_err(err, -EINVAL, "ifaces and workers belong to mode "
+                       "mmap; in mode dpdk the EAL gives the devices and "
+                       "lcores");
+    }
     /* The ranges keep burst within the rings; only the MAC overrides can
      * name a port no pair uses. */
     if (cfg->n_pairs) {

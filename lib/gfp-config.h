@@ -19,7 +19,16 @@ struct config_mac {
     uint8_t mac[GFP_ETH_ALEN];
 };
 
+enum config_mode {
+    CONFIG_MODE_DPDK,               /* Ports are DPDK ethdevs. */
+    CONFIG_MODE_MMAP,               /* Ports are kernel interfaces. */
+};
+
 struct config {
+    enum config_mode mode;
+    char ifaces[CONFIG_MAX_PORTS][16];  /* MMAP mode: port N's interface. */
+    unsigned n_ifaces;
+    unsigned workers;               /* MMAP mode; 0: one per queue. */
     char engine[16];                /* "io", "macswap", "l2". */
     unsigned n_pairs;               /* 0: pair ports 0-1, 2-3, ... */
     uint16_t pairs[CONFIG_MAX_PORTS][2];
@@ -50,8 +59,5 @@ int config_load_file(struct config *, const char *path,
 
 /* Checks the settings against each other. */
 int config_validate(const struct config *, char err[CONFIG_ERR_LEN]);
-
-/* True if 'key' names a setting that takes a value. */
-bool config_is_key(const char *key);
 
 #endif /* gfp-config.h */
