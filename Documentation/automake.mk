@@ -5,6 +5,7 @@ EXTRA_DIST += \
 	Documentation/index.rst \
 	Documentation/install.rst \
 	Documentation/intro.rst \
+	Documentation/pmmap.rst \
 	Documentation/quickstart.rst
 
 # man_MANS is installed but not distributed by itself.
