@@ -224,8 +224,8 @@ config_set(struct config *cfg, const char *key, const char *value,
         return set_uint(key, value, 0, 3600, &cfg->stats_period, err);
     } else if (!strcmp(key, "stats-file")) {
         if (!value[0] || strlen(value) >= sizeof cfg->stats_file) {
-            return set_err(err, -EINVAL, "invalid value: expected a path of 1 to %zu bytes",
-                           sizeof cfg->stats_file - 1);
+            return set_err(err, -EINVAL, "invalid value: expected a path "
+                           "of 1 to %zu bytes", sizeof cfg->stats_file - 1);
         }
         snprintf(cfg->stats_file, sizeof cfg->stats_file, "%s", value);
         return 0;
