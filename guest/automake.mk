@@ -1,10 +1,19 @@
 bin_PROGRAMS += guest/gfp-fwd
-guest_gfp_fwd_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS)
-guest_gfp_fwd_LDADD = lib/libgfp-dpdk.la lib/libgfp.la $(DPDK_LIBS) \
-	$(JANSSON_LIBS) $(NUMA_LIBS)
+guest_gfp_fwd_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+guest_gfp_fwd_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(NUMA_LIBS)
 guest_gfp_fwd_SOURCES = \
 	guest/dataplane.c \
 	guest/dataplane.h \
+	guest/fwd-eal.h \
 	guest/gfp-fwd.c \
 	guest/vhost-sock.c \
 	guest/vhost-sock.h
+# DPDK mode through the EAL, or a stub that refuses it.
+if HAVE_DPDK
+guest_gfp_fwd_SOURCES += guest/fwd-eal.c
+guest_gfp_fwd_CFLAGS += $(DPDK_CFLAGS)
+guest_gfp_fwd_LDADD += lib/libgfp-dpdk.la $(DPDK_LIBS)
+else
+guest_gfp_fwd_SOURCES += guest/fwd-eal-stub.c
+endif
+EXTRA_DIST += guest/fwd-eal.c guest/fwd-eal-stub.c

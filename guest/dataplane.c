@@ -10,11 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <rte_ethdev.h>
-#include <rte_launch.h>
-#include <rte_lcore.h>
-
 #include "cycles.h"
+#include "fwd-eal.h"
 #include "fwd-engine.h"
 #include "log.h"
 #include "numa-info.h"
@@ -95,7 +92,7 @@ static bool
 port_exists(const struct config *cfg, unsigned id)
 {
     return cfg->mode == CONFIG_MODE_MMAP ? id < cfg->n_ifaces
-                                         : rte_eth_dev_is_valid_port(id);
+                                         : fwd_eal_port_valid(id);
 }
 
 /* The configured pairs, or 0:1, 2:3, ... over every port. */
@@ -104,7 +101,7 @@ resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
               char err[CONFIG_ERR_LEN])
 {
     bool mmap = cfg->mode == CONFIG_MODE_MMAP;
-    unsigned avail = mmap ? cfg->n_ifaces : rte_eth_dev_count_avail();
+    unsigned avail = mmap ? cfg->n_ifaces : fwd_eal_port_count();
 
     if (cfg->n_pairs) {
         for (unsigned i = 0; i < cfg->n_pairs; i++) {
@@ -131,8 +128,7 @@ resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
                          "--pairs)", avail);
     }
     *n = 0;
-    for (uint16_t pid = 0; pid < RTE_MAX_ETHPORTS && *n < avail / 2;
-         pid += 2) {
+    for (uint16_t pid = 0; *n < avail / 2; pid += 2) {
         pairs[*n][0] = pid;
         pairs[*n][1] = pid + 1;
         (*n)++;
@@ -162,7 +158,7 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
     int error, node;
 
     snprintf(name, sizeof name, "%u", id);
-    error = port_open(mmap ? &port_mmap_class : &port_dpdk_class,
+    error = port_open(mmap ? &port_mmap_class : fwd_eal_port_class(),
                       mmap ? cfg->ifaces[id] : name, &p->port);
     if (error == -ENODEV && mmap) {
         return set_err(err, -EINVAL, "port %u: no kernel interface named "
@@ -192,15 +188,16 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
 
     node = port_numa_node(p->port);
     if (node >= 0 && !mmap) {
-        unsigned lcore;
+        unsigned lcores[128];
+        unsigned n = fwd_eal_workers(lcores, ARRAY_SIZE(lcores));
 
-        RTE_LCORE_FOREACH_WORKER(lcore) {
-            int cpu_node = numa_info_cpu_node(rte_lcore_to_cpu_id(lcore));
+        for (unsigned i = 0; i < n && i < ARRAY_SIZE(lcores); i++) {
+            int cpu_node = numa_info_cpu_node(fwd_eal_lcore_cpu(lcores[i]));
 
             if (cpu_node >= 0 && cpu_node != node) {
                 LOG_WARN("port %u is on NUMA node %d but worker lcore %u "
                          "runs on node %d: expect cross-node traffic",
-                         id, node, lcore, cpu_node);
+                         id, node, lcores[i], cpu_node);
             }
         }
     }
@@ -234,7 +231,7 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
     uint16_t pairs[CONFIG_MAX_PORTS][2];
     struct port_conf pc;
     struct dataplane *dp;
-    unsigned n_pairs = 0, w, lcore;
+    unsigned n_pairs = 0, w;
     int error;
 
     *dpp = NULL;
@@ -249,7 +246,7 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
     if (cfg->mode == CONFIG_MODE_MMAP) {
         dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
     } else {
-        dp->n_workers = rte_lcore_count() - 1;
+        dp->n_workers = fwd_eal_workers(NULL, 0);
     }
     if (!dp->n_workers) {
         error = set_err(err, -EINVAL, "no worker lcore: give the EAL at "
@@ -292,8 +289,16 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
             dp->workers[w].lcore = w;
         }
     } else {
-        RTE_LCORE_FOREACH_WORKER(lcore) {
-            dp->workers[w++].lcore = lcore;
+        unsigned lcores[128];
+
+        if (dp->n_workers > ARRAY_SIZE(lcores)) {
+            error = set_err(err, -EINVAL, "%u worker lcores: at most %zu",
+                            dp->n_workers, ARRAY_SIZE(lcores));
+            goto error;
+        }
+        fwd_eal_workers(lcores, ARRAY_SIZE(lcores));
+        for (; w < dp->n_workers; w++) {
+            dp->workers[w].lcore = lcores[w];
         }
     }
     for (w = 0; w < dp->n_workers; w++) {
@@ -379,7 +384,7 @@ dataplane_start(struct dataplane *dp)
         if (dp->cfg->mode == CONFIG_MODE_MMAP) {
             error = -pthread_create(&wk->thread, NULL, worker_thread, wk);
         } else {
-            error = rte_eal_remote_launch(worker_main, wk, wk->lcore);
+            error = fwd_eal_launch(wk->lcore, worker_main, wk);
         }
         if (error) {
             LOG_ERR("cannot launch worker %u: %s", wk->lcore,
@@ -404,7 +409,7 @@ dataplane_stop(struct dataplane *dp)
             if (dp->cfg->mode == CONFIG_MODE_MMAP) {
                 pthread_join(wk->thread, NULL);
             } else {
-                rte_eal_wait_lcore(wk->lcore);
+                fwd_eal_wait(wk->lcore);
             }
             wk->launched = false;
         }

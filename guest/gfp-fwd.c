@@ -16,11 +16,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <rte_eal.h>
-#include <rte_errno.h>
-
 #include "gfp-config.h"
 #include "dataplane.h"
+#include "fwd-eal.h"
 #include "fwd-engine.h"
 #include "log.h"
 #include "vhost-sock.h"
@@ -240,7 +238,7 @@ static void
 eal_cleanup(const struct config *cfg)
 {
     if (cfg->mode == CONFIG_MODE_DPDK) {
-        rte_eal_cleanup();
+        fwd_eal_stop();
     }
 }
 
@@ -303,8 +301,13 @@ main(int argc, char *argv[])
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }
-    ret = cfg.mode == CONFIG_MODE_DPDK ? rte_eal_init(eal_argc, argv) : 0;
-    if (ret < 0 && rte_errno == EINVAL) {
+    if (cfg.mode == CONFIG_MODE_DPDK && !fwd_eal_available()) {
+        fprintf(stderr, "gfp-fwd: built without DPDK: only --mode mmap "
+                "works (rebuild without --without-dpdk for DPDK mode)\n");
+        return EXIT_USAGE;
+    }
+    ret = cfg.mode == CONFIG_MODE_DPDK ? fwd_eal_start(eal_argc, argv) : 0;
+    if (ret == -EINVAL) {
         fprintf(stderr, "gfp-fwd: the EAL rejected its options (see its "
                 "message above); gfp-fwd's own options go after '--'\n");
         return EXIT_USAGE;
@@ -312,7 +315,7 @@ main(int argc, char *argv[])
         fprintf(stderr, "gfp-fwd: cannot start the DPDK EAL: %s (are "
                 "hugepages reserved and hugetlbfs mounted?  Run "
                 "utilities/gfp-setup, or pass --no-huge for a test)\n",
-                rte_strerror(rte_errno));
+                fwd_eal_strerror(ret));
         return EXIT_FAILURE;
     }
 

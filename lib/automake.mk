@@ -1,6 +1,6 @@
 noinst_LTLIBRARIES += lib/libgfp.la
-lib_libgfp_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-lib_libgfp_la_LIBADD = $(JANSSON_LIBS)
+lib_libgfp_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(NUMA_CFLAGS)
+lib_libgfp_la_LIBADD = $(JANSSON_LIBS) $(NUMA_LIBS)
 lib_libgfp_la_SOURCES = \
 	lib/gfp-config.c \
 	lib/gfp-config.h \
@@ -13,6 +13,8 @@ lib_libgfp_la_SOURCES = \
 	lib/fwd-macswap.c \
 	lib/log.c \
 	lib/log.h \
+	lib/numa-info.c \
+	lib/numa-info.h \
 	lib/port.c \
 	lib/port.h \
 	lib/port-mmap.c \
@@ -25,11 +27,9 @@ lib_libgfp_la_SOURCES = \
 	lib/util.h
 
 # The DPDK backend, apart so that DPDK-free programs need not link it.
+if HAVE_DPDK
 noinst_LTLIBRARIES += lib/libgfp-dpdk.la
-lib_libgfp_dpdk_la_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS) \
-	$(NUMA_CFLAGS)
-lib_libgfp_dpdk_la_LIBADD = lib/libgfp.la $(DPDK_LIBS) $(NUMA_LIBS)
-lib_libgfp_dpdk_la_SOURCES = \
-	lib/numa-info.c \
-	lib/numa-info.h \
-	lib/port-dpdk.c
+lib_libgfp_dpdk_la_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS)
+lib_libgfp_dpdk_la_LIBADD = lib/libgfp.la $(DPDK_LIBS)
+lib_libgfp_dpdk_la_SOURCES = lib/port-dpdk.c
+endif

@@ -5,8 +5,10 @@ dist_bin_SCRIPTS += \
 	utilities/gfp-sandbox
 dist_noinst_SCRIPTS += utilities/gfp-setup
 
+if HAVE_DPDK
 bin_PROGRAMS += utilities/gfp-pktgen
 utilities_gfp_pktgen_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS)
 utilities_gfp_pktgen_LDADD = lib/libgfp-dpdk.la lib/libgfp.la $(DPDK_LIBS) \
 	$(JANSSON_LIBS) $(NUMA_LIBS)
 utilities_gfp_pktgen_SOURCES = utilities/gfp-pktgen.c
+endif
