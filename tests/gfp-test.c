@@ -364,9 +364,39 @@ test_tpacket_walk(int argc, char *argv[])
     return 0;
 }
 
-/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU]: sends COUNT frames of SIZE
- * bytes through a TPACKET_V3 transmit ring on TX-IF and receives them on a
- * ring on RX-IF (sized for RX-MTU, default 1500); prints the counters. */
+/* Fills 'f' with an Ethernet/IPv4/UDP frame of 'size' bytes. */
+static void
+build_udp_frame(uint8_t *f, unsigned size)
+{
+    static const uint8_t hdr[] = {
+        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 0x01,
+        0x08, 0x00,                                     /* IPv4 */
+        0x45, 0x00, 0, 0, 0, 0, 0, 0, 64, 17, 0, 0,     /* UDP */
+        198, 18, 0, 1, 198, 19, 0, 1,
+        0x04, 0x00, 0x00, 0x09, 0, 0, 0, 0,
+    };
+    uint32_t sum = 0;
+
+    memset(f, 0, size);
+    memcpy(f, hdr, sizeof hdr);
+    f[16] = (size - 14) >> 8;
+    f[17] = (size - 14) & 0xff;
+    f[38] = (size - 34) >> 8;
+    f[39] = (size - 34) & 0xff;
+    for (int i = 14; i < 34; i += 2) {
+        sum += f[i] << 8 | f[i + 1];
+    }
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = ~((sum & 0xffff) + (sum >> 16)) & 0xffff;
+    f[24] = sum >> 8;
+    f[25] = sum & 0xff;
+}
+
+/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS]]: sends COUNT
+ * Ethernet/IPv4/UDP frames of SIZE bytes, over FLOWS UDP source ports
+ * (default 1), through a TPACKET_V3 transmit ring on TX-IF and receives them
+ * on a ring on RX-IF (sized for RX-MTU, default 1500); prints the
+ * counters. */
 static int
 test_tpacket_veth(int argc, char *argv[])
 {
@@ -374,7 +404,7 @@ test_tpacket_veth(int argc, char *argv[])
     struct tpacket_conf rxc = { .mtu = 1500, .fanout_group = -1 };
     struct tpacket_counters ts, rs;
     struct tpacket *tx, *rx;
-    unsigned long long count, size, mtu;
+    unsigned long long count, size, mtu, flows = 1;
     static uint8_t frame[9100];
     struct timespec t0, now, settle_until = { 0, 0 };
     uint64_t sent = 0, got = 0, arrived = 0;
@@ -382,8 +412,10 @@ test_tpacket_veth(int argc, char *argv[])
 
     if (argc < 4 || parse_uint(argv[2], 1, 10000000, &count)
         || parse_uint(argv[3], 60, 9014, &size)
-        || (argc > 4 && parse_uint(argv[4], 68, 9000, &mtu))) {
-        fprintf(stderr, "tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU]\n");
+        || (argc > 4 && parse_uint(argv[4], 68, 9000, &mtu))
+        || (argc > 5 && parse_uint(argv[5], 1, 60000, &flows))) {
+        fprintf(stderr, "tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU "
+                "[FLOWS]]\n");
         return 2;
     }
     if (argc > 4) {
@@ -399,15 +431,20 @@ test_tpacket_veth(int argc, char *argv[])
         printf("open: %s\n", strerror(-error));
         return 1;
     }
-    memset(frame, 0xff, 6);
-    memcpy(frame + 6, "\x02\x00\x00\x00\x00\x01\x88\xb5", 8);
+    build_udp_frame(frame, size);
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
+        static uint8_t burst[32][9100];
         struct tpacket_pkt out[32], in[64];
         unsigned n = 0;
 
         while (sent + n < count && n < 32) {
-            out[n].data = frame;
+            unsigned sport = 1024 + (sent + n) % flows;
+
+            memcpy(burst[n], frame, size);
+            burst[n][34] = sport >> 8;
+            burst[n][35] = sport & 0xff;
+            out[n].data = burst[n];
             out[n].len = size;
             n++;
         }
