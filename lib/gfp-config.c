@@ -189,6 +189,14 @@ config_set(struct config *cfg, const char *key, const char *value,
                            "or mmap", value);
         }
         return 0;
+    } else if (!strcmp(key, "dpdk-pkt-io")) {
+        /* The appliance-style switch: on = DPDK mode, off = PacketMMAP. */
+        if (!strcmp(value, "on") || !strcmp(value, "off")) {
+            cfg->mode = value[1] == 'n' ? CONFIG_MODE_DPDK : CONFIG_MODE_MMAP;
+            return 0;
+        }
+        return set_err(err, -EINVAL, "invalid value '%s': expected on or "
+                       "off", value);
     } else if (!strcmp(key, "ifaces")) {
         return set_ifaces(cfg, value, err);
     } else if (!strcmp(key, "workers")) {

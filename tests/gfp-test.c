@@ -53,6 +53,13 @@ test_config(int argc, char *argv[])
         printf("error: %s\n", err);
         return 1;
     }
+    if (cfg.mode == CONFIG_MODE_MMAP) {
+        printf("mode=mmap ifaces=");
+        for (unsigned i = 0; i < cfg.n_ifaces; i++) {
+            printf("%s%s", i ? "," : "", cfg.ifaces[i]);
+        }
+        printf(" workers=%u\n", cfg.workers);
+    }
     printf("engine=%s queues=%u rxd=%u txd=%u burst=%u mtu=%u "
            "mbuf-size=%u nb-mbuf=%u stats-period=%u stats-file=%s\n",
            cfg.engine, cfg.queues, cfg.rxd, cfg.txd, cfg.burst, cfg.mtu,
