@@ -438,10 +438,26 @@ dataplane_destroy(struct dataplane *dp)
     free(dp);
 }
 
+/* Receive-buffer shortage happens inside the device, before any queue sees
+ * the packet: it is counted for the port.  Returns 0 if 'ds' was read. */
+static int
+add_device_drops(const struct dp_port *p, struct queue_stats *sum,
+                 struct port_dev_stats *ds)
+{
+    int error = port_get_dev_stats(p->port, ds);
+
+    if (!error) {
+        sum->drop_no_mbuf += ds->rx_nombuf;
+    }
+    return error;
+}
+
 static void
 port_totals(const struct dataplane *dp, const struct dp_port *p,
             struct queue_stats *sum)
 {
+    struct port_dev_stats ds;
+
     memset(sum, 0, sizeof *sum);
     for (unsigned q = 0; q < dp->cfg->queues; q++) {
         struct queue_stats s;
@@ -449,6 +465,7 @@ port_totals(const struct dataplane *dp, const struct dp_port *p,
         queue_stats_read(&p->qstats[q], &s);
         queue_stats_add(sum, &s);
     }
+    add_device_drops(p, sum, &ds);
 }
 
 json_t *
@@ -479,10 +496,7 @@ dataplane_stats_json(const struct dataplane *dp)
             queue_stats_add(&sum, &s);
             json_array_append_new(queues, queue_stats_to_json(&s));
         }
-        /* Receive-buffer shortage happens inside the device, before any
-         * queue sees the packet: it is counted for the port. */
-        if (!port_get_dev_stats(p->port, &ds)) {
-            sum.drop_no_mbuf += ds.rx_nombuf;
+        if (!add_device_drops(p, &sum, &ds)) {
             json_object_set_new(jp, "device", json_pack(
                 "{s:I, s:I, s:I, s:I}",
                 "rx_nombuf", (json_int_t) ds.rx_nombuf,
@@ -541,10 +555,11 @@ dataplane_print_rates(struct dataplane *dp)
         tx = sum.tx_packets - p->last.tx_packets;
         busy = sum.busy_cycles - p->last.busy_cycles;
         printf("port %u %-20s rx %10.3f Mpps  tx %10.3f Mpps  drops %"PRIu64
-               " (tx-full %"PRIu64", too-big %"PRIu64", runt %"PRIu64")  "
-               "%.1f cycles/pkt\n", p->id, port_name(p->port),
-               rx / secs / 1e6, tx / secs / 1e6, queue_stats_drops(&sum),
-               sum.drop_tx_full, sum.drop_too_big, sum.drop_runt,
+               " (tx-full %"PRIu64", too-big %"PRIu64", runt %"PRIu64
+               ", no-mbuf %"PRIu64")  %.1f cycles/pkt\n", p->id,
+               port_name(p->port), rx / secs / 1e6, tx / secs / 1e6,
+               queue_stats_drops(&sum), sum.drop_tx_full, sum.drop_too_big,
+               sum.drop_runt, sum.drop_no_mbuf,
                rx ? (double) busy / rx : 0.0);
         p->last = sum;
     }

@@ -79,7 +79,9 @@ drop_bad(struct fwd_stream *s, struct pkt_batch *b)
     b->n = keep;
 }
 
-uint16_t
+/* The validation and engine part of fwd_stream_poll(), for a received
+ * batch; returns the number of packets left in it. */
+static uint16_t
 fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
                   struct pkt_batch *b)
 {

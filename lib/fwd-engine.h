@@ -49,10 +49,4 @@ const struct fwd_engine *const *fwd_engine_list(size_t *n);
 uint16_t fwd_stream_poll(const struct fwd_engine *, struct fwd_stream *,
                          struct pkt_batch *);
 
-/* The validation and engine part of fwd_stream_poll(), for a batch that is
- * already received (with 'max_len' set from the stream); returns the number
- * of packets left in 'batch'. */
-uint16_t fwd_batch_prepare(const struct fwd_engine *, struct fwd_stream *,
-                           struct pkt_batch *);
-
 #endif /* fwd-engine.h */

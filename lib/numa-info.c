@@ -8,9 +8,3 @@ numa_info_cpu_node(int cpu)
 {
     return numa_available() < 0 ? -1 : numa_node_of_cpu(cpu);
 }
-
-int
-numa_info_node_count(void)
-{
-    return numa_available() < 0 ? 1 : numa_num_configured_nodes();
-}

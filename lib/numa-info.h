@@ -5,7 +5,4 @@
 /* The NUMA node of 'cpu', or -1 if NUMA is unavailable or 'cpu' unknown. */
 int numa_info_cpu_node(int cpu);
 
-/* Number of configured NUMA nodes (1 without NUMA support). */
-int numa_info_node_count(void);
-
 #endif /* numa-info.h */
