@@ -445,7 +445,17 @@ test_tpacket_veth(int argc, char *argv[])
         struct tpacket_pkt out[32], in[64];
         unsigned n = 0;
 
-        while (sent + n < count && n < 32) {
+        /* At most 256 frames in flight: a veth's receive backlog drops
+         * what overflows it without telling any counter we read. */
+        unsigned room = 32;
+
+        if (sent - arrived >= 256) {
+            tpacket_get_counters(rx, &rs);
+            if (sent - arrived - rs.rx_truncated >= 256) {
+                room = 0;
+            }
+        }
+        while (n < room && sent + n < count) {
             unsigned sport = 1024 + (sent + n) % flows;
 
             memcpy(burst[n], frame, size);
