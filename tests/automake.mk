@@ -15,12 +15,16 @@ TESTSUITE_AT = \
 	tests/stats.at \
 	tests/gfp-fwd.at \
 	tests/tpacket.at \
-	tests/port-mmap.at
+	tests/port-mmap.at \
+	tests/pmmap.at \
+	tests/ctl.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
 	tests/ovs-macros.at \
 	tests/dpdk-macros.at \
-	tests/dpdk-pair.at
+	tests/dpdk-pair.at \
+	tests/dpdk-ovs-build.at \
+	tests/dpdk-pmmap.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite

@@ -1,0 +1,1 @@
+# make ovs: ovs-vswitchd from OVS source against libdpdk (being built).

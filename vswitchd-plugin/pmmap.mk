@@ -1,0 +1,1 @@
+# net_pmmap: the PacketMMAP DPDK driver (being built).
