@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <net/if.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -24,8 +25,25 @@ struct dp_port {
     struct port *port;
     uint16_t id;                    /* Port number in the configuration. */
     uint8_t mac[GFP_ETH_ALEN];      /* Source MAC for l2. */
+    struct queue_stats *qstats;     /* The counters' blocks for this port. */
+};
+
+/* Port N's counters, whichever data plane runs.  'base' is what the
+ * counters read at the last reset-stats; reports subtract it, so a reset
+ * never writes a block a worker owns. */
+struct dp_port_counters {
     struct queue_stats *qstats;     /* One block per queue. */
+    struct queue_stats *base;       /* One per queue. */
+    uint64_t closed_nombuf;         /* Device drops of closed devices. */
+    uint64_t base_nombuf;
     struct queue_stats last;        /* Totals at the last rate print. */
+};
+
+struct dp_counters {
+    unsigned queues;
+    uint64_t start_cycles;
+    uint64_t last_cycles;
+    struct dp_port_counters ports[CONFIG_MAX_PORTS];
 };
 
 struct dp_worker {
@@ -41,6 +59,8 @@ struct dp_worker {
 
 struct dataplane {
     const struct config *cfg;
+    enum config_mode mode;
+    struct dp_counters *counters;
     const struct fwd_engine *engine;
     struct dp_port ports[CONFIG_MAX_PORTS];
     unsigned n_ports;
@@ -50,9 +70,51 @@ struct dataplane {
     unsigned n_workers;
     atomic_bool stop;
     bool running;
-    uint64_t start_cycles;
-    uint64_t last_cycles;
 };
+
+const char *
+config_mode_name(enum config_mode mode)
+{
+    return mode == CONFIG_MODE_MMAP ? "mmap" : "dpdk";
+}
+
+struct dp_counters *
+dp_counters_create(unsigned queues)
+{
+    struct dp_counters *c = calloc(1, sizeof *c);
+
+    if (!c) {
+        return NULL;
+    }
+    c->queues = queues;
+    for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
+        struct dp_port_counters *pc = &c->ports[p];
+        size_t size = queues * sizeof *pc->qstats;
+
+        pc->qstats = aligned_alloc(64, size);
+        pc->base = aligned_alloc(64, size);
+        if (!pc->qstats || !pc->base) {
+            dp_counters_destroy(c);
+            return NULL;
+        }
+        memset(pc->qstats, 0, size);
+        memset(pc->base, 0, size);
+    }
+    c->start_cycles = c->last_cycles = cycles_now();
+    return c;
+}
+
+void
+dp_counters_destroy(struct dp_counters *c)
+{
+    if (c) {
+        for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
+            free(c->ports[p].qstats);
+            free(c->ports[p].base);
+        }
+        free(c);
+    }
+}
 
 static int
 set_err(char err[CONFIG_ERR_LEN], int error, const char *fmt, ...)
@@ -89,24 +151,24 @@ worker_thread(void *arg)
 }
 
 static bool
-port_exists(const struct config *cfg, unsigned id)
+port_exists(const struct config *cfg, enum config_mode mode, unsigned id)
 {
-    return cfg->mode == CONFIG_MODE_MMAP ? id < cfg->n_ifaces
-                                         : fwd_eal_port_valid(id);
+    return mode == CONFIG_MODE_MMAP ? id < cfg->n_ifaces
+                                    : fwd_eal_port_valid(id);
 }
 
 /* The configured pairs, or 0:1, 2:3, ... over every port. */
 static int
-resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
-              char err[CONFIG_ERR_LEN])
+resolve_pairs(const struct config *cfg, enum config_mode mode,
+              uint16_t pairs[][2], unsigned *n, char err[CONFIG_ERR_LEN])
 {
-    bool mmap = cfg->mode == CONFIG_MODE_MMAP;
+    bool mmap = mode == CONFIG_MODE_MMAP;
     unsigned avail = mmap ? cfg->n_ifaces : fwd_eal_port_count();
 
     if (cfg->n_pairs) {
         for (unsigned i = 0; i < cfg->n_pairs; i++) {
             for (int j = 0; j < 2; j++) {
-                if (!port_exists(cfg, cfg->pairs[i][j])) {
+                if (!port_exists(cfg, mode, cfg->pairs[i][j])) {
                     return set_err(err, -EINVAL, "pairs names port %u, but "
                                    "%s %u ports", cfg->pairs[i][j],
                                    mmap ? "ifaces names" : "the EAL probed",
@@ -118,6 +180,10 @@ resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
         }
         *n = cfg->n_pairs;
         return 0;
+    }
+    if (mmap && !avail) {
+        return set_err(err, -EINVAL, "mode mmap needs the kernel "
+                       "interfaces to forward between (ifaces)");
     }
     if (avail < 2 || avail % 2) {
         return set_err(err, -EINVAL, mmap
@@ -134,6 +200,24 @@ resolve_pairs(const struct config *cfg, uint16_t pairs[][2], unsigned *n,
         (*n)++;
     }
     return 0;
+}
+
+int
+dataplane_check(const struct config *cfg, enum config_mode mode,
+                char err[CONFIG_ERR_LEN])
+{
+    uint16_t pairs[CONFIG_MAX_PORTS][2];
+    unsigned n;
+
+    if (mode == CONFIG_MODE_MMAP) {
+        for (unsigned i = 0; i < cfg->n_ifaces; i++) {
+            if (!if_nametoindex(cfg->ifaces[i])) {
+                return set_err(err, -EINVAL, "port %u: no kernel interface "
+                               "named %s", i, cfg->ifaces[i]);
+            }
+        }
+    }
+    return resolve_pairs(cfg, mode, pairs, &n, err);
 }
 
 static struct dp_port *
@@ -153,7 +237,7 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
 {
     const struct config *cfg = dp->cfg;
     struct dp_port *p = &dp->ports[dp->n_ports];
-    bool mmap = cfg->mode == CONFIG_MODE_MMAP;
+    bool mmap = dp->mode == CONFIG_MODE_MMAP;
     char name[16];
     int error, node;
 
@@ -175,11 +259,7 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
                        "asked (see the log above)", id,
                        port_driver(p->port));
     }
-    p->qstats = aligned_alloc(64, pc->queues * sizeof *p->qstats);
-    if (!p->qstats) {
-        return -ENOMEM;
-    }
-    memset(p->qstats, 0, pc->queues * sizeof *p->qstats);
+    p->qstats = dp->counters->ports[id].qstats;
     if (cfg->src_mac[id].set) {
         memcpy(p->mac, cfg->src_mac[id].mac, GFP_ETH_ALEN);
     } else if (port_get_mac(p->port, p->mac)) {
@@ -225,7 +305,8 @@ init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
 }
 
 int
-dataplane_create(const struct config *cfg, struct dataplane **dpp,
+dataplane_create(const struct config *cfg, enum config_mode mode,
+                 struct dp_counters *counters, struct dataplane **dpp,
                  char err[CONFIG_ERR_LEN])
 {
     uint16_t pairs[CONFIG_MAX_PORTS][2];
@@ -240,10 +321,12 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
         return -ENOMEM;
     }
     dp->cfg = cfg;
+    dp->mode = mode;
+    dp->counters = counters;
     dp->engine = fwd_engine_find(cfg->engine);
     atomic_init(&dp->stop, false);
 
-    if (cfg->mode == CONFIG_MODE_MMAP) {
+    if (mode == CONFIG_MODE_MMAP) {
         dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
     } else {
         dp->n_workers = fwd_eal_workers(NULL, 0);
@@ -254,7 +337,7 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
                         "is the main lcore");
         goto error;
     }
-    error = resolve_pairs(cfg, pairs, &n_pairs, err);
+    error = resolve_pairs(cfg, mode, pairs, &n_pairs, err);
     if (error) {
         goto error;
     }
@@ -284,7 +367,7 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
         goto error;
     }
     w = 0;
-    if (cfg->mode == CONFIG_MODE_MMAP) {
+    if (mode == CONFIG_MODE_MMAP) {
         for (; w < dp->n_workers; w++) {
             dp->workers[w].lcore = w;
         }
@@ -304,8 +387,8 @@ dataplane_create(const struct config *cfg, struct dataplane **dpp,
     for (w = 0; w < dp->n_workers; w++) {
         dp->workers[w].engine = dp->engine;
         dp->workers[w].stop = &dp->stop;
-        dp->workers[w].kind = cfg->mode == CONFIG_MODE_MMAP ? "thread"
-                                                            : "lcore";
+        dp->workers[w].kind = mode == CONFIG_MODE_MMAP ? "thread"
+                                                        : "lcore";
     }
     {
         unsigned idx = 0;
@@ -374,14 +457,13 @@ dataplane_start(struct dataplane *dp)
         s->tx = port_queue(find_port(dp, s->tx_port)->port, s->queue);
     }
     atomic_store_explicit(&dp->stop, false, memory_order_release);
-    dp->start_cycles = dp->last_cycles = cycles_now();
     for (unsigned w = 0; w < dp->n_workers; w++) {
         struct dp_worker *wk = &dp->workers[w];
 
         if (!wk->n_streams) {
             continue;           /* Warned about at creation. */
         }
-        if (dp->cfg->mode == CONFIG_MODE_MMAP) {
+        if (dp->mode == CONFIG_MODE_MMAP) {
             error = -pthread_create(&wk->thread, NULL, worker_thread, wk);
         } else {
             error = fwd_eal_launch(wk->lcore, worker_main, wk);
@@ -389,7 +471,7 @@ dataplane_start(struct dataplane *dp)
         if (error) {
             LOG_ERR("cannot launch worker %u: %s", wk->lcore,
                     strerror(-error));
-            dataplane_stop(dp);
+            dataplane_stop(dp, false, 0);
             return error;
         }
         wk->launched = true;
@@ -398,15 +480,55 @@ dataplane_start(struct dataplane *dp)
     return 0;
 }
 
-void
-dataplane_stop(struct dataplane *dp)
+static uint64_t
+drain(struct dataplane *dp, unsigned max_ms)
 {
+    uint64_t hz = cycles_hz(), start = cycles_now(), quiet_since = start;
+    /* A PacketMMAP block the kernel has not retired yet shows its frames
+     * within its retire timeout (1 ms): quiet for 5 ms means empty. */
+    uint64_t quiet = hz / 200, deadline = start + hz / 1000 * max_ms;
+    bool exact = true;
+    uint64_t n = 0;
+
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        exact &= !port_rx_quiesce(dp->ports[i].port);
+    }
+    for (;;) {
+        struct pkt_batch batch;
+        uint64_t now, round = 0;
+
+        for (unsigned i = 0; i < dp->n_streams; i++) {
+            round += fwd_stream_poll(dp->engine, &dp->streams[i], &batch);
+        }
+        n += round;
+        now = cycles_now();
+        if (round) {
+            quiet_since = now;
+        } else if (now - quiet_since >= quiet) {
+            break;
+        }
+        if (!exact && now >= deadline) {
+            break;
+        }
+    }
+    LOG_INFO("drained %"PRIu64" packets in %.1f ms%s", n,
+             (double) (cycles_now() - start) * 1000 / hz,
+             exact ? "" : " (some devices cannot stop taking in frames: "
+                          "what came after is not counted)");
+    return n;
+}
+
+uint64_t
+dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms)
+{
+    uint64_t drained = 0;
+
     atomic_store_explicit(&dp->stop, true, memory_order_release);
     for (unsigned w = 0; w < dp->n_workers; w++) {
         struct dp_worker *wk = &dp->workers[w];
 
         if (wk->launched) {
-            if (dp->cfg->mode == CONFIG_MODE_MMAP) {
+            if (dp->mode == CONFIG_MODE_MMAP) {
                 pthread_join(wk->thread, NULL);
             } else {
                 fwd_eal_wait(wk->lcore);
@@ -414,10 +536,22 @@ dataplane_stop(struct dataplane *dp)
             wk->launched = false;
         }
     }
+    /* The workers are gone (joined): this thread is the counters' only
+     * writer now. */
+    if (drain_ports && dp->running) {
+        drained = drain(dp, drain_ms);
+    }
     for (unsigned i = 0; i < dp->n_ports; i++) {
         port_stop(dp->ports[i].port);
     }
     dp->running = false;
+    return drained;
+}
+
+enum config_mode
+dataplane_mode(const struct dataplane *dp)
+{
+    return dp->mode;
 }
 
 void
@@ -427,45 +561,109 @@ dataplane_destroy(struct dataplane *dp)
         return;
     }
     if (dp->running) {
-        dataplane_stop(dp);
+        dataplane_stop(dp, false, 0);
     }
     for (unsigned i = 0; i < dp->n_ports; i++) {
-        port_close(dp->ports[i].port);
-        free(dp->ports[i].qstats);
+        struct dp_port *p = &dp->ports[i];
+        struct port_dev_stats ds;
+
+        /* The device's own drops die with it: keep them. */
+        if (!port_get_dev_stats(p->port, &ds)) {
+            dp->counters->ports[p->id].closed_nombuf += ds.rx_nombuf;
+        }
+        port_close(p->port);
     }
     free(dp->streams);
     free(dp->workers);
     free(dp);
 }
 
-/* Receive-buffer shortage happens inside the device, before any queue sees
- * the packet: it is counted for the port.  Returns 0 if 'ds' was read. */
+/* Port 'p''s counters since the last reset: per queue into 'queues' (may
+ * be NULL) and the sum into 'sum'.  Receive-buffer shortage happens inside
+ * the device, before any queue sees the packet: it is counted for the
+ * port.  'ds' gets the device's counters when it has them (returns 0). */
 static int
-add_device_drops(const struct dp_port *p, struct queue_stats *sum,
-                 struct port_dev_stats *ds)
+port_counters(const struct dataplane *dp, const struct dp_port *p,
+              json_t *queues, struct queue_stats *sum,
+              struct port_dev_stats *ds)
 {
-    int error = port_get_dev_stats(p->port, ds);
+    const struct dp_port_counters *pc = &dp->counters->ports[p->id];
+    uint64_t nombuf = pc->closed_nombuf;
+    int error;
 
-    if (!error) {
-        sum->drop_no_mbuf += ds->rx_nombuf;
+    memset(sum, 0, sizeof *sum);
+    for (unsigned q = 0; q < dp->counters->queues; q++) {
+        struct queue_stats s;
+
+        queue_stats_read(&pc->qstats[q], &s);
+        queue_stats_sub(&s, &pc->base[q]);
+        queue_stats_add(sum, &s);
+        if (queues) {
+            json_array_append_new(queues, queue_stats_to_json(&s));
+        }
     }
+    error = port_get_dev_stats(p->port, ds);
+    if (!error) {
+        nombuf += ds->rx_nombuf;
+    }
+    sum->drop_no_mbuf += nombuf - pc->base_nombuf;
     return error;
 }
 
-static void
-port_totals(const struct dataplane *dp, const struct dp_port *p,
-            struct queue_stats *sum)
+void
+dataplane_reset_stats(struct dataplane *dp)
 {
-    struct port_dev_stats ds;
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        const struct dp_port *p = &dp->ports[i];
+        struct dp_port_counters *pc = &dp->counters->ports[p->id];
+        struct port_dev_stats ds;
 
-    memset(sum, 0, sizeof *sum);
-    for (unsigned q = 0; q < dp->cfg->queues; q++) {
-        struct queue_stats s;
-
-        queue_stats_read(&p->qstats[q], &s);
-        queue_stats_add(sum, &s);
+        for (unsigned q = 0; q < dp->counters->queues; q++) {
+            queue_stats_read(&pc->qstats[q], &pc->base[q]);
+        }
+        pc->base_nombuf = pc->closed_nombuf;
+        if (!port_get_dev_stats(p->port, &ds)) {
+            pc->base_nombuf += ds.rx_nombuf;
+        }
+        memset(&pc->last, 0, sizeof pc->last);
     }
-    add_device_drops(p, sum, &ds);
+    dp->counters->start_cycles = dp->counters->last_cycles = cycles_now();
+}
+
+static json_t *
+port_info_json(const struct dp_port *p)
+{
+    json_t *jp = json_object();
+    struct port_link link;
+    uint8_t mac[GFP_ETH_ALEN];
+    char macs[18];
+
+    json_object_set_new(jp, "id", json_integer(p->id));
+    json_object_set_new(jp, "name", json_string(port_name(p->port)));
+    json_object_set_new(jp, "driver", json_string(port_driver(p->port)));
+    if (!port_get_mac(p->port, mac)) {
+        format_mac(mac, macs);
+        json_object_set_new(jp, "mac", json_string(macs));
+    }
+    if (!port_get_link(p->port, &link)) {
+        json_object_set_new(jp, "link_up", json_boolean(link.up));
+    }
+    return jp;
+}
+
+json_t *
+dataplane_ports_json(const struct dataplane *dp)
+{
+    json_t *ports = json_array();
+
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        json_t *jp = port_info_json(&dp->ports[i]);
+
+        json_object_set_new(jp, "queues",
+                            json_integer(dp->counters->queues));
+        json_array_append_new(ports, jp);
+    }
+    return ports;
 }
 
 json_t *
@@ -479,24 +677,13 @@ dataplane_stats_json(const struct dataplane *dp)
     memset(&all, 0, sizeof all);
     for (unsigned i = 0; i < dp->n_ports; i++) {
         const struct dp_port *p = &dp->ports[i];
-        json_t *jp = json_object();
+        json_t *jp = port_info_json(p);
         json_t *queues = json_array();
         struct port_dev_stats ds;
-        struct port_link link;
         struct queue_stats sum;
-        uint8_t mac[GFP_ETH_ALEN];
-        char macs[18];
         json_t *xstats;
 
-        memset(&sum, 0, sizeof sum);
-        for (unsigned q = 0; q < dp->cfg->queues; q++) {
-            struct queue_stats s;
-
-            queue_stats_read(&p->qstats[q], &s);
-            queue_stats_add(&sum, &s);
-            json_array_append_new(queues, queue_stats_to_json(&s));
-        }
-        if (!add_device_drops(p, &sum, &ds)) {
+        if (!port_counters(dp, p, queues, &sum, &ds)) {
             json_object_set_new(jp, "device", json_pack(
                 "{s:I, s:I, s:I, s:I}",
                 "rx_nombuf", (json_int_t) ds.rx_nombuf,
@@ -505,18 +692,6 @@ dataplane_stats_json(const struct dataplane *dp)
                 "tx_errors", (json_int_t) ds.tx_errors));
         }
         queue_stats_add(&all, &sum);
-
-        json_object_set_new(jp, "id", json_integer(p->id));
-        json_object_set_new(jp, "name", json_string(port_name(p->port)));
-        json_object_set_new(jp, "driver",
-                            json_string(port_driver(p->port)));
-        if (!port_get_mac(p->port, mac)) {
-            format_mac(mac, macs);
-            json_object_set_new(jp, "mac", json_string(macs));
-        }
-        if (!port_get_link(p->port, &link)) {
-            json_object_set_new(jp, "link_up", json_boolean(link.up));
-        }
         json_object_set_new(jp, "queues", queues);
         json_object_set_new(jp, "total", queue_stats_to_json(&sum));
         xstats = port_get_xstats(p->port);
@@ -525,12 +700,13 @@ dataplane_stats_json(const struct dataplane *dp)
         }
         json_array_append_new(ports, jp);
     }
+    json_object_set_new(root, "mode", json_string(config_mode_name(dp->mode)));
     json_object_set_new(root, "engine", json_string(dp->engine->name));
     json_object_set_new(root, "workers", json_integer(dp->n_workers));
     json_object_set_new(root, "queues", json_integer(dp->cfg->queues));
     json_object_set_new(root, "cycles_hz", json_integer(hz));
     json_object_set_new(root, "elapsed_s", json_real(
-        (double) (cycles_now() - dp->start_cycles) / hz));
+        (double) (cycles_now() - dp->counters->start_cycles) / hz));
     json_object_set_new(root, "ports", ports);
     json_object_set_new(root, "total", queue_stats_to_json(&all));
     return root;
@@ -540,20 +716,22 @@ void
 dataplane_print_rates(struct dataplane *dp)
 {
     uint64_t now = cycles_now();
-    double secs = (double) (now - dp->last_cycles) / cycles_hz();
+    double secs = (double) (now - dp->counters->last_cycles) / cycles_hz();
 
     if (secs <= 0) {
         return;
     }
     for (unsigned i = 0; i < dp->n_ports; i++) {
         struct dp_port *p = &dp->ports[i];
+        struct dp_port_counters *pc = &dp->counters->ports[p->id];
+        struct port_dev_stats ds;
         struct queue_stats sum;
         uint64_t rx, tx, busy;
 
-        port_totals(dp, p, &sum);
-        rx = sum.rx_packets - p->last.rx_packets;
-        tx = sum.tx_packets - p->last.tx_packets;
-        busy = sum.busy_cycles - p->last.busy_cycles;
+        port_counters(dp, p, NULL, &sum, &ds);
+        rx = sum.rx_packets - pc->last.rx_packets;
+        tx = sum.tx_packets - pc->last.tx_packets;
+        busy = sum.busy_cycles - pc->last.busy_cycles;
         printf("port %u %-20s rx %10.3f Mpps  tx %10.3f Mpps  drops %"PRIu64
                " (tx-full %"PRIu64", too-big %"PRIu64", runt %"PRIu64
                ", no-mbuf %"PRIu64")  %.1f cycles/pkt\n", p->id,
@@ -561,8 +739,8 @@ dataplane_print_rates(struct dataplane *dp)
                queue_stats_drops(&sum), sum.drop_tx_full, sum.drop_too_big,
                sum.drop_runt, sum.drop_no_mbuf,
                rx ? (double) busy / rx : 0.0);
-        p->last = sum;
+        pc->last = sum;
     }
     fflush(stdout);
-    dp->last_cycles = now;
+    dp->counters->last_cycles = now;
 }

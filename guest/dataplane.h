@@ -1,32 +1,67 @@
-/* gfp-fwd's data plane: ports, streams, worker lcores and their counters. */
+/* gfp-fwd's data plane: ports, streams, workers, and the counters that
+ * outlive them.
+ *
+ * A data plane runs in one mode (DPDK ethdevs on lcores, or kernel
+ * interfaces through PacketMMAP rings on threads).  A live mode switch
+ * stops one data plane, drains it and starts another over the same
+ * counters ('struct dp_counters'), so the counters of port N go on across
+ * the switch. */
 #ifndef GFP_DATAPLANE_H
 #define GFP_DATAPLANE_H 1
 
 #include <jansson.h>
+#include <stdint.h>
 
 #include "gfp-config.h"
 
 struct dataplane;
+struct dp_counters;
 
-/* Opens and configures every port the configuration names and lays out the
- * streams over the worker lcores.  Returns 0, -EINVAL for a configuration
- * that cannot work here (message in 'err'), or another negative errno. */
-int dataplane_create(const struct config *, struct dataplane **,
+/* Counters for every port and queue, zero at first. */
+struct dp_counters *dp_counters_create(unsigned queues);
+void dp_counters_destroy(struct dp_counters *);
+
+/* Opens and configures every port that 'mode' gives the configuration and
+ * lays out the streams over the workers.  Returns 0, -EINVAL for a
+ * configuration that cannot work here (message in 'err'), or another
+ * negative errno. */
+int dataplane_create(const struct config *, enum config_mode,
+                     struct dp_counters *, struct dataplane **,
                      char err[CONFIG_ERR_LEN]);
 
-/* Starts the ports and launches one worker per worker lcore. */
+/* Checks, without opening anything, that 'mode' has the ports the
+ * configuration pairs. */
+int dataplane_check(const struct config *, enum config_mode,
+                    char err[CONFIG_ERR_LEN]);
+
+/* Starts the ports and launches one worker per worker lcore or thread. */
 int dataplane_start(struct dataplane *);
 
-/* Stops the workers (they finish their current burst), then the ports. */
-void dataplane_stop(struct dataplane *);
+/* Stops the workers (each finishes its current burst).  With 'drain', the
+ * frames the ports still hold are then forwarded: ports that can stop
+ * taking in new frames (PacketMMAP) are drained until empty, the others
+ * for at most 'drain_ms'.  Then the ports stop.  Returns the number of
+ * packets the drain received. */
+uint64_t dataplane_stop(struct dataplane *, bool drain, unsigned drain_ms);
 
-/* Closes every port; every mbuf goes back to its pool.  Accepts NULL. */
+/* Closes every port; every mbuf goes back to its pool; the devices' own
+ * drop counters are kept in the counters.  Accepts NULL. */
 void dataplane_destroy(struct dataplane *);
+
+enum config_mode dataplane_mode(const struct dataplane *);
 
 /* All counters: per port, per queue, totals, and device drops. */
 json_t *dataplane_stats_json(const struct dataplane *);
 
+/* The ports: id, name, driver, MAC, link, queues. */
+json_t *dataplane_ports_json(const struct dataplane *);
+
+/* Counts from zero again from now on (the workers keep running). */
+void dataplane_reset_stats(struct dataplane *);
+
 /* One line per port with rates since the previous call. */
 void dataplane_print_rates(struct dataplane *);
+
+const char *config_mode_name(enum config_mode);
 
 #endif /* dataplane.h */

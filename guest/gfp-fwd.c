@@ -16,10 +16,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "gfp-config.h"
 #include "dataplane.h"
 #include "fwd-eal.h"
 #include "fwd-engine.h"
+#include "cycles.h"
 #include "log.h"
 #include "vhost-sock.h"
 
@@ -79,6 +81,10 @@ usage(void)
            "      --peer-mac=P=MAC     destination MAC for frames out of "
            "port P (l2)\n"
            "Counters and control:\n"
+           "      --ctl-socket=PATH    serve the control socket at PATH "
+           "(stats,\n"
+           "                           reset-stats, ports, mode dpdk|mmap, "
+           "quit; see gfp-ctl)\n"
            "  -s, --stats-period=SECS  print rates every SECS seconds "
            "(0: never)\n"
            "      --stats-file=PATH    write the final counters as JSON "
@@ -96,7 +102,7 @@ usage(void)
 
 enum {
     OPT_RXD = 256, OPT_TXD, OPT_BURST, OPT_MTU, OPT_MBUF_SIZE, OPT_NB_MBUF,
-    OPT_STATS_FILE, OPT_SRC_MAC, OPT_PEER_MAC, OPT_LOG_LEVEL,
+    OPT_STATS_FILE, OPT_SRC_MAC, OPT_PEER_MAC, OPT_LOG_LEVEL, OPT_CTL_SOCKET,
 };
 
 static const struct option long_options[] = {
@@ -114,6 +120,7 @@ static const struct option long_options[] = {
     { "nb-mbuf", required_argument, NULL, OPT_NB_MBUF },
     { "stats-period", required_argument, NULL, 's' },
     { "stats-file", required_argument, NULL, OPT_STATS_FILE },
+    { "ctl-socket", required_argument, NULL, OPT_CTL_SOCKET },
     { "src-mac", required_argument, NULL, OPT_SRC_MAC },
     { "peer-mac", required_argument, NULL, OPT_PEER_MAC },
     { "config", required_argument, NULL, 'c' },
@@ -176,6 +183,7 @@ parse_options(int argc, char *argv[], struct config *cfg)
         case OPT_MBUF_SIZE: key = "mbuf-size"; break;
         case OPT_NB_MBUF: key = "nb-mbuf"; break;
         case OPT_STATS_FILE: key = "stats-file"; break;
+        case OPT_CTL_SOCKET: key = "ctl-socket"; break;
         case OPT_SRC_MAC: key = "src-mac"; break;
         case OPT_PEER_MAC: key = "peer-mac"; break;
         case 'c':
@@ -234,22 +242,278 @@ write_stats(const char *path, json_t *stats)
     return 0;
 }
 
-static void
-eal_cleanup(const struct config *cfg)
+/* Everything the control socket's commands act on. */
+struct fwd_ctx {
+    struct config *cfg;
+    int eal_argc;
+    char **argv;
+    enum { EAL_DOWN, EAL_UP, EAL_FAILED } eal;
+    char eal_error[128];
+    struct dp_counters *counters;
+    struct dataplane *dp;           /* The running one. */
+    struct dataplane *parked;       /* DPDK mode's, stopped (see below). */
+    unsigned switches;
+    double last_gap_ms;
+    bool quit;
+    int status;
+};
+
+static int
+start_eal(struct fwd_ctx *ctx, char err[CONFIG_ERR_LEN])
 {
-    if (cfg->mode == CONFIG_MODE_DPDK) {
-        fwd_eal_stop();
+    int ret;
+
+    if (ctx->eal == EAL_UP) {
+        return 0;
+    } else if (ctx->eal == EAL_FAILED) {
+        snprintf(err, CONFIG_ERR_LEN, "the DPDK EAL failed to start "
+                 "earlier (%.100s) and starts at most once per process: "
+                 "restart gfp-fwd to retry", ctx->eal_error);
+        return -EALREADY;
+    } else if (!fwd_eal_available()) {
+        snprintf(err, CONFIG_ERR_LEN, "built without DPDK: only mode mmap "
+                 "works (rebuild without --without-dpdk for DPDK mode)");
+        return -ENOTSUP;
     }
+    /* The EAL prints its usage on stdout when it rejects an option; keep
+     * stdout for the counters gfp-fwd prints at exit. */
+    fflush(stdout);
+    {
+        int saved = dup(STDOUT_FILENO);
+
+        if (saved >= 0) {
+            dup2(STDERR_FILENO, STDOUT_FILENO);
+        }
+        ret = fwd_eal_start(ctx->eal_argc, ctx->argv);
+        fflush(stdout);
+        if (saved >= 0) {
+            dup2(saved, STDOUT_FILENO);
+            close(saved);
+        }
+    }
+    if (ret) {
+        snprintf(ctx->eal_error, sizeof ctx->eal_error, "%s",
+                 ret == -EINVAL ? "it rejected its options"
+                                : fwd_eal_strerror(ret));
+        snprintf(err, CONFIG_ERR_LEN, "cannot start the DPDK EAL: %.100s "
+                 "(see the EAL's message in the log)", ctx->eal_error);
+        ctx->eal = EAL_FAILED;
+        return ret;
+    }
+    ctx->eal = EAL_UP;
+    return 0;
 }
+
+/* A data plane in 'mode', running.  DPDK mode's is kept (parked) when the
+ * mode switches away: DPDK cannot open a port again once it is closed, so
+ * its ports are stopped, not closed.  PacketMMAP mode's sockets are closed,
+ * since an open one would take in a copy of every frame. */
+static int
+bring_up(struct fwd_ctx *ctx, enum config_mode mode, char err[CONFIG_ERR_LEN])
+{
+    struct dataplane *dp = NULL;
+    int error;
+
+    if (mode == CONFIG_MODE_DPDK && ctx->parked) {
+        dp = ctx->parked;
+        ctx->parked = NULL;
+    } else {
+        error = dataplane_create(ctx->cfg, mode, ctx->counters, &dp, err);
+        if (error) {
+            return error;
+        }
+    }
+    error = dataplane_start(dp);
+    if (error) {
+        snprintf(err, CONFIG_ERR_LEN, "cannot start forwarding in mode "
+                 "%s: %s", config_mode_name(mode), strerror(-error));
+        dataplane_destroy(dp);
+        return error;
+    }
+    ctx->dp = dp;
+    return 0;
+}
+
+static void
+take_down(struct fwd_ctx *ctx, bool drain)
+{
+    dataplane_stop(ctx->dp, drain, 50);
+    if (dataplane_mode(ctx->dp) == CONFIG_MODE_DPDK) {
+        ctx->parked = ctx->dp;
+    } else {
+        dataplane_destroy(ctx->dp);
+    }
+    ctx->dp = NULL;
+}
+
+/* The live mode switch.  Everything that can fail without touching the
+ * running data plane is tried first (the EAL, the ports the new mode
+ * would use); then the running one stops at a burst boundary, drains and
+ * closes, and the new one starts over the same counters.  If it cannot,
+ * the old mode comes back. */
+static int
+switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
+{
+    enum config_mode from = dataplane_mode(ctx->dp);
+    uint64_t t0;
+    int error;
+
+    if (to == from) {
+        return 0;
+    }
+    if (to == CONFIG_MODE_DPDK) {
+        error = start_eal(ctx, err);
+        if (error) {
+            return error;
+        }
+    }
+    error = dataplane_check(ctx->cfg, to, err);
+    if (error) {
+        return error;
+    }
+
+    /* DPDK ports take in nothing until they start: configure them (the
+     * slow part, pools and rings) while the old mode still forwards.
+     * PacketMMAP sockets take in frames as soon as they open, so those
+     * open only once the old ports are closed. */
+    if (to == CONFIG_MODE_DPDK && !ctx->parked) {
+        error = dataplane_create(ctx->cfg, to, ctx->counters, &ctx->parked,
+                                 err);
+        if (error) {
+            return error;
+        }
+    }
+
+    LOG_INFO("switching from mode %s to mode %s", config_mode_name(from),
+             config_mode_name(to));
+    t0 = cycles_now();
+    take_down(ctx, true);
+    error = bring_up(ctx, to, err);
+    if (error) {
+        char err2[CONFIG_ERR_LEN];
+
+        LOG_ERR("mode %s: %s; going back to mode %s", config_mode_name(to),
+                err, config_mode_name(from));
+        if (bring_up(ctx, from, err2)) {
+            LOG_ERR("mode %s does not come back either: %s; stopping",
+                    config_mode_name(from), err2);
+            ctx->quit = true;
+            ctx->status = EXIT_FAILURE;
+        }
+        return error;
+    }
+    ctx->switches++;
+    ctx->last_gap_ms = (double) (cycles_now() - t0) * 1000 / cycles_hz();
+    LOG_INFO("now in mode %s, after %.1f ms without forwarding",
+             config_mode_name(to), ctx->last_gap_ms);
+    return 0;
+}
+
+static json_t *
+stats_json(struct fwd_ctx *ctx)
+{
+    json_t *stats = dataplane_stats_json(ctx->dp);
+
+    json_object_set_new(stats, "mode_switches",
+                        json_integer(ctx->switches));
+    return stats;
+}
+
+static json_t *
+cmd_stats(void *ctx_, unsigned argc, const char *argv[],
+          char err[CTL_ERR_LEN])
+{
+    return stats_json(ctx_);
+}
+
+static json_t *
+cmd_reset_stats(void *ctx_, unsigned argc, const char *argv[],
+                char err[CTL_ERR_LEN])
+{
+    struct fwd_ctx *ctx = ctx_;
+
+    dataplane_reset_stats(ctx->dp);
+    LOG_INFO("counters reset");
+    return json_null();
+}
+
+static json_t *
+cmd_ports(void *ctx_, unsigned argc, const char *argv[],
+          char err[CTL_ERR_LEN])
+{
+    struct fwd_ctx *ctx = ctx_;
+
+    return json_pack("{s:s, s:o}", "mode",
+                     config_mode_name(dataplane_mode(ctx->dp)), "ports",
+                     dataplane_ports_json(ctx->dp));
+}
+
+static json_t *
+cmd_mode(void *ctx_, unsigned argc, const char *argv[],
+         char err[CTL_ERR_LEN])
+{
+    struct fwd_ctx *ctx = ctx_;
+    enum config_mode to;
+
+    if (argc) {
+        if (!strcmp(argv[0], "dpdk")) {
+            to = CONFIG_MODE_DPDK;
+        } else if (!strcmp(argv[0], "mmap")) {
+            to = CONFIG_MODE_MMAP;
+        } else {
+            snprintf(err, CTL_ERR_LEN, "invalid mode '%.32s': expected "
+                     "dpdk or mmap", argv[0]);
+            return NULL;
+        }
+        if (switch_mode(ctx, to, err)) {
+            return NULL;
+        }
+    }
+    return json_pack("{s:s, s:i, s:f}", "mode",
+                     config_mode_name(dataplane_mode(ctx->dp)),
+                     "switches", (int) ctx->switches,
+                     "last_switch_gap_ms", ctx->last_gap_ms);
+}
+
+static json_t *
+cmd_quit(void *ctx_, unsigned argc, const char *argv[],
+         char err[CTL_ERR_LEN])
+{
+    struct fwd_ctx *ctx = ctx_;
+
+    ctx->quit = true;
+    LOG_INFO("quit requested on the control socket");
+    return json_null();
+}
+
+static json_t *
+cmd_version(void *ctx_, unsigned argc, const char *argv[],
+            char err[CTL_ERR_LEN])
+{
+    return json_pack("{s:s, s:s}", "program", "gfp-fwd", "version",
+                     PACKAGE_VERSION);
+}
+
+static const struct ctl_command commands[] = {
+    { "stats", "", "all counters, as gfp-fwd prints them at exit", 0, 0,
+      cmd_stats },
+    { "reset-stats", "", "count from zero again", 0, 0, cmd_reset_stats },
+    { "ports", "", "the ports of the current mode", 0, 0, cmd_ports },
+    { "mode", "[dpdk|mmap]", "show the packet I/O mode, or switch it live",
+      0, 1, cmd_mode },
+    { "quit", "", "stop forwarding and exit, as on SIGTERM", 0, 0,
+      cmd_quit },
+    { "version", "", "gfp-fwd's version", 0, 0, cmd_version },
+};
 
 int
 main(int argc, char *argv[])
 {
-    struct dataplane *dp = NULL;
+    struct ctl_server *ctl = NULL;
     char err[CONFIG_ERR_LEN];
     struct config cfg;
+    struct fwd_ctx ctx = { .eal = EAL_DOWN };
     int eal_argc, ret, status = EXIT_SUCCESS;
-    json_t *stats;
     time_t next_print;
 
     /* Split at "--": EAL options before, ours after. */
@@ -260,6 +524,7 @@ main(int argc, char *argv[])
             break;
         }
     }
+    ctx.eal_argc = eal_argc;
     for (int i = 1; i < eal_argc; i++) {
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
             usage();
@@ -271,6 +536,8 @@ main(int argc, char *argv[])
     }
 
     config_init(&cfg);
+    ctx.cfg = &cfg;
+    ctx.argv = argv;
     {
         char **app_argv = &argv[eal_argc];
         int app_argc = argc - eal_argc;
@@ -281,9 +548,10 @@ main(int argc, char *argv[])
         }
     }
 
-    if (cfg.mode == CONFIG_MODE_MMAP && eal_argc > 1) {
+    if (cfg.mode == CONFIG_MODE_MMAP && eal_argc > 1 && !cfg.ctl_socket[0]) {
         fprintf(stderr, "gfp-fwd: '%s': mode mmap starts no EAL, so it "
-                "takes no EAL options\n", argv[1]);
+                "takes EAL options only for a later switch to mode dpdk, "
+                "which needs --ctl-socket\n", argv[1]);
         return EXIT_USAGE;
     }
     /* A socket a live guest listens on is a usage error; a dead guest's
@@ -306,60 +574,101 @@ main(int argc, char *argv[])
                 "works (rebuild without --without-dpdk for DPDK mode)\n");
         return EXIT_USAGE;
     }
-    ret = cfg.mode == CONFIG_MODE_DPDK ? fwd_eal_start(eal_argc, argv) : 0;
-    if (ret == -EINVAL) {
-        fprintf(stderr, "gfp-fwd: the EAL rejected its options (see its "
-                "message above); gfp-fwd's own options go after '--'\n");
-        return EXIT_USAGE;
-    } else if (ret < 0) {
-        fprintf(stderr, "gfp-fwd: cannot start the DPDK EAL: %s (are "
-                "hugepages reserved and hugetlbfs mounted?  Run "
-                "utilities/gfp-setup, or pass --no-huge for a test)\n",
-                fwd_eal_strerror(ret));
+    ctx.counters = dp_counters_create(cfg.queues);
+    if (!ctx.counters) {
+        fprintf(stderr, "gfp-fwd: out of memory\n");
         return EXIT_FAILURE;
     }
+    if (cfg.ctl_socket[0]) {
+        char cerr[CTL_ERR_LEN];
 
-    ret = dataplane_create(&cfg, &dp, err);
-    if (ret) {
-        fprintf(stderr, "gfp-fwd: %s\n", err[0] ? err : strerror(-ret));
-        eal_cleanup(&cfg);
-        return ret == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+        if (ctl_server_create(cfg.ctl_socket, commands, ARRAY_SIZE(commands),
+                              &ctx, &ctl, cerr)) {
+            fprintf(stderr, "gfp-fwd: %s\n", cerr);
+            dp_counters_destroy(ctx.counters);
+            return EXIT_USAGE;
+        }
     }
 
-    ret = dataplane_start(dp);
+    if (cfg.mode == CONFIG_MODE_DPDK) {
+        ret = fwd_eal_start(eal_argc, argv);
+        if (ret == -EINVAL) {
+            fprintf(stderr, "gfp-fwd: the EAL rejected its options (see its "
+                    "message above); gfp-fwd's own options go after '--'\n");
+            status = EXIT_USAGE;
+            goto out;
+        } else if (ret < 0) {
+            fprintf(stderr, "gfp-fwd: cannot start the DPDK EAL: %s (are "
+                    "hugepages reserved and hugetlbfs mounted?  Run "
+                    "utilities/gfp-setup, or pass --no-huge for a test)\n",
+                    fwd_eal_strerror(ret));
+            status = EXIT_FAILURE;
+            goto out;
+        }
+        ctx.eal = EAL_UP;
+    }
+
+    ret = dataplane_create(&cfg, cfg.mode, ctx.counters, &ctx.dp, err);
+    if (ret) {
+        fprintf(stderr, "gfp-fwd: %s\n", err[0] ? err : strerror(-ret));
+        status = ret == -EINVAL ? EXIT_USAGE : EXIT_FAILURE;
+        goto out;
+    }
+    ret = dataplane_start(ctx.dp);
     if (ret) {
         fprintf(stderr, "gfp-fwd: cannot start forwarding: %s\n",
                 strerror(-ret));
-        dataplane_destroy(dp);
-        eal_cleanup(&cfg);
-        return EXIT_FAILURE;
+        status = EXIT_FAILURE;
+        goto out;
     }
-    LOG_INFO("forwarding; stop with SIGINT or SIGTERM");
+    LOG_INFO("forwarding; mode %s; stop with SIGINT or SIGTERM%s%s",
+             config_mode_name(cfg.mode),
+             ctl ? ", or quit on the control socket " : "",
+             ctl ? cfg.ctl_socket : "");
 
     next_print = time(NULL) + cfg.stats_period;
-    while (!exit_signal) {
-        struct timespec pause = { 0, 50 * 1000 * 1000 };
+    while (!exit_signal && !ctx.quit) {
+        if (ctl) {
+            ctl_server_run(ctl, 50);
+        } else {
+            struct timespec pause = { 0, 50 * 1000 * 1000 };
 
-        nanosleep(&pause, NULL);
+            nanosleep(&pause, NULL);
+        }
         if (cfg.stats_period && time(NULL) >= next_print) {
-            dataplane_print_rates(dp);
+            dataplane_print_rates(ctx.dp);
             next_print += cfg.stats_period;
         }
     }
-    LOG_INFO("signal %d: stopping", (int) exit_signal);
-
-    dataplane_stop(dp);
-    stats = dataplane_stats_json(dp);
-    if (cfg.stats_file[0]) {
-        if (write_stats(cfg.stats_file, stats)) {
-            status = EXIT_FAILURE;
-        }
-    } else {
-        json_dumpf(stats, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
-        putchar('\n');
+    if (exit_signal) {
+        LOG_INFO("signal %d: stopping", (int) exit_signal);
     }
-    json_decref(stats);
-    dataplane_destroy(dp);
-    eal_cleanup(&cfg);
+    if (ctx.dp) {
+        json_t *stats;
+
+        dataplane_stop(ctx.dp, true, 50);
+        stats = stats_json(&ctx);
+        if (cfg.stats_file[0]) {
+            if (write_stats(cfg.stats_file, stats)) {
+                status = EXIT_FAILURE;
+            }
+        } else {
+            json_dumpf(stats, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+            putchar('\n');
+        }
+        json_decref(stats);
+    }
+    if (ctx.status) {
+        status = ctx.status;
+    }
+
+out:
+    ctl_server_destroy(ctl);
+    dataplane_destroy(ctx.dp);
+    dataplane_destroy(ctx.parked);
+    dp_counters_destroy(ctx.counters);
+    if (ctx.eal == EAL_UP) {
+        fwd_eal_stop();
+    }
     return status;
 }

@@ -6,6 +6,8 @@ lib_libgfp_la_SOURCES = \
 	lib/gfp-config.h \
 	lib/cycles.c \
 	lib/cycles.h \
+	lib/ctl.c \
+	lib/ctl.h \
 	lib/fwd-engine.c \
 	lib/fwd-engine.h \
 	lib/fwd-io.c \

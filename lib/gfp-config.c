@@ -237,6 +237,13 @@ config_set(struct config *cfg, const char *key, const char *value,
         }
         snprintf(cfg->stats_file, sizeof cfg->stats_file, "%s", value);
         return 0;
+    } else if (!strcmp(key, "ctl-socket")) {
+        if (!value[0] || strlen(value) >= sizeof cfg->ctl_socket) {
+            return set_err(err, -EINVAL, "invalid value: expected a path "
+                           "of 1 to %zu bytes", sizeof cfg->ctl_socket - 1);
+        }
+        snprintf(cfg->ctl_socket, sizeof cfg->ctl_socket, "%s", value);
+        return 0;
     } else if (!strcmp(key, "src-mac")) {
         return set_port_mac(key, value, cfg->src_mac, err);
     } else if (!strcmp(key, "peer-mac")) {
@@ -319,10 +326,12 @@ config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
         return set_err(err, -EINVAL, "mode mmap needs the kernel interfaces "
                        "to forward between (ifaces)");
     }
-    if (cfg->mode == CONFIG_MODE_DPDK && (cfg->n_ifaces || cfg->workers)) {
+    if (cfg->mode == CONFIG_MODE_DPDK && (cfg->n_ifaces || cfg->workers)
+        && !cfg->ctl_socket[0]) {
         return set_err(err, -EINVAL, "ifaces and workers belong to mode "
                        "mmap; in mode dpdk the EAL gives the devices and "
-                       "lcores");
+                       "lcores (they are kept for a live switch to mmap, "
+                       "which needs ctl-socket)");
     }
     /* The ranges keep burst within the rings; only the MAC overrides can
      * name a port no pair uses. */

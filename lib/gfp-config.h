@@ -40,6 +40,7 @@ struct config {
     unsigned n_mbufs;               /* 0: computed per port. */
     unsigned stats_period;          /* Seconds; 0 disables. */
     char stats_file[256];           /* Final counters as JSON; "" = none. */
+    char ctl_socket[108];           /* Control socket path; "" = none. */
     struct config_mac src_mac[CONFIG_MAX_PORTS];   /* Overrides. */
     struct config_mac peer_mac[CONFIG_MAX_PORTS];  /* l2 destination. */
 };

@@ -192,6 +192,21 @@ port_mmap_stop(struct port *port)
 {
 }
 
+static int
+port_mmap_rx_quiesce(struct port *port)
+{
+    struct port_mmap *dev = port_mmap_cast(port);
+
+    for (unsigned q = 0; q < dev->n_queues; q++) {
+        int error = tpacket_rx_quiesce(dev->qctx[q].ring);
+
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
 static const struct port_queue *
 port_mmap_queue(const struct port *port, unsigned qid)
 {
@@ -299,6 +314,7 @@ const struct port_class port_mmap_class = {
     .configure = port_mmap_configure,
     .start = port_mmap_start,
     .stop = port_mmap_stop,
+    .rx_quiesce = port_mmap_rx_quiesce,
     .queue = port_mmap_queue,
     .driver = port_mmap_driver,
     .get_mac = port_mmap_get_mac,

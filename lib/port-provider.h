@@ -40,6 +40,11 @@ struct port_class {
     int (*start)(struct port *);
     void (*stop)(struct port *);
 
+    /* Stops the device from taking in new frames while the ones it holds
+     * can still be received, so that a mode switch can drain it exactly.
+     * NULL: the device cannot; the switch drains it for a bounded time. */
+    int (*rx_quiesce)(struct port *);
+
     /* Returns the fast-path handle of queue 'qid'. */
     const struct port_queue *(*queue)(const struct port *, unsigned qid);
 

@@ -86,6 +86,13 @@ port_stop(struct port *port)
     }
 }
 
+int
+port_rx_quiesce(struct port *port)
+{
+    return port->started && port->class->rx_quiesce
+           ? port->class->rx_quiesce(port) : -EOPNOTSUPP;
+}
+
 const struct port_queue *
 port_queue(const struct port *port, unsigned qid)
 {

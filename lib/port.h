@@ -97,6 +97,10 @@ int port_configure(struct port *, const struct port_conf *);
 int port_start(struct port *);
 void port_stop(struct port *);
 
+/* Stops new frames from entering a started port; those it holds can still
+ * be received.  -EOPNOTSUPP if the backend cannot. */
+int port_rx_quiesce(struct port *);
+
 /* The fast-path handle of queue 'qid'; valid between start and stop. */
 const struct port_queue *port_queue(const struct port *, unsigned qid);
 

@@ -21,6 +21,14 @@ queue_stats_add(struct queue_stats *sum, const struct queue_stats *s)
 }
 
 void
+queue_stats_sub(struct queue_stats *s, const struct queue_stats *base)
+{
+#define SUB_ONE(NAME, DESC) s->NAME -= base->NAME;
+    QUEUE_COUNTERS(SUB_ONE)
+#undef SUB_ONE
+}
+
+void
 queue_stats_reset(struct queue_stats *s)
 {
 #define RESET_ONE(NAME, DESC) __atomic_store_n(&s->NAME, 0, __ATOMIC_RELAXED);

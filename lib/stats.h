@@ -38,6 +38,9 @@ void queue_stats_read(const struct queue_stats *, struct queue_stats *out);
 void queue_stats_add(struct queue_stats *sum, const struct queue_stats *);
 void queue_stats_reset(struct queue_stats *);
 
+/* Subtracts 'base' (an earlier reading of the same block) from 's'. */
+void queue_stats_sub(struct queue_stats *s, const struct queue_stats *base);
+
 /* Sum of the drop counters. */
 uint64_t queue_stats_drops(const struct queue_stats *);
 

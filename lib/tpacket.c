@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
@@ -399,4 +400,15 @@ tpacket_get_counters(struct tpacket *t, struct tpacket_counters *out)
         t->stats.kernel_freezes += ks.tp_freeze_q_cnt;
     }
     *out = t->stats;
+}
+
+int
+tpacket_rx_quiesce(struct tpacket *tp)
+{
+    /* One classic BPF instruction: accept 0 bytes, i.e. nothing. */
+    struct sock_filter take_nothing = BPF_STMT(BPF_RET | BPF_K, 0);
+    struct sock_fprog prog = { .len = 1, .filter = &take_nothing };
+
+    return setsockopt(tp->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+                      sizeof prog) ? -errno : 0;
 }

@@ -79,6 +79,12 @@ void tpacket_rx_done(struct tpacket *);
 unsigned tpacket_tx_burst(struct tpacket *, const struct tpacket_pkt *pkts,
                           unsigned n);
 
+/* Stops the kernel from queueing new frames to this socket (a filter that
+ * takes nothing); frames already in the ring can still be received.  What
+ * arrives afterwards is not counted anywhere: use it only when the socket
+ * is about to close, so that draining it is exact. */
+int tpacket_rx_quiesce(struct tpacket *);
+
 /* Reads PACKET_STATISTICS into the totals and copies them to 'out'. */
 void tpacket_get_counters(struct tpacket *, struct tpacket_counters *out);
 

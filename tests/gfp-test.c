@@ -399,11 +399,12 @@ build_udp_frame(uint8_t *f, unsigned size)
     f[25] = sum & 0xff;
 }
 
-/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS]]: sends COUNT
+/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS [PPS]]]: sends COUNT
  * Ethernet/IPv4/UDP frames of SIZE bytes, over FLOWS UDP source ports
  * (default 1), through a TPACKET_V3 transmit ring on TX-IF and receives them
  * on a ring on RX-IF (sized for RX-MTU, default 1500); prints the
- * counters. */
+ * counters.  With PPS, sends at that rate instead of keeping at most 256
+ * frames in flight, and stops 500 ms after the last one. */
 static int
 test_tpacket_veth(int argc, char *argv[])
 {
@@ -411,7 +412,7 @@ test_tpacket_veth(int argc, char *argv[])
     struct tpacket_conf rxc = { .mtu = 1500, .fanout_group = -1 };
     struct tpacket_counters ts, rs;
     struct tpacket *tx, *rx;
-    unsigned long long count, size, mtu, flows = 1;
+    unsigned long long count, size, mtu, flows = 1, pps = 0;
     static uint8_t frame[9100];
     struct timespec t0, now, settle_until = { 0, 0 };
     uint64_t sent = 0, got = 0, arrived = 0;
@@ -420,9 +421,10 @@ test_tpacket_veth(int argc, char *argv[])
     if (argc < 4 || parse_uint(argv[2], 1, 10000000, &count)
         || parse_uint(argv[3], 60, 9014, &size)
         || (argc > 4 && parse_uint(argv[4], 68, 9000, &mtu))
-        || (argc > 5 && parse_uint(argv[5], 1, 60000, &flows))) {
+        || (argc > 5 && parse_uint(argv[5], 1, 60000, &flows))
+        || (argc > 6 && parse_uint(argv[6], 1, 10000000, &pps))) {
         fprintf(stderr, "tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU "
-                "[FLOWS]]\n");
+                "[FLOWS [PPS]]]\n");
         return 2;
     }
     if (argc > 4) {
@@ -449,7 +451,15 @@ test_tpacket_veth(int argc, char *argv[])
          * what overflows it without telling any counter we read. */
         unsigned room = 32;
 
-        if (sent - arrived >= 256) {
+        if (pps) {
+            double secs;
+
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            secs = (now.tv_sec - t0.tv_sec)
+                   + (now.tv_nsec - t0.tv_nsec) / 1e9;
+            room = secs * pps > sent + 32 ? 32
+                   : secs * pps > sent ? (unsigned) (secs * pps - sent) : 0;
+        } else if (sent - arrived >= 256) {
             tpacket_get_counters(rx, &rs);
             if (sent - arrived - rs.rx_truncated >= 256) {
                 room = 0;
@@ -475,11 +485,11 @@ test_tpacket_veth(int argc, char *argv[])
         clock_gettime(CLOCK_MONOTONIC, &now);
         /* Done when everything came back, or after 10 s; then a little
          * longer, so that an extra frame would show. */
-        if (now.tv_sec - t0.tv_sec > 10
-            || (sent == count && arrived >= count)) {
+        if (now.tv_sec - t0.tv_sec > (pps ? 10 + (long) (count / pps) : 10)
+            || (sent == count && (arrived >= count || pps))) {
             if (!settle_until.tv_sec) {
                 settle_until = now;
-                settle_until.tv_nsec += 200 * 1000 * 1000;
+                settle_until.tv_nsec += (pps ? 500 : 200) * 1000 * 1000;
                 if (settle_until.tv_nsec >= 1000000000) {
                     settle_until.tv_sec++;
                     settle_until.tv_nsec -= 1000000000;

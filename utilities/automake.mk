@@ -5,6 +5,11 @@ dist_bin_SCRIPTS += \
 	utilities/gfp-sandbox
 dist_noinst_SCRIPTS += utilities/gfp-setup
 
+bin_PROGRAMS += utilities/gfp-ctl
+utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS)
+utilities_gfp_ctl_SOURCES = utilities/gfp-ctl.c
+
 if HAVE_DPDK
 bin_PROGRAMS += utilities/gfp-pktgen
 utilities_gfp_pktgen_CFLAGS = $(AM_CFLAGS) $(DPDK_CFLAGS) $(JANSSON_CFLAGS)
