@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <net/if.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,6 +27,9 @@ struct dp_port {
     uint16_t id;                    /* Port number in the configuration. */
     uint8_t mac[GFP_ETH_ALEN];      /* Source MAC for l2. */
     struct queue_stats *qstats;     /* The counters' blocks for this port. */
+    /* The device's rx_nombuf already added to the counters' closed_nombuf
+     * (when DPDK mode's ports were parked). */
+    uint64_t nombuf_folded;
 };
 
 /* Port N's counters, whichever data plane runs.  'base' is what the
@@ -41,6 +45,9 @@ struct dp_port_counters {
 
 struct dp_counters {
     unsigned queues;
+    bool started;                   /* Forwarding has begun. */
+    cpu_set_t cpus;                 /* The process's CPUs, before the EAL
+                                     * pinned this thread to one. */
     uint64_t start_cycles;
     uint64_t last_cycles;
     struct dp_port_counters ports[CONFIG_MAX_PORTS];
@@ -99,6 +106,11 @@ dp_counters_create(unsigned queues)
         }
         memset(pc->qstats, 0, size);
         memset(pc->base, 0, size);
+    }
+    /* Worker threads created after the EAL started would inherit the main
+     * lcore's single CPU: they get the process's original set instead. */
+    if (sched_getaffinity(0, sizeof c->cpus, &c->cpus)) {
+        CPU_ZERO(&c->cpus);
     }
     c->start_cycles = c->last_cycles = cycles_now();
     return c;
@@ -457,6 +469,10 @@ dataplane_start(struct dataplane *dp)
         s->tx = port_queue(find_port(dp, s->tx_port)->port, s->queue);
     }
     atomic_store_explicit(&dp->stop, false, memory_order_release);
+    if (!dp->counters->started) {
+        dp->counters->started = true;
+        dp->counters->start_cycles = dp->counters->last_cycles = cycles_now();
+    }
     for (unsigned w = 0; w < dp->n_workers; w++) {
         struct dp_worker *wk = &dp->workers[w];
 
@@ -464,14 +480,22 @@ dataplane_start(struct dataplane *dp)
             continue;           /* Warned about at creation. */
         }
         if (dp->mode == CONFIG_MODE_MMAP) {
-            error = -pthread_create(&wk->thread, NULL, worker_thread, wk);
+            pthread_attr_t attr;
+
+            pthread_attr_init(&attr);
+            if (CPU_COUNT(&dp->counters->cpus)) {
+                pthread_attr_setaffinity_np(&attr, sizeof dp->counters->cpus,
+                                            &dp->counters->cpus);
+            }
+            error = -pthread_create(&wk->thread, &attr, worker_thread, wk);
+            pthread_attr_destroy(&attr);
         } else {
             error = fwd_eal_launch(wk->lcore, worker_main, wk);
         }
         if (error) {
             LOG_ERR("cannot launch worker %u: %s", wk->lcore,
                     strerror(-error));
-            dataplane_stop(dp, false, 0);
+            dataplane_stop(dp, false, 0, NULL);
             return error;
         }
         wk->launched = true;
@@ -480,8 +504,11 @@ dataplane_start(struct dataplane *dp)
     return 0;
 }
 
+/* Forwards what the stopped workers left in the ports.  '*intake_end' is
+ * when the ports stopped taking frames in: when they were quiesced, or
+ * else the last poll. */
 static uint64_t
-drain(struct dataplane *dp, unsigned max_ms)
+drain(struct dataplane *dp, unsigned max_ms, uint64_t *intake_end)
 {
     uint64_t hz = cycles_hz(), start = cycles_now(), quiet_since = start;
     /* A PacketMMAP block the kernel has not retired yet shows its frames
@@ -493,6 +520,7 @@ drain(struct dataplane *dp, unsigned max_ms)
     for (unsigned i = 0; i < dp->n_ports; i++) {
         exact &= !port_rx_quiesce(dp->ports[i].port);
     }
+    *intake_end = cycles_now();
     for (;;) {
         struct pkt_batch batch;
         uint64_t now, round = 0;
@@ -502,6 +530,9 @@ drain(struct dataplane *dp, unsigned max_ms)
         }
         n += round;
         now = cycles_now();
+        if (!exact) {
+            *intake_end = now;
+        }
         if (round) {
             quiet_since = now;
         } else if (now - quiet_since >= quiet) {
@@ -519,9 +550,10 @@ drain(struct dataplane *dp, unsigned max_ms)
 }
 
 uint64_t
-dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms)
+dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms,
+               uint64_t *intake_end)
 {
-    uint64_t drained = 0;
+    uint64_t drained = 0, end = cycles_now();
 
     atomic_store_explicit(&dp->stop, true, memory_order_release);
     for (unsigned w = 0; w < dp->n_workers; w++) {
@@ -539,13 +571,33 @@ dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms)
     /* The workers are gone (joined): this thread is the counters' only
      * writer now. */
     if (drain_ports && dp->running) {
-        drained = drain(dp, drain_ms);
+        drained = drain(dp, drain_ms, &end);
     }
     for (unsigned i = 0; i < dp->n_ports; i++) {
         port_stop(dp->ports[i].port);
     }
     dp->running = false;
+    if (intake_end) {
+        *intake_end = end;
+    }
     return drained;
+}
+
+void
+dataplane_park(struct dataplane *dp)
+{
+    /* The device's own drops are not seen while it is parked or once it is
+     * closed: keep what it counted so far. */
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        struct dp_port *p = &dp->ports[i];
+        struct port_dev_stats ds;
+
+        if (!port_get_dev_stats(p->port, &ds)) {
+            dp->counters->ports[p->id].closed_nombuf
+                += ds.rx_nombuf - p->nombuf_folded;
+            p->nombuf_folded = ds.rx_nombuf;
+        }
+    }
 }
 
 enum config_mode
@@ -561,17 +613,11 @@ dataplane_destroy(struct dataplane *dp)
         return;
     }
     if (dp->running) {
-        dataplane_stop(dp, false, 0);
+        dataplane_stop(dp, false, 0, NULL);
     }
+    dataplane_park(dp);
     for (unsigned i = 0; i < dp->n_ports; i++) {
-        struct dp_port *p = &dp->ports[i];
-        struct port_dev_stats ds;
-
-        /* The device's own drops die with it: keep them. */
-        if (!port_get_dev_stats(p->port, &ds)) {
-            dp->counters->ports[p->id].closed_nombuf += ds.rx_nombuf;
-        }
-        port_close(p->port);
+        port_close(dp->ports[i].port);
     }
     free(dp->streams);
     free(dp->workers);
@@ -604,7 +650,7 @@ port_counters(const struct dataplane *dp, const struct dp_port *p,
     }
     error = port_get_dev_stats(p->port, ds);
     if (!error) {
-        nombuf += ds->rx_nombuf;
+        nombuf += ds->rx_nombuf - p->nombuf_folded;
     }
     sum->drop_no_mbuf += nombuf - pc->base_nombuf;
     return error;
@@ -623,7 +669,7 @@ dataplane_reset_stats(struct dataplane *dp)
         }
         pc->base_nombuf = pc->closed_nombuf;
         if (!port_get_dev_stats(p->port, &ds)) {
-            pc->base_nombuf += ds.rx_nombuf;
+            pc->base_nombuf += ds.rx_nombuf - p->nombuf_folded;
         }
         memset(&pc->last, 0, sizeof pc->last);
     }

@@ -41,8 +41,15 @@ int dataplane_start(struct dataplane *);
  * frames the ports still hold are then forwarded: ports that can stop
  * taking in new frames (PacketMMAP) are drained until empty, the others
  * for at most 'drain_ms'.  Then the ports stop.  Returns the number of
- * packets the drain received. */
-uint64_t dataplane_stop(struct dataplane *, bool drain, unsigned drain_ms);
+ * packets the drain received; '*intake_end' (may be NULL) gets the TSC
+ * time from which the ports took in no more frames. */
+uint64_t dataplane_stop(struct dataplane *, bool drain, unsigned drain_ms,
+                        uint64_t *intake_end);
+
+/* Keeps what the stopped ports' devices counted themselves (drops for
+ * want of a buffer), which a stopped or closed device no longer shows.
+ * Call when a stopped data plane is set aside. */
+void dataplane_park(struct dataplane *);
 
 /* Closes every port; every mbuf goes back to its pool; the devices' own
  * drop counters are kept in the counters.  Accepts NULL. */

@@ -327,23 +327,32 @@ bring_up(struct fwd_ctx *ctx, enum config_mode mode, char err[CONFIG_ERR_LEN])
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "cannot start forwarding in mode "
                  "%s: %s", config_mode_name(mode), strerror(-error));
-        dataplane_destroy(dp);
+        if (mode == CONFIG_MODE_DPDK) {
+            ctx->parked = dp;       /* A closed ethdev cannot come back. */
+        } else {
+            dataplane_destroy(dp);
+        }
         return error;
     }
     ctx->dp = dp;
     return 0;
 }
 
-static void
+/* Returns when the ports stopped taking in frames (TSC). */
+static uint64_t
 take_down(struct fwd_ctx *ctx, bool drain)
 {
-    dataplane_stop(ctx->dp, drain, 50);
+    uint64_t intake_end;
+
+    dataplane_stop(ctx->dp, drain, 50, &intake_end);
     if (dataplane_mode(ctx->dp) == CONFIG_MODE_DPDK) {
+        dataplane_park(ctx->dp);
         ctx->parked = ctx->dp;
     } else {
         dataplane_destroy(ctx->dp);
     }
     ctx->dp = NULL;
+    return intake_end;
 }
 
 /* The live mode switch.  Everything that can fail without touching the
@@ -386,8 +395,7 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
 
     LOG_INFO("switching from mode %s to mode %s", config_mode_name(from),
              config_mode_name(to));
-    t0 = cycles_now();
-    take_down(ctx, true);
+    t0 = take_down(ctx, true);
     error = bring_up(ctx, to, err);
     if (error) {
         char err2[CONFIG_ERR_LEN];
@@ -404,7 +412,7 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
     }
     ctx->switches++;
     ctx->last_gap_ms = (double) (cycles_now() - t0) * 1000 / cycles_hz();
-    LOG_INFO("now in mode %s, after %.1f ms without forwarding",
+    LOG_INFO("now in mode %s; no port took in frames for %.1f ms",
              config_mode_name(to), ctx->last_gap_ms);
     return 0;
 }
@@ -419,11 +427,24 @@ stats_json(struct fwd_ctx *ctx)
     return stats;
 }
 
+/* After a failed switch whose old mode did not come back either, there is
+ * no data plane until gfp-fwd exits. */
+static bool
+no_dataplane(const struct fwd_ctx *ctx, char err[CTL_ERR_LEN])
+{
+    if (!ctx->dp) {
+        snprintf(err, CTL_ERR_LEN, "not forwarding: a mode switch failed "
+                 "and gfp-fwd is stopping");
+        return true;
+    }
+    return false;
+}
+
 static json_t *
 cmd_stats(void *ctx_, unsigned argc, const char *argv[],
           char err[CTL_ERR_LEN])
 {
-    return stats_json(ctx_);
+    return no_dataplane(ctx_, err) ? NULL : stats_json(ctx_);
 }
 
 static json_t *
@@ -432,6 +453,9 @@ cmd_reset_stats(void *ctx_, unsigned argc, const char *argv[],
 {
     struct fwd_ctx *ctx = ctx_;
 
+    if (no_dataplane(ctx, err)) {
+        return NULL;
+    }
     dataplane_reset_stats(ctx->dp);
     LOG_INFO("counters reset");
     return json_null();
@@ -443,6 +467,9 @@ cmd_ports(void *ctx_, unsigned argc, const char *argv[],
 {
     struct fwd_ctx *ctx = ctx_;
 
+    if (no_dataplane(ctx, err)) {
+        return NULL;
+    }
     return json_pack("{s:s, s:o}", "mode",
                      config_mode_name(dataplane_mode(ctx->dp)), "ports",
                      dataplane_ports_json(ctx->dp));
@@ -455,6 +482,9 @@ cmd_mode(void *ctx_, unsigned argc, const char *argv[],
     struct fwd_ctx *ctx = ctx_;
     enum config_mode to;
 
+    if (no_dataplane(ctx, err)) {
+        return NULL;
+    }
     if (argc) {
         if (!strcmp(argv[0], "dpdk")) {
             to = CONFIG_MODE_DPDK;
@@ -574,6 +604,8 @@ main(int argc, char *argv[])
                 "works (rebuild without --without-dpdk for DPDK mode)\n");
         return EXIT_USAGE;
     }
+    /* The TSC calibration sleeps: do it now, not in the first drain. */
+    cycles_hz();
     ctx.counters = dp_counters_create(cfg.queues);
     if (!ctx.counters) {
         fprintf(stderr, "gfp-fwd: out of memory\n");
@@ -646,7 +678,7 @@ main(int argc, char *argv[])
     if (ctx.dp) {
         json_t *stats;
 
-        dataplane_stop(ctx.dp, true, 50);
+        dataplane_stop(ctx.dp, true, 50, NULL);
         stats = stats_json(&ctx);
         if (cfg.stats_file[0]) {
             if (write_stats(cfg.stats_file, stats)) {

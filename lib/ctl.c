@@ -373,12 +373,12 @@ serve_client(struct ctl_server *server, struct ctl_client *c)
             json_t *msg;
 
             *nl = '\0';
-            if (nl > c->buf && nl[-1] == '\r') {
-                nl[-1] = '\0';
-            }
             if (memchr(c->buf, '\0', nl - c->buf)) {
                 msg = error_reply("malformed request: NUL byte");
             } else {
+                if (nl > c->buf && nl[-1] == '\r') {
+                    nl[-1] = '\0';
+                }
                 msg = dispatch(server, c->buf);
             }
             if (reply(c, msg)) {
@@ -430,11 +430,13 @@ json_t *
 ctl_client_request(const char *path, const char *line, int timeout_ms,
                    char err[CTL_ERR_LEN])
 {
+    /* Counters of 32 ports with 16 queues each run to a few hundred kB. */
+    enum { MAX_REPLY = 16 * 1024 * 1024 };
     struct sockaddr_un sun;
-    char buf[65536];
-    size_t len = 0;
+    size_t len = 0, size = 65536;
+    char *buf = NULL;
     json_error_t jerr;
-    json_t *msg;
+    json_t *msg = NULL;
     int fd;
 
     if (fill_addr(path, &sun, err)) {
@@ -448,49 +450,64 @@ ctl_client_request(const char *path, const char *line, int timeout_ms,
     if (connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
         set_err(err, -errno, "cannot connect to %s: %s (is gfp-fwd running "
                 "with --ctl-socket %s?)", path, strerror(errno), path);
-        close(fd);
-        return NULL;
+        goto out;
     }
     if (write_all(fd, line, strlen(line)) || write_all(fd, "\n", 1)) {
         set_err(err, -EIO, "cannot send the request to %s", path);
-        close(fd);
-        return NULL;
+        goto out;
     }
+    buf = malloc(size);
     for (;;) {
         struct pollfd pfd = { .fd = fd, .events = POLLIN };
         ssize_t n;
 
+        if (!buf) {
+            set_err(err, -ENOMEM, "out of memory");
+            goto out;
+        }
         if (poll(&pfd, 1, timeout_ms) <= 0) {
             set_err(err, -ETIMEDOUT, "no reply from %s within %d ms",
                     path, timeout_ms);
-            close(fd);
-            return NULL;
+            goto out;
         }
-        n = recv(fd, buf + len, sizeof buf - 1 - len, 0);
+        n = recv(fd, buf + len, size - 1 - len, 0);
         if (n <= 0) {
             set_err(err, -EIO, "%s closed the connection without a "
                     "complete reply", path);
-            close(fd);
-            return NULL;
+            goto out;
         }
-        len += n;
-        if (memchr(buf, '\n', len)) {
+        if (memchr(buf + len, '\n', n)) {
+            len += n;
             break;
         }
-        if (len == sizeof buf - 1) {
-            set_err(err, -EMSGSIZE, "reply from %s too long", path);
-            close(fd);
-            return NULL;
+        len += n;
+        if (len == size - 1) {
+            char *bigger;
+
+            if (size >= MAX_REPLY) {
+                set_err(err, -EMSGSIZE, "reply from %s longer than %d "
+                        "bytes", path, MAX_REPLY);
+                goto out;
+            }
+            size *= 2;
+            bigger = realloc(buf, size);
+            if (!bigger) {
+                free(buf);
+            }
+            buf = bigger;
         }
     }
-    close(fd);
     buf[len] = '\0';
     msg = json_loads(buf, JSON_DISABLE_EOF_CHECK, &jerr);
     if (!msg || !json_is_object(msg)) {
         set_err(err, -EPROTO, "malformed reply from %s: %s", path,
                 msg ? "not a JSON object" : jerr.text);
         json_decref(msg);
-        return NULL;
+        msg = NULL;
     }
+
+out:
+    free(buf);
+    close(fd);
     return msg;
 }
