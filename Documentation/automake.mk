@@ -2,19 +2,23 @@
 # hand (nothing here is generated).
 EXTRA_DIST += \
 	Documentation/benchmark.rst \
+	Documentation/howto/ovs-build.rst \
 	Documentation/index.rst \
 	Documentation/install.rst \
 	Documentation/intro.rst \
 	Documentation/pmmap.rst \
-	Documentation/quickstart.rst
+	Documentation/quickstart.rst \
+	Documentation/topics/net-pmmap.rst
 
 # man_MANS is installed but not distributed by itself.
 DOC_MANPAGES = \
+	Documentation/gfp-ctl.8 \
 	Documentation/gfp-demo.8 \
 	Documentation/gfp-fwd-bench.8 \
 	Documentation/gfp-fwd.8 \
 	Documentation/gfp-pair.8 \
 	Documentation/gfp-pktgen.1 \
-	Documentation/gfp-sandbox.8
+	Documentation/gfp-sandbox.8 \
+	Documentation/net_pmmap.7
 man_MANS += $(DOC_MANPAGES)
 EXTRA_DIST += $(DOC_MANPAGES)

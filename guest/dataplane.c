@@ -512,8 +512,8 @@ drain(struct dataplane *dp, unsigned max_ms, uint64_t *intake_end)
 {
     uint64_t hz = cycles_hz(), start = cycles_now(), quiet_since = start;
     /* A PacketMMAP block the kernel has not retired yet shows its frames
-     * within its retire timeout (1 ms): quiet for 5 ms means empty. */
-    uint64_t quiet = hz / 200, deadline = start + hz / 1000 * max_ms;
+     * within its retire timeout (1 ms): quiet for 3 ms means empty. */
+    uint64_t quiet = hz / 1000 * 3, deadline = start + hz / 1000 * max_ms;
     bool exact = true;
     uint64_t n = 0;
 

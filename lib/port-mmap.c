@@ -190,6 +190,17 @@ port_mmap_start(struct port *port)
 static void
 port_mmap_stop(struct port *port)
 {
+    struct port_mmap *dev = port_mmap_cast(port);
+
+    /* What was counted as sent must leave before the socket closes. */
+    for (unsigned q = 0; q < dev->n_queues; q++) {
+        unsigned left = tpacket_tx_flush(dev->qctx[q].ring, 100);
+
+        if (left) {
+            LOG_WARN("%s: queue %u: %u frames still queued for transmit "
+                     "after 100 ms", port->name, q, left);
+        }
+    }
 }
 
 static int

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -18,6 +19,16 @@
 /* Where a frame's data starts in a transmit frame: the kernel reads it
  * right after the aligned header unless told otherwise. */
 #define TX_DATA_OFFSET TPACKET_ALIGN(sizeof(struct tpacket3_hdr))
+
+/* Room the kernel leaves before each received frame, for a VLAN tag it
+ * stripped (TP_STATUS_VLAN_VALID) to go back in place. */
+#define RX_RESERVE 4
+
+/* Counters have one writer (the thread that polls the ring) and are read
+ * from others: relaxed atomic stores and loads, never torn. */
+#define TP_ADD(T, NAME, N) \
+    __atomic_store_n(&(T)->stats.NAME, (T)->stats.NAME + (N), \
+                     __ATOMIC_RELAXED)
 
 struct tpacket {
     int fd;
@@ -36,7 +47,8 @@ struct tpacket {
     /* Transmit: the next frame to fill. */
     uint32_t tx_next;
 
-    struct tpacket_counters stats;
+    struct tpacket_counters stats;     /* Written by the poller. */
+    struct tpacket_counters kernel;    /* kernel_*: by tpacket_get_counters. */
 };
 
 static uint32_t
@@ -65,7 +77,7 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
     /* Receive: a block holds eight full-size frames, so that it is not
      * retired for want of room after one big frame.  A frame longer than a
      * block arrives truncated (counted, dropped). */
-    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + g->max_frame);
+    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + RX_RESERVE + g->max_frame);
     g->rx_frame_size = slot;
     g->rx_block_size = round_pow2(8 * slot);
     if (g->rx_block_size < page) {
@@ -145,6 +157,14 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
     }
     pkt->data = (uint8_t *) c->block + off + h->tp_mac;
     pkt->len = h->tp_snaplen;
+    pkt->vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
+    if (pkt->vlan) {
+        pkt->vlan_tci = h->hv1.tp_vlan_tci;
+        pkt->vlan_tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID
+                         ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+        /* Room for the tag between the header and the frame. */
+        pkt->vlan_room = h->tp_mac >= sizeof *h + 4;
+    }
     return 1;
 
 bad:
@@ -190,7 +210,8 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         goto error;
     }
 
-    t->fd = socket(AF_PACKET, SOCK_RAW, htons(ETH_P_ALL));
+    /* Protocol 0: no frame arrives before bind() names the interface. */
+    t->fd = socket(AF_PACKET, SOCK_RAW, 0);
     if (t->fd < 0) {
         error = -errno;
         goto error;
@@ -213,6 +234,15 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         goto error;
     }
 
+    {
+        unsigned reserve = RX_RESERVE;
+
+        if (setsockopt(t->fd, SOL_PACKET, PACKET_RESERVE, &reserve,
+                       sizeof reserve)) {
+            error = -errno;
+            goto error;
+        }
+    }
     memset(&rx_req, 0, sizeof rx_req);
     rx_req.tp_block_size = t->geom.rx_block_size;
     rx_req.tp_block_nr = t->geom.rx_blocks;
@@ -295,6 +325,27 @@ tpacket_get_geometry(const struct tpacket *t)
     return &t->geom;
 }
 
+/* The kernel took the VLAN tag out of the frame (it does so for every
+ * tagged frame it receives, before packet sockets see it): put it back
+ * where it was, in the room PACKET_RESERVE left in front. */
+static bool
+vlan_restore(struct tpacket_pkt *pkt)
+{
+    uint8_t *d = pkt->data - 4;
+
+    if (!pkt->vlan_room || pkt->len < 2 * 6) {
+        return false;
+    }
+    memmove(d, pkt->data, 2 * 6);
+    d[12] = pkt->vlan_tpid >> 8;
+    d[13] = pkt->vlan_tpid & 0xff;
+    d[14] = pkt->vlan_tci >> 8;
+    d[15] = pkt->vlan_tci & 0xff;
+    pkt->data = d;
+    pkt->len += 4;
+    return true;
+}
+
 unsigned
 tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
 {
@@ -316,19 +367,22 @@ tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
             }
             if (tpacket_cursor_init(&t->rx_cursor, (const uint8_t *) bd,
                                     t->geom.rx_block_size)) {
-                t->stats.rx_bad_frames++;
+                TP_ADD(t, rx_bad_frames, 1);
             }
             t->rx_walking = true;
         }
         ret = tpacket_cursor_next(&t->rx_cursor, &pkts[n]);
-        if (ret > 0) {
-            t->stats.rx_packets++;
-            t->stats.rx_bytes += pkts[n].len;
+        if (ret > 0 && pkts[n].vlan && !vlan_restore(&pkts[n])) {
+            /* No room for the tag: it would be forwarded untagged. */
+            TP_ADD(t, rx_bad_frames, 1);
+        } else if (ret > 0) {
+            TP_ADD(t, rx_packets, 1);
+            TP_ADD(t, rx_bytes, pkts[n].len);
             n++;
         } else if (ret == -EMSGSIZE) {
-            t->stats.rx_truncated++;
+            TP_ADD(t, rx_truncated, 1);
         } else if (ret < 0) {
-            t->stats.rx_bad_frames++;
+            TP_ADD(t, rx_bad_frames, 1);
         } else {
             /* Block walked: it goes back at the next tpacket_rx_done(). */
             t->rx_walking = false;
@@ -363,7 +417,7 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 
         if (pkts[i].len > room) {
-            t->stats.tx_too_big++;
+            TP_ADD(t, tx_too_big, 1);
             continue;
         }
         if (status != TP_STATUS_AVAILABLE
@@ -377,15 +431,38 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST,
                          __ATOMIC_RELEASE);
         t->tx_next = (t->tx_next + 1) % t->geom.tx_frames;
-        t->stats.tx_packets++;
-        t->stats.tx_bytes += pkts[i].len;
+        TP_ADD(t, tx_packets, 1);
+        TP_ADD(t, tx_bytes, pkts[i].len);
         queued++;
     }
     if (queued && sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0
         && errno != EAGAIN && errno != ENOBUFS) {
-        t->stats.tx_kick_errors++;
+        TP_ADD(t, tx_kick_errors, 1);
     }
     return i;
+}
+
+unsigned
+tpacket_tx_flush(struct tpacket *t, unsigned timeout_ms)
+{
+    struct timespec pause = { 0, 100 * 1000 };
+
+    for (unsigned waited_us = 0;; waited_us += 100) {
+        unsigned pending = 0;
+
+        for (uint32_t i = 0; i < t->geom.tx_frames; i++) {
+            uint32_t status = __atomic_load_n(&tx_frame(t, i)->tp_status,
+                                              __ATOMIC_ACQUIRE);
+
+            pending += status == TP_STATUS_SEND_REQUEST
+                       || status == TP_STATUS_SENDING;
+        }
+        if (!pending || waited_us >= timeout_ms * 1000) {
+            return pending;
+        }
+        sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+        nanosleep(&pause, NULL);
+    }
 }
 
 void
@@ -394,12 +471,26 @@ tpacket_get_counters(struct tpacket *t, struct tpacket_counters *out)
     struct tpacket_stats_v3 ks;
     socklen_t len = sizeof ks;
 
+    /* The kernel_* totals belong to the reader; the rest to the poller. */
     if (!getsockopt(t->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len)) {
-        t->stats.kernel_packets += ks.tp_packets;
-        t->stats.kernel_drops += ks.tp_drops;
-        t->stats.kernel_freezes += ks.tp_freeze_q_cnt;
+        t->kernel.kernel_packets += ks.tp_packets;
+        t->kernel.kernel_drops += ks.tp_drops;
+        t->kernel.kernel_freezes += ks.tp_freeze_q_cnt;
     }
-    *out = t->stats;
+#define TP_READ(NAME) \
+    out->NAME = __atomic_load_n(&t->stats.NAME, __ATOMIC_RELAXED)
+    TP_READ(rx_packets);
+    TP_READ(rx_bytes);
+    TP_READ(rx_truncated);
+    TP_READ(rx_bad_frames);
+    TP_READ(tx_packets);
+    TP_READ(tx_bytes);
+    TP_READ(tx_too_big);
+    TP_READ(tx_kick_errors);
+#undef TP_READ
+    out->kernel_packets = t->kernel.kernel_packets;
+    out->kernel_drops = t->kernel.kernel_drops;
+    out->kernel_freezes = t->kernel.kernel_freezes;
 }
 
 int
@@ -411,4 +502,75 @@ tpacket_rx_quiesce(struct tpacket *tp)
 
     return setsockopt(tp->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog,
                       sizeof prog) ? -errno : 0;
+}
+
+bool
+tpacket_rx_ready(const struct tpacket *t)
+{
+    const struct tpacket_block_desc *bd;
+
+    if (t->rx_walking) {
+        return true;
+    }
+    if (t->rx_emptied == t->geom.rx_blocks) {
+        return false;
+    }
+    bd = rx_block(t, t->rx_block);
+    return (__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE)
+            & TP_STATUS_USER) != 0;
+}
+
+const struct tpacket_counters *
+tpacket_peek_counters(const struct tpacket *t)
+{
+    return &t->stats;
+}
+
+int
+tpacket_read_kstats(struct tpacket *t, struct tpacket_kstats *delta)
+{
+    struct tpacket_stats_v3 ks;
+    socklen_t len = sizeof ks;
+
+    memset(delta, 0, sizeof *delta);
+    if (getsockopt(t->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len)) {
+        return -errno;
+    }
+    delta->packets = ks.tp_packets;
+    delta->drops = ks.tp_drops;
+    delta->freezes = ks.tp_freeze_q_cnt;
+    return 0;
+}
+
+static int
+set_membership(struct tpacket *t, unsigned short type, bool on)
+{
+    struct sockaddr_ll sll;
+    socklen_t len = sizeof sll;
+    struct packet_mreq mr;
+
+    if (getsockname(t->fd, (struct sockaddr *) &sll, &len)) {
+        return -errno;
+    }
+    memset(&mr, 0, sizeof mr);
+    mr.mr_ifindex = sll.sll_ifindex;
+    mr.mr_type = type;
+    if (setsockopt(t->fd, SOL_PACKET,
+                   on ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP,
+                   &mr, sizeof mr)) {
+        return -errno;
+    }
+    return 0;
+}
+
+int
+tpacket_set_promisc(struct tpacket *t, bool on)
+{
+    return set_membership(t, PACKET_MR_PROMISC, on);
+}
+
+int
+tpacket_set_allmulti(struct tpacket *t, bool on)
+{
+    return set_membership(t, PACKET_MR_ALLMULTI, on);
 }

@@ -51,6 +51,11 @@ struct tpacket_counters {
 struct tpacket_pkt {
     uint8_t *data;
     uint32_t len;
+    /* The VLAN tag the kernel stripped (TP_STATUS_VLAN_VALID), which
+     * tpacket_rx_burst() has put back into the frame; 'vlan_room' says the
+     * ring left room in front of the frame to do so. */
+    bool vlan, vlan_room;
+    uint16_t vlan_tci, vlan_tpid;
 };
 
 int tpacket_geometry(const struct tpacket_conf *, struct tpacket_geometry *);
@@ -65,7 +70,8 @@ const struct tpacket_geometry *tpacket_get_geometry(const struct tpacket *);
 
 /* Receives up to 'max' frames into 'pkts'.  A burst may end in the middle
  * of a block and the next one goes on from there.  The frames stay valid
- * until tpacket_rx_done(). */
+ * until tpacket_rx_done().  A VLAN tag the kernel stripped is back in its
+ * frame. */
 unsigned tpacket_rx_burst(struct tpacket *, struct tpacket_pkt *pkts,
                           unsigned max);
 
@@ -81,11 +87,17 @@ unsigned tpacket_tx_burst(struct tpacket *, const struct tpacket_pkt *pkts,
 
 /* Stops the kernel from queueing new frames to this socket (a filter that
  * takes nothing); frames already in the ring can still be received.  What
- * arrives afterwards is not counted anywhere: use it only when the socket
- * is about to close, so that draining it is exact. */
+ * arrives afterwards is not counted anywhere: use it on a socket about to
+ * close, so that draining it is exact, or on one that only transmits. */
 int tpacket_rx_quiesce(struct tpacket *);
 
-/* Reads PACKET_STATISTICS into the totals and copies them to 'out'. */
+/* Kicks the kernel until every queued transmit frame has gone, for at most
+ * 'timeout_ms'; returns how many are still queued.  Call before closing,
+ * so that what was counted as sent is sent. */
+unsigned tpacket_tx_flush(struct tpacket *, unsigned timeout_ms);
+
+/* Reads PACKET_STATISTICS into the totals and copies them to 'out'.  Safe
+ * while another thread polls the socket; one reader at a time. */
 void tpacket_get_counters(struct tpacket *, struct tpacket_counters *out);
 
 /* The bounds-checked walk over one receive block, exposed for tests and
@@ -106,5 +118,37 @@ int tpacket_cursor_init(struct tpacket_cursor *, const uint8_t *block,
  * truncated frame (skipped, the walk goes on) or -EINVAL for a frame that
  * fails the bounds check (the rest of the block is abandoned). */
 int tpacket_cursor_next(struct tpacket_cursor *, struct tpacket_pkt *);
+
+/* For a driver whose bursts run on polling threads while a control thread
+ * reads the counters (net_pmmap).  tpacket_get_counters() is for the
+ * polling thread only: it writes the totals the bursts also write. */
+
+/* True if tpacket_rx_burst() would find a frame (or finish a block): reads
+ * the ring, no syscall.  Lets a caller skip preparing for a burst that
+ * would find nothing. */
+bool tpacket_rx_ready(const struct tpacket *);
+
+/* The live counters, without a syscall, for the threads that run the
+ * bursts: the receiving thread may read the rx_* fields, the transmitting
+ * one the tx_* fields; 'kernel_*' are not refreshed. */
+const struct tpacket_counters *tpacket_peek_counters(const struct tpacket *);
+
+/* What PACKET_STATISTICS counted since the previous read. */
+struct tpacket_kstats {
+    uint64_t packets, drops, freezes;
+};
+
+/* Reads PACKET_STATISTICS (the kernel clears it on read) into 'delta',
+ * touching nothing the bursts use, so that a control thread may call it
+ * while another thread polls.  On one socket use either this or
+ * tpacket_get_counters(), not both.  Returns 0 or a negative errno. */
+int tpacket_read_kstats(struct tpacket *, struct tpacket_kstats *delta);
+
+/* Adds (on) or drops a PACKET_MR_PROMISC or PACKET_MR_ALLMULTI membership
+ * for the socket's interface.  The kernel counts them per interface and
+ * drops them with the socket, so none outlives the process.  Returns 0 or
+ * a negative errno. */
+int tpacket_set_promisc(struct tpacket *, bool on);
+int tpacket_set_allmulti(struct tpacket *, bool on);
 
 #endif /* tpacket.h */

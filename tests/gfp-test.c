@@ -399,12 +399,14 @@ build_udp_frame(uint8_t *f, unsigned size)
     f[25] = sum & 0xff;
 }
 
-/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS [PPS]]]: sends COUNT
- * Ethernet/IPv4/UDP frames of SIZE bytes, over FLOWS UDP source ports
- * (default 1), through a TPACKET_V3 transmit ring on TX-IF and receives them
- * on a ring on RX-IF (sized for RX-MTU, default 1500); prints the
- * counters.  With PPS, sends at that rate instead of keeping at most 256
- * frames in flight, and stops 500 ms after the last one. */
+/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS [PPS [VLAN]]]]:
+ * sends COUNT Ethernet/IPv4/UDP frames of SIZE bytes, over FLOWS UDP source
+ * ports (default 1), through a TPACKET_V3 transmit ring on TX-IF and
+ * receives them on a ring on RX-IF (sized for RX-MTU, default 1500); prints
+ * the counters.  With PPS (0: unpaced), sends at that rate instead of
+ * keeping at most 256 frames in flight, and stops 500 ms after the last
+ * one.  With VLAN, each frame carries an 802.1Q tag with that id (4 bytes
+ * more than SIZE), and only frames that arrive with it count as intact. */
 static int
 test_tpacket_veth(int argc, char *argv[])
 {
@@ -412,7 +414,8 @@ test_tpacket_veth(int argc, char *argv[])
     struct tpacket_conf rxc = { .mtu = 1500, .fanout_group = -1 };
     struct tpacket_counters ts, rs;
     struct tpacket *tx, *rx;
-    unsigned long long count, size, mtu, flows = 1, pps = 0;
+    unsigned long long count, size, mtu, flows = 1, pps = 0, vlan = 0;
+    unsigned l4;                /* Offset of the UDP header. */
     static uint8_t frame[9100];
     struct timespec t0, now, settle_until = { 0, 0 };
     uint64_t sent = 0, got = 0, arrived = 0;
@@ -422,9 +425,10 @@ test_tpacket_veth(int argc, char *argv[])
         || parse_uint(argv[3], 60, 9014, &size)
         || (argc > 4 && parse_uint(argv[4], 68, 9000, &mtu))
         || (argc > 5 && parse_uint(argv[5], 1, 60000, &flows))
-        || (argc > 6 && parse_uint(argv[6], 1, 10000000, &pps))) {
+        || (argc > 6 && parse_uint(argv[6], 0, 10000000, &pps))
+        || (argc > 7 && parse_uint(argv[7], 1, 4094, &vlan))) {
         fprintf(stderr, "tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU "
-                "[FLOWS [PPS]]]\n");
+                "[FLOWS [PPS [VLAN]]]]\n");
         return 2;
     }
     if (argc > 4) {
@@ -441,6 +445,17 @@ test_tpacket_veth(int argc, char *argv[])
         return 1;
     }
     build_udp_frame(frame, size);
+    l4 = 34;
+    if (vlan) {
+        /* The same frame with an 802.1Q tag, 4 bytes longer. */
+        memmove(frame + 16, frame + 12, size - 12);
+        frame[12] = 0x81;
+        frame[13] = 0x00;
+        frame[14] = vlan >> 8;
+        frame[15] = vlan & 0xff;
+        size += 4;
+        l4 += 4;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         static uint8_t burst[32][9100];
@@ -469,8 +484,8 @@ test_tpacket_veth(int argc, char *argv[])
             unsigned sport = 1024 + (sent + n) % flows;
 
             memcpy(burst[n], frame, size);
-            burst[n][34] = sport >> 8;
-            burst[n][35] = sport & 0xff;
+            burst[n][l4] = sport >> 8;
+            burst[n][l4 + 1] = sport & 0xff;
             out[n].data = burst[n];
             out[n].len = size;
             n++;
@@ -479,7 +494,8 @@ test_tpacket_veth(int argc, char *argv[])
         n = tpacket_rx_burst(rx, in, 64);
         for (unsigned i = 0; i < n; i++) {
             arrived += in[i].len == size;
-            got += in[i].len == size && !memcmp(in[i].data, frame, 14);
+            /* Every header byte up to the UDP ports. */
+            got += in[i].len == size && !memcmp(in[i].data, frame, l4);
         }
         tpacket_rx_done(rx);
         clock_gettime(CLOCK_MONOTONIC, &now);

@@ -1,0 +1,217 @@
+/* net_pmmap: the burst functions.
+ *
+ * They run on the polling threads: no syscall but the transmit ring's
+ * sendto() kick (inside tpacket_tx_burst()), no logging, no malloc.  Each
+ * queue's counters have one writer, the thread that polls it. */
+#include <config.h>
+#include "pmmap.h"
+
+#include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
+
+/* Fills 'head' (fresh, from rte_pktmbuf_alloc_bulk()) and as many further
+ * segments as 'p' needs, allocated here.  Returns false, with 'head'
+ * untouched, if the mempool has too few. */
+static bool
+rx_copy_chained(struct pmmap_rxq *q, struct rte_mbuf *head,
+                const struct tpacket_pkt *p)
+{
+    struct rte_mbuf *segs[PMMAP_RX_MAX_SEGS];
+    struct rte_mbuf *prev = head;
+    uint32_t rest = p->len - q->head_room;
+    uint32_t off = q->head_room;
+    unsigned n = (rest + q->seg_room - 1) / q->seg_room;
+
+    /* dev_start checked that a frame of 'max_len' needs at most
+     * PMMAP_RX_MAX_SEGS segments, and longer frames are dropped before. */
+    if (rte_pktmbuf_alloc_bulk(q->mp, segs, n)) {
+        return false;
+    }
+    rte_memcpy(rte_pktmbuf_mtod(head, void *), p->data, q->head_room);
+    head->data_len = q->head_room;
+    for (unsigned i = 0; i < n; i++) {
+        struct rte_mbuf *m = segs[i];
+        uint32_t len = RTE_MIN(q->seg_room, p->len - off);
+
+        /* Further segments need no headroom. */
+        m->data_off = 0;
+        rte_memcpy(rte_pktmbuf_mtod(m, void *), p->data + off, len);
+        m->data_len = len;
+        prev->next = m;
+        prev = m;
+        off += len;
+    }
+    head->nb_segs = n + 1;
+    head->pkt_len = p->len;
+    return true;
+}
+
+/* Receives into mbufs allocated in bulk first, so that frames stay in the
+ * ring when there are none.  'nombuf' counts the bursts that left frames in
+ * the ring for want of mbufs, and the frames dropped because their further
+ * segments could not be had (rx_nombuf in the ethdev stats). */
+uint16_t
+pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
+{
+    struct pmmap_rxq *q = rxq;
+    struct tpacket_pkt pkts[PMMAP_BURST_MAX];
+    const struct tpacket_counters *tc;
+    unsigned n = RTE_MIN(nb_pkts, PMMAP_BURST_MAX);
+    unsigned got, out = 0, too_big = 0, nombuf = 0;
+    uint64_t bytes = 0;
+
+    if (!tpacket_rx_ready(q->t) || unlikely(!n)) {
+        return 0;
+    }
+    if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, bufs, n))) {
+        pmmap_counter_add(&q->c.nombuf, 1);
+        return 0;
+    }
+
+    got = tpacket_rx_burst(q->t, pkts, n);
+    for (unsigned i = 0; i < got; i++) {
+        const struct tpacket_pkt *p = &pkts[i];
+        struct rte_mbuf *m = bufs[out];
+
+        if (unlikely(p->len > q->max_len)) {
+            too_big++;
+            continue;
+        } else if (likely(p->len <= q->head_room)) {
+            rte_memcpy(rte_pktmbuf_mtod(m, void *), p->data, p->len);
+            m->data_len = p->len;
+            m->pkt_len = p->len;
+        } else if (unlikely(!rx_copy_chained(q, m, p))) {
+            nombuf++;
+            continue;
+        }
+        m->port = q->port_id;
+        bytes += p->len;
+        out++;
+    }
+    tpacket_rx_done(q->t);
+    if (out < n) {
+        rte_pktmbuf_free_bulk(&bufs[out], n - out);
+    }
+
+    pmmap_counter_add(&q->c.packets, out);
+    pmmap_counter_add(&q->c.bytes, bytes);
+    if (unlikely(too_big)) {
+        pmmap_counter_add(&q->c.too_big, too_big);
+    }
+    if (unlikely(nombuf)) {
+        pmmap_counter_add(&q->c.nombuf, nombuf);
+    }
+    tc = tpacket_peek_counters(q->t);
+    if (unlikely(tc->rx_truncated != q->seen_truncated
+                 || tc->rx_bad_frames != q->seen_bad)) {
+        pmmap_counter_add(&q->c.truncated,
+                          tc->rx_truncated - q->seen_truncated);
+        pmmap_counter_add(&q->c.bad_frames, tc->rx_bad_frames - q->seen_bad);
+        q->seen_truncated = tc->rx_truncated;
+        q->seen_bad = tc->rx_bad_frames;
+    }
+    return out;
+}
+
+/* Adds to 'q''s counters the frames among 'bufs[0..n)' that the ring
+ * cannot take: too long, or too short for an Ethernet header (the kernel
+ * would refuse either and stop the ring at it). */
+static void
+tx_count_drops(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n)
+{
+    unsigned too_big = 0, runts = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        uint32_t len = bufs[i]->pkt_len;
+
+        too_big += len > q->max_len;
+        runts += len < PMMAP_ETH_HLEN;
+    }
+    if (too_big) {
+        pmmap_counter_add(&q->c.too_big, too_big);
+    }
+    if (runts) {
+        pmmap_counter_add(&q->c.runts, runts);
+    }
+}
+
+/* Sends mbufs from 'bufs' in one ring call: up to PMMAP_BURST_MAX frames,
+ * at most PMMAP_TX_BOUNCE_FRAMES of them multi-segment.  Returns how many
+ * mbufs it consumed (queued, or dropped and counted), which it frees; sets
+ * '*full' if the ring took fewer frames than it was offered. */
+static unsigned
+tx_chunk(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n,
+         bool *full)
+{
+    struct tpacket_pkt pkts[PMMAP_BURST_MAX];
+    uint16_t idx[PMMAP_BURST_MAX];
+    unsigned k = 0, i, queued, consumed, bounced = 0, dropped = 0;
+    uint64_t bytes = 0;
+
+    /* Frames the ring cannot take are left out of 'pkts'; 'idx' maps
+     * 'pkts' back to 'bufs'. */
+    for (i = 0; i < n && k < PMMAP_BURST_MAX; i++) {
+        struct rte_mbuf *m = bufs[i];
+        uint32_t len = m->pkt_len;
+
+        if (unlikely(len < PMMAP_ETH_HLEN || len > q->max_len)) {
+            dropped++;
+            continue;
+        }
+        if (likely(m->nb_segs == 1)) {
+            pkts[k].data = rte_pktmbuf_mtod(m, uint8_t *);
+        } else {
+            if (bounced == PMMAP_TX_BOUNCE_FRAMES) {
+                break;
+            }
+            pkts[k].data = (uint8_t *) rte_pktmbuf_read(
+                m, 0, len, q->bounce + (size_t) bounced * q->max_len);
+            bounced++;
+        }
+        pkts[k].len = len;
+        idx[k] = i;
+        k++;
+    }
+
+    queued = k ? tpacket_tx_burst(q->t, pkts, k) : 0;
+    *full = queued < k;
+    /* When the ring filled at pkts[queued], what precedes its mbuf is
+     * consumed, the drops among it included. */
+    consumed = *full ? idx[queued] : i;
+    if (unlikely(dropped)) {
+        tx_count_drops(q, bufs, consumed);
+    }
+    for (i = 0; i < queued; i++) {
+        bytes += pkts[i].len;
+    }
+    if (consumed) {
+        rte_pktmbuf_free_bulk(bufs, consumed);
+    }
+    pmmap_counter_add(&q->c.packets, queued);
+    pmmap_counter_add(&q->c.bytes, bytes);
+    return consumed;
+}
+
+uint16_t
+pmmap_tx_burst(void *txq, struct rte_mbuf **bufs, uint16_t nb_pkts)
+{
+    struct pmmap_txq *q = txq;
+    const struct tpacket_counters *tc;
+    unsigned sent = 0;
+    bool full = false;
+
+    while (sent < nb_pkts && !full) {
+        sent += tx_chunk(q, bufs + sent, nb_pkts - sent, &full);
+    }
+    if (unlikely(sent < nb_pkts)) {
+        pmmap_counter_add(&q->c.ring_full, nb_pkts - sent);
+    }
+    tc = tpacket_peek_counters(q->t);
+    if (unlikely(tc->tx_kick_errors != q->seen_kick_errors)) {
+        pmmap_counter_add(&q->c.kick_errors,
+                          tc->tx_kick_errors - q->seen_kick_errors);
+        q->seen_kick_errors = tc->tx_kick_errors;
+    }
+    return sent;
+}

@@ -1,0 +1,192 @@
+/* net_pmmap: a DPDK ethdev driver over TPACKET_V3 rings (lib/tpacket.c).
+ *
+ * Internal header shared by the driver's files: the control path
+ * (net_pmmap.c), the fast path (pmmap-rxtx.c), the counters
+ * (pmmap-stats.c) and the kernel interface queries (pmmap-kernel.c).
+ *
+ * Threads: the burst functions of a queue run on one polling thread each
+ * (OVS PMD threads, testpmd forwarding lcores; the receive and transmit
+ * queues of one pair may be polled by different threads).  Everything else
+ * runs on control threads, which the application serializes, except that
+ * the statistics may be read from another control thread (OVS main thread,
+ * telemetry) while the queues are polled. */
+#ifndef PMMAP_H
+#define PMMAP_H 1
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <ethdev_driver.h>
+#include <rte_spinlock.h>
+
+#include "tpacket.h"
+
+#define PMMAP_DRIVER_NAME "net_pmmap"
+#define PMMAP_MAX_QUEUES 16
+#define PMMAP_BURST_MAX 64      /* Frames per ring call. */
+
+/* Frame overhead over the MTU: Ethernet header and one VLAN tag (the kernel
+ * hands over frames without CRC). */
+#define PMMAP_FRAME_OVERHEAD 18
+#define PMMAP_ETH_HLEN 14
+
+/* At most this many segments per received frame: a mempool whose mbufs
+ * would need more for a full-size frame is refused at dev_start. */
+#define PMMAP_RX_MAX_SEGS 64
+
+/* Multi-segment mbufs are made contiguous for the transmit ring in a
+ * per-queue bounce area of this many frames; a burst with more of them is
+ * sent in several ring calls. */
+#define PMMAP_TX_BOUNCE_FRAMES 8
+
+extern int pmmap_logtype;
+
+/* Log lines read "pmmap|LEVEL|message", so that a test can tell the
+ * driver's own warnings and errors apart, as OVS's check_logs does with
+ * its own lines. */
+#define PMMAP_LOG(LEVEL, TAG, FMT, ...)                                 \
+    rte_log(RTE_LOG_##LEVEL, pmmap_logtype, "pmmap|" TAG "|" FMT "\n",  \
+            ##__VA_ARGS__)
+#define PMMAP_ERR(...) PMMAP_LOG(ERR, "ERR", __VA_ARGS__)
+#define PMMAP_WARN(...) PMMAP_LOG(WARNING, "WARN", __VA_ARGS__)
+#define PMMAP_INFO(...) PMMAP_LOG(INFO, "INFO", __VA_ARGS__)
+#define PMMAP_DBG(...) PMMAP_LOG(DEBUG, "DBG", __VA_ARGS__)
+
+/* Counters.  Each list makes a struct of uint64_t and, for the xstats
+ * lists, the names "rx_NAME" / "tx_NAME" (totals) and "rx_qN_NAME" /
+ * "tx_qN_NAME" (per queue).
+ *
+ * Writers: the 'kernel_*' counters are written by the control path under
+ * 'stats_lock' (from PACKET_STATISTICS); every other counter by the thread
+ * that polls the queue.  All are stored and loaded with relaxed atomics:
+ * one writer each, readers on any thread. */
+#define PMMAP_RX_BASIC(C)                                               \
+    C(packets)                  /* Frames delivered in mbufs. */        \
+    C(bytes)
+#define PMMAP_RX_XSTATS(C)                                              \
+    C(kernel_drops)             /* Ring full: the kernel dropped. */    \
+    C(kernel_freezes)           /* The kernel froze the queue. */       \
+    C(truncated)                /* Longer than a ring block. */         \
+    C(bad_frames)               /* Failed the ring bounds check. */     \
+    C(too_big)                  /* Longer than MTU + 18: dropped. */    \
+    C(nombuf)                   /* See pmmap-rxtx.c. */
+#define PMMAP_TX_BASIC(C)                                               \
+    C(packets)                  /* Frames queued to the ring. */        \
+    C(bytes)
+#define PMMAP_TX_XSTATS(C)                                              \
+    C(too_big)                  /* Longer than MTU + 18: dropped. */    \
+    C(runts)                    /* Shorter than 14 bytes: dropped. */   \
+    C(kick_errors)              /* sendto() failed (not EAGAIN). */     \
+    C(ring_full)                /* Handed back: the ring was full. */
+
+#define PMMAP_COUNTER_FIELD(NAME) uint64_t NAME;
+
+struct pmmap_rx_counters {
+    PMMAP_RX_BASIC(PMMAP_COUNTER_FIELD)
+    PMMAP_RX_XSTATS(PMMAP_COUNTER_FIELD)
+};
+
+struct pmmap_tx_counters {
+    PMMAP_TX_BASIC(PMMAP_COUNTER_FIELD)
+    PMMAP_TX_XSTATS(PMMAP_COUNTER_FIELD)
+};
+
+/* A receive queue.  The first group is the polling thread's. */
+struct pmmap_rxq {
+    struct tpacket *t;          /* NULL while the port is stopped. */
+    struct rte_mempool *mp;     /* NULL until set up. */
+    uint16_t port_id;
+    uint32_t max_len;           /* Longest frame taken: MTU + 18. */
+    uint32_t head_room;         /* Frame bytes a first segment holds. */
+    uint32_t seg_room;          /* ... and a further one. */
+    uint64_t seen_truncated;    /* tpacket's own counters at the last */
+    uint64_t seen_bad;          /* burst, to add what is new. */
+
+    struct pmmap_rx_counters c __rte_cache_aligned;
+
+    /* Control path: the values at the last reset. */
+    struct pmmap_rx_counters base __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/* A transmit queue. */
+struct pmmap_txq {
+    struct tpacket *t;          /* NULL while the port is stopped. */
+    uint8_t *bounce;            /* PMMAP_TX_BOUNCE_FRAMES x 'max_len'. */
+    uint32_t max_len;           /* Longest frame sent: MTU + 18. */
+    int socket_id;              /* NUMA node for 'bounce'. */
+    bool set_up;
+    uint64_t seen_kick_errors;  /* tpacket's, at the last burst. */
+
+    struct pmmap_tx_counters c __rte_cache_aligned;
+    struct pmmap_tx_counters base __rte_cache_aligned;
+} __rte_cache_aligned;
+
+/* Devargs, parsed and checked at probe. */
+struct pmmap_conf {
+    char ifname[IF_NAMESIZE];
+    unsigned queues;            /* Queue pairs: 1..PMMAP_MAX_QUEUES. */
+    unsigned blocks;            /* Receive ring blocks; 0: tpacket's. */
+    unsigned frames;            /* Transmit ring frames; 0: tpacket's. */
+    bool qdisc_bypass;
+};
+
+/* A port: the ethdev's private data. */
+struct pmmap_port {
+    struct pmmap_conf conf;
+    uint16_t port_id;
+    int ifindex;                /* At probe, refreshed at start. */
+    struct rte_ether_addr mac;  /* dev->data->mac_addrs points here. */
+
+    /* Requested (dev_configure, mtu_set) and applied (the rings) MTU. */
+    uint16_t requested_mtu;
+    uint16_t applied_mtu;
+
+    /* While started: one socket per queue pair, max(rx, tx) of them;
+     * socket i serves rx queue i and tx queue i. */
+    struct tpacket *sock[PMMAP_MAX_QUEUES];
+    unsigned n_sock;
+    unsigned n_rx_sock;         /* Sockets 0..n_rx_sock-1 receive. */
+    int fanout_group;           /* -1: none. */
+    bool promisc_applied;
+    bool allmulti_applied;
+
+    rte_spinlock_t stats_lock;  /* 'kernel_*' counters, 'sock' for them. */
+
+    struct pmmap_rxq rxq[PMMAP_MAX_QUEUES];
+    struct pmmap_txq txq[PMMAP_MAX_QUEUES];
+};
+
+static inline void
+pmmap_counter_add(uint64_t *c, uint64_t n)
+{
+    /* One writer: a relaxed load-add-store, no locked instruction. */
+    __atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+pmmap_counter_get(const uint64_t *c)
+{
+    return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+/* pmmap-rxtx.c */
+uint16_t pmmap_rx_burst(void *rxq, struct rte_mbuf **, uint16_t n);
+uint16_t pmmap_tx_burst(void *txq, struct rte_mbuf **, uint16_t n);
+
+/* pmmap-stats.c */
+void pmmap_kstats_poll(struct pmmap_port *);
+int pmmap_stats_get(struct rte_eth_dev *, struct rte_eth_stats *);
+int pmmap_stats_reset(struct rte_eth_dev *);
+int pmmap_xstats_get_names(struct rte_eth_dev *,
+                           struct rte_eth_xstat_name *, unsigned size);
+int pmmap_xstats_get(struct rte_eth_dev *, struct rte_eth_xstat *,
+                     unsigned n);
+
+/* pmmap-kernel.c: the kernel interface, by name.  0 or a negative errno. */
+int pmmap_kernel_ifindex(const char *ifname);
+int pmmap_kernel_mac(const char *ifname, struct rte_ether_addr *);
+int pmmap_kernel_mtu(const char *ifname, unsigned *mtu);
+int pmmap_kernel_link(const char *ifname, struct rte_eth_link *);
+
+#endif /* pmmap.h */
