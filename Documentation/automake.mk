@@ -18,6 +18,7 @@ DOC_MANPAGES = \
 	Documentation/gfp-fwd.8 \
 	Documentation/gfp-pair.8 \
 	Documentation/gfp-pktgen.1 \
+	Documentation/gfp-pmmap-bench.8 \
 	Documentation/gfp-sandbox.8 \
 	Documentation/net_pmmap.7
 man_MANS += $(DOC_MANPAGES)

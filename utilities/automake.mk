@@ -2,13 +2,17 @@ dist_bin_SCRIPTS += \
 	utilities/gfp-demo \
 	utilities/gfp-fwd-bench \
 	utilities/gfp-pair \
+	utilities/gfp-pmmap-bench \
 	utilities/gfp-sandbox
 dist_noinst_SCRIPTS += utilities/gfp-setup
 
 bin_PROGRAMS += utilities/gfp-ctl
 utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS)
-utilities_gfp_ctl_SOURCES = utilities/gfp-ctl.c
+utilities_gfp_ctl_SOURCES = \
+	utilities/ctl-fwd.c \
+	utilities/gfp-ctl.c \
+	utilities/gfp-ctl.h
 
 if HAVE_DPDK
 bin_PROGRAMS += utilities/gfp-pktgen

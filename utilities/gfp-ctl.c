@@ -1,31 +1,31 @@
 /* gfp-ctl: operations on gfp's components.
  *
- *     gfp-ctl [-s SOCKET] fwd COMMAND [ARG...]
+ *     gfp-ctl [OPTIONS] GROUP COMMAND [ARG...]
  *
- * 'fwd' talks to a running gfp-fwd over its control socket (gfp-fwd
- * --ctl-socket) and prints the result as JSON. */
+ * Each command group lives in its own file (ctl-*.c); this one parses the
+ * options common to all and dispatches. */
 #include <config.h>
 
-#include <errno.h>
 #include <getopt.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "gfp-ctl.h"
 #include "util.h"
 
-#define EXIT_USAGE 2
-#define DEFAULT_SOCKET "/run/gfp/gfp-fwd.ctl"
+static const struct gfp_ctl_group groups[] = {
+    { "fwd", "talk to a running gfp-fwd over its control socket",
+      ctl_fwd_main },
+};
 
 static void
 usage(void)
 {
     printf("gfp-ctl: operations on gfp's components\n"
-           "usage: gfp-ctl [options] fwd COMMAND [ARG...]\n"
+           "usage: gfp-ctl [options] GROUP COMMAND [ARG...]\n"
            "\n"
            "Commands to a running gfp-fwd (over its --ctl-socket):\n"
            "  fwd stats              all counters, per port and queue\n"
@@ -40,7 +40,7 @@ usage(void)
            "Options:\n"
            "  -s, --socket=PATH      gfp-fwd's control socket (default: "
            "$GFP_CTL_SOCKET,\n"
-           "                         else " DEFAULT_SOCKET ")\n"
+           "                         else " GFP_CTL_DEFAULT_SOCKET ")\n"
            "  -t, --timeout=MS       wait at most MS ms for a reply "
            "(default: 10000)\n"
            "  -c, --compact          print the JSON on one line\n"
@@ -52,8 +52,8 @@ usage(void)
            "2 usage error.  See gfp-ctl(8).\n");
 }
 
-static void __attribute__((format(printf, 1, 2), noreturn))
-usage_error(const char *fmt, ...)
+void
+gfp_ctl_usage_error(const char *fmt, ...)
 {
     va_list args;
 
@@ -62,7 +62,7 @@ usage_error(const char *fmt, ...)
     vfprintf(stderr, fmt, args);
     va_end(args);
     fprintf(stderr, " (see gfp-ctl --help)\n");
-    exit(EXIT_USAGE);
+    exit(GFP_CTL_EXIT_USAGE);
 }
 
 int
@@ -76,32 +76,34 @@ main(int argc, char *argv[])
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    const char *path = getenv("GFP_CTL_SOCKET");
-    unsigned long long timeout = 10000;
-    char err[CTL_ERR_LEN];
-    bool compact = false;
-    json_t *req, *args, *msg, *ok;
-    char *line;
-    int opt, status;
+    struct gfp_ctl_opts opts = {
+        .socket = getenv("GFP_CTL_SOCKET"),
+        .timeout_ms = 10000,
+    };
+    unsigned long long timeout;
+    char names[128] = "";
+    int opt;
 
-    if (!path || !path[0]) {
-        path = DEFAULT_SOCKET;
+    if (!opts.socket || !opts.socket[0]) {
+        opts.socket = GFP_CTL_DEFAULT_SOCKET;
     }
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "+:s:t:chV", options, NULL))
            != -1) {
         switch (opt) {
         case 's':
-            path = optarg;
+            opts.socket = optarg;
             break;
         case 't':
             if (parse_uint(optarg, 1, 3600 * 1000, &timeout)) {
-                usage_error("invalid value '%s' for --timeout: expected "
-                            "milliseconds, 1 to 3600000", optarg);
+                gfp_ctl_usage_error("invalid value '%s' for --timeout: "
+                                    "expected milliseconds, 1 to 3600000",
+                                    optarg);
             }
+            opts.timeout_ms = timeout;
             break;
         case 'c':
-            compact = true;
+            opts.compact = true;
             break;
         case 'h':
             usage();
@@ -110,62 +112,23 @@ main(int argc, char *argv[])
             printf("gfp-ctl (gfp) %s\n", PACKAGE_VERSION);
             return EXIT_SUCCESS;
         case ':':
-            usage_error("option '%s' needs a value", argv[optind - 1]);
+            gfp_ctl_usage_error("option '%s' needs a value",
+                                argv[optind - 1]);
         default:
-            usage_error("unknown option '%s'", argv[optind - 1]);
+            gfp_ctl_usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
     if (optind >= argc) {
-        usage_error("no command given");
+        gfp_ctl_usage_error("no command given");
     }
-    if (strcmp(argv[optind], "fwd")) {
-        usage_error("unknown command '%s': expected fwd", argv[optind]);
-    }
-    optind++;
-    if (optind >= argc) {
-        usage_error("fwd needs a command: stats, reset-stats, ports, "
-                    "mode, quit, version or help");
-    }
-    if (argc - optind - 1 > CTL_MAX_ARGS) {
-        usage_error("too many arguments (at most %d)", CTL_MAX_ARGS);
-    }
-
-    /* The request as JSON, so that no argument can break the line. */
-    args = json_array();
-    for (int i = optind + 1; i < argc; i++) {
-        json_array_append_new(args, json_string(argv[i]));
-    }
-    req = json_pack("{s:s, s:o}", "command", argv[optind], "args", args);
-    line = req ? json_dumps(req, JSON_COMPACT) : NULL;
-    json_decref(req);
-    if (!line) {
-        fprintf(stderr, "gfp-ctl: arguments must be UTF-8 text\n");
-        return EXIT_USAGE;
-    }
-    msg = ctl_client_request(path, line, timeout, err);
-    free(line);
-    if (!msg) {
-        fprintf(stderr, "gfp-ctl: %s\n", err);
-        return EXIT_FAILURE;
-    }
-    ok = json_object_get(msg, "ok");
-    if (json_is_true(ok)) {
-        json_t *result = json_object_get(msg, "result");
-
-        if (result && !json_is_null(result)) {
-            json_dumpf(result, stdout, JSON_ENCODE_ANY | JSON_SORT_KEYS
-                       | (compact ? JSON_COMPACT : JSON_INDENT(2)));
-            putchar('\n');
+    for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+        if (!strcmp(argv[optind], groups[i].name)) {
+            return groups[i].main(&opts, argc - optind, &argv[optind]);
         }
-        status = EXIT_SUCCESS;
-    } else {
-        json_t *e = json_object_get(msg, "error");
-
-        fprintf(stderr, "gfp-ctl: %s\n",
-                json_is_string(e) ? json_string_value(e)
-                                  : "malformed reply from gfp-fwd");
-        status = EXIT_FAILURE;
+        snprintf(names + strlen(names), sizeof names - strlen(names),
+                 "%s%s", i ? (i + 1 == ARRAY_SIZE(groups) ? " or " : ", ")
+                           : "", groups[i].name);
     }
-    json_decref(msg);
-    return status;
+    gfp_ctl_usage_error("unknown command '%s': expected %s", argv[optind],
+                        names);
 }

@@ -1,0 +1,68 @@
+/* gfp-ctl fwd: commands to a running gfp-fwd over its control socket
+ * (gfp-fwd --ctl-socket), the result printed as JSON. */
+#include <config.h>
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl.h"
+#include "gfp-ctl.h"
+
+int
+ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
+{
+    char err[CTL_ERR_LEN];
+    json_t *req, *args, *msg, *ok;
+    char *line;
+    int status;
+
+    if (argc < 2) {
+        gfp_ctl_usage_error("fwd needs a command: stats, reset-stats, "
+                            "ports, mode, quit, version or help");
+    }
+    if (argc - 2 > CTL_MAX_ARGS) {
+        gfp_ctl_usage_error("too many arguments (at most %d)", CTL_MAX_ARGS);
+    }
+
+    /* The request as JSON, so that no argument can break the line. */
+    args = json_array();
+    for (int i = 2; i < argc; i++) {
+        json_array_append_new(args, json_string(argv[i]));
+    }
+    req = json_pack("{s:s, s:o}", "command", argv[1], "args", args);
+    line = req ? json_dumps(req, JSON_COMPACT) : NULL;
+    json_decref(req);
+    if (!line) {
+        fprintf(stderr, "gfp-ctl: arguments must be UTF-8 text\n");
+        return GFP_CTL_EXIT_USAGE;
+    }
+    msg = ctl_client_request(opts->socket, line, opts->timeout_ms, err);
+    free(line);
+    if (!msg) {
+        fprintf(stderr, "gfp-ctl: %s\n", err);
+        return EXIT_FAILURE;
+    }
+    ok = json_object_get(msg, "ok");
+    if (json_is_true(ok)) {
+        json_t *result = json_object_get(msg, "result");
+
+        if (result && !json_is_null(result)) {
+            json_dumpf(result, stdout, JSON_ENCODE_ANY | JSON_SORT_KEYS
+                       | (opts->compact ? JSON_COMPACT : JSON_INDENT(2)));
+            putchar('\n');
+        }
+        status = EXIT_SUCCESS;
+    } else {
+        json_t *e = json_object_get(msg, "error");
+
+        fprintf(stderr, "gfp-ctl: %s\n",
+                json_is_string(e) ? json_string_value(e)
+                                  : "malformed reply from gfp-fwd");
+        status = EXIT_FAILURE;
+    }
+    json_decref(msg);
+    return status;
+}

@@ -1,0 +1,31 @@
+/* gfp-ctl: one program, a command group per file (ctl-*.c). */
+#ifndef GFP_GFP_CTL_H
+#define GFP_GFP_CTL_H 1
+
+#include <stdbool.h>
+
+#define GFP_CTL_EXIT_USAGE 2
+#define GFP_CTL_DEFAULT_SOCKET "/run/gfp/gfp-fwd.ctl"
+
+/* The options before the command word. */
+struct gfp_ctl_opts {
+    const char *socket;         /* gfp-fwd's control socket. */
+    unsigned timeout_ms;        /* For a reply from gfp-fwd. */
+    bool compact;               /* JSON on one line. */
+};
+
+/* A command group: 'argv[0]' is the group's name.  Returns the exit
+ * status. */
+struct gfp_ctl_group {
+    const char *name;
+    const char *summary;
+    int (*main)(const struct gfp_ctl_opts *, int argc, char *argv[]);
+};
+
+/* Prints "gfp-ctl: MESSAGE (see gfp-ctl --help)" and exits with status 2. */
+void gfp_ctl_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+int ctl_fwd_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
+
+#endif /* gfp-ctl.h */
