@@ -17,14 +17,19 @@ TESTSUITE_AT = \
 	tests/tpacket.at \
 	tests/port-mmap.at \
 	tests/pmmap.at \
-	tests/ctl.at
+	tests/ctl.at \
+	tests/ctl-host.at \
+	tests/ctl-preflight.at \
+	tests/ctl-stats.at \
+	tests/telemetry.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
 	tests/ovs-macros.at \
 	tests/dpdk-macros.at \
 	tests/dpdk-pair.at \
 	tests/dpdk-ovs-build.at \
-	tests/dpdk-pmmap.at
+	tests/dpdk-pmmap.at \
+	tests/dpdk-ctl.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite

@@ -7,10 +7,14 @@ dist_bin_SCRIPTS += \
 dist_noinst_SCRIPTS += utilities/gfp-setup
 
 bin_PROGRAMS += utilities/gfp-ctl
-utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS)
+utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(NUMA_CFLAGS)
+utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) $(NUMA_LIBS)
 utilities_gfp_ctl_SOURCES = \
+	utilities/ctl-compat.c \
 	utilities/ctl-fwd.c \
+	utilities/ctl-host.c \
+	utilities/ctl-preflight.c \
+	utilities/ctl-stats.c \
 	utilities/gfp-ctl.c \
 	utilities/gfp-ctl.h
 

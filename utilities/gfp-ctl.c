@@ -19,6 +19,13 @@
 static const struct gfp_ctl_group groups[] = {
     { "fwd", "talk to a running gfp-fwd over its control socket",
       ctl_fwd_main },
+    { "host", "set up and tear down OVS-DPDK from a topology file",
+      ctl_host_main },
+    { "preflight", "check the host or guest before traffic",
+      ctl_preflight_main },
+    { "compat", "the driver compatibility matrix against this host",
+      ctl_compat_main },
+    { "stats", "where the packets went, hop by hop", ctl_stats_main },
 };
 
 static void

@@ -27,5 +27,9 @@ void gfp_ctl_usage_error(const char *fmt, ...)
     __attribute__((format(printf, 1, 2), noreturn));
 
 int ctl_fwd_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
+int ctl_host_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
+int ctl_preflight_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
+int ctl_compat_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
+int ctl_stats_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
 
 #endif /* gfp-ctl.h */
