@@ -2,13 +2,17 @@
 # hand (nothing here is generated).
 EXTRA_DIST += \
 	Documentation/benchmark.rst \
+	Documentation/howto/host-setup.rst \
 	Documentation/howto/ovs-build.rst \
 	Documentation/index.rst \
 	Documentation/install.rst \
 	Documentation/intro.rst \
 	Documentation/pmmap.rst \
 	Documentation/quickstart.rst \
-	Documentation/topics/net-pmmap.rst
+	Documentation/topics/gfp-bench-method.rst \
+	Documentation/topics/net-pmmap.rst \
+	Documentation/topics/preflight-compat.rst \
+	Documentation/topics/stats.rst
 
 # man_MANS is installed but not distributed by itself.
 DOC_MANPAGES = \

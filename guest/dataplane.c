@@ -624,14 +624,15 @@ dataplane_destroy(struct dataplane *dp)
     free(dp);
 }
 
-/* Port 'p''s counters since the last reset: per queue into 'queues' (may
- * be NULL) and the sum into 'sum'.  Receive-buffer shortage happens inside
- * the device, before any queue sees the packet: it is counted for the
- * port.  'ds' gets the device's counters when it has them (returns 0). */
+/* Port 'p''s counters since the last reset: per queue into 'queues' or
+ * 'per_queue' (either may be NULL) and the sum into 'sum'.  Receive-buffer
+ * shortage happens inside the device, before any queue sees the packet: it
+ * is counted for the port.  'ds' gets the device's counters when it has
+ * them (returns 0). */
 static int
 port_counters(const struct dataplane *dp, const struct dp_port *p,
-              json_t *queues, struct queue_stats *sum,
-              struct port_dev_stats *ds)
+              json_t *queues, struct queue_stats *per_queue,
+              struct queue_stats *sum, struct port_dev_stats *ds)
 {
     const struct dp_port_counters *pc = &dp->counters->ports[p->id];
     uint64_t nombuf = pc->closed_nombuf;
@@ -646,6 +647,9 @@ port_counters(const struct dataplane *dp, const struct dp_port *p,
         queue_stats_add(sum, &s);
         if (queues) {
             json_array_append_new(queues, queue_stats_to_json(&s));
+        }
+        if (per_queue) {
+            per_queue[q] = s;
         }
     }
     error = port_get_dev_stats(p->port, ds);
@@ -712,6 +716,36 @@ dataplane_ports_json(const struct dataplane *dp)
     return ports;
 }
 
+unsigned
+dataplane_port_ids(const struct dataplane *dp, uint16_t ids[])
+{
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        ids[i] = dp->ports[i].id;
+    }
+    return dp->n_ports;
+}
+
+unsigned
+dataplane_queues(const struct dataplane *dp)
+{
+    return dp->counters->queues;
+}
+
+int
+dataplane_port_stats(const struct dataplane *dp, unsigned id,
+                     struct queue_stats *total, struct queue_stats *queues)
+{
+    for (unsigned i = 0; i < dp->n_ports; i++) {
+        if (dp->ports[i].id == id) {
+            struct port_dev_stats ds;
+
+            port_counters(dp, &dp->ports[i], NULL, queues, total, &ds);
+            return 0;
+        }
+    }
+    return -ENOENT;
+}
+
 json_t *
 dataplane_stats_json(const struct dataplane *dp)
 {
@@ -729,7 +763,7 @@ dataplane_stats_json(const struct dataplane *dp)
         struct queue_stats sum;
         json_t *xstats;
 
-        if (!port_counters(dp, p, queues, &sum, &ds)) {
+        if (!port_counters(dp, p, queues, NULL, &sum, &ds)) {
             json_object_set_new(jp, "device", json_pack(
                 "{s:I, s:I, s:I, s:I}",
                 "rx_nombuf", (json_int_t) ds.rx_nombuf,
@@ -774,7 +808,7 @@ dataplane_print_rates(struct dataplane *dp)
         struct queue_stats sum;
         uint64_t rx, tx, busy;
 
-        port_counters(dp, p, NULL, &sum, &ds);
+        port_counters(dp, p, NULL, NULL, &sum, &ds);
         rx = sum.rx_packets - pc->last.rx_packets;
         tx = sum.tx_packets - pc->last.tx_packets;
         busy = sum.busy_cycles - pc->last.busy_cycles;

@@ -63,6 +63,24 @@ json_t *dataplane_stats_json(const struct dataplane *);
 /* The ports: id, name, driver, MAC, link, queues. */
 json_t *dataplane_ports_json(const struct dataplane *);
 
+/* Accessors for other readers of the counters (DPDK telemetry).  Like
+ * every reader here, one thread at a time: a PacketMMAP port's kernel
+ * counters clear when read.
+ *
+ * dataplane_port_ids() stores the ids of the ports, in the order of the
+ * "stats" dump, into 'ids' (room for CONFIG_MAX_PORTS) and returns how
+ * many.  dataplane_port_stats() gives port 'id''s counters since the last
+ * reset as the "stats" dump has them: the total into '*total' and, unless
+ * 'queues' is NULL, one block per queue into 'queues' (room for
+ * dataplane_queues() blocks); it returns 0, or -ENOENT if no port has
+ * 'id'. */
+struct queue_stats;
+unsigned dataplane_port_ids(const struct dataplane *, uint16_t ids[]);
+unsigned dataplane_queues(const struct dataplane *);
+int dataplane_port_stats(const struct dataplane *, unsigned id,
+                         struct queue_stats *total,
+                         struct queue_stats *queues);
+
 /* Counts from zero again from now on (the workers keep running). */
 void dataplane_reset_stats(struct dataplane *);
 

@@ -21,6 +21,7 @@
 #include "dataplane.h"
 #include "fwd-eal.h"
 #include "fwd-engine.h"
+#include "fwd-telemetry.h"
 #include "cycles.h"
 #include "log.h"
 #include "vhost-sock.h"
@@ -301,6 +302,7 @@ start_eal(struct fwd_ctx *ctx, char err[CONFIG_ERR_LEN])
         return ret;
     }
     ctx->eal = EAL_UP;
+    fwd_telemetry_register();
     return 0;
 }
 
@@ -395,6 +397,8 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
 
     LOG_INFO("switching from mode %s to mode %s", config_mode_name(from),
              config_mode_name(to));
+    /* Telemetry waits while the data plane it reads changes. */
+    fwd_telemetry_lock();
     t0 = take_down(ctx, true);
     error = bring_up(ctx, to, err);
     if (error) {
@@ -408,19 +412,29 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
             ctx->quit = true;
             ctx->status = EXIT_FAILURE;
         }
+        fwd_telemetry_publish(ctx->dp, ctx->switches);
+        fwd_telemetry_unlock();
         return error;
     }
     ctx->switches++;
+    fwd_telemetry_publish(ctx->dp, ctx->switches);
+    fwd_telemetry_unlock();
     ctx->last_gap_ms = (double) (cycles_now() - t0) * 1000 / cycles_hz();
     LOG_INFO("now in mode %s; no port took in frames for %.1f ms",
              config_mode_name(to), ctx->last_gap_ms);
     return 0;
 }
 
+/* Under the telemetry lock: reading a PacketMMAP port's kernel counters
+ * clears them, so two threads must not read at once. */
 static json_t *
 stats_json(struct fwd_ctx *ctx)
 {
-    json_t *stats = dataplane_stats_json(ctx->dp);
+    json_t *stats;
+
+    fwd_telemetry_lock();
+    stats = dataplane_stats_json(ctx->dp);
+    fwd_telemetry_unlock();
 
     json_object_set_new(stats, "mode_switches",
                         json_integer(ctx->switches));
@@ -456,7 +470,9 @@ cmd_reset_stats(void *ctx_, unsigned argc, const char *argv[],
     if (no_dataplane(ctx, err)) {
         return NULL;
     }
+    fwd_telemetry_lock();
     dataplane_reset_stats(ctx->dp);
+    fwd_telemetry_unlock();
     LOG_INFO("counters reset");
     return json_null();
 }
@@ -638,6 +654,7 @@ main(int argc, char *argv[])
             goto out;
         }
         ctx.eal = EAL_UP;
+        fwd_telemetry_register();
     }
 
     ret = dataplane_create(&cfg, cfg.mode, ctx.counters, &ctx.dp, err);
@@ -653,6 +670,9 @@ main(int argc, char *argv[])
         status = EXIT_FAILURE;
         goto out;
     }
+    fwd_telemetry_lock();
+    fwd_telemetry_publish(ctx.dp, 0);
+    fwd_telemetry_unlock();
     LOG_INFO("forwarding; mode %s; stop with SIGINT or SIGTERM%s%s",
              config_mode_name(cfg.mode),
              ctl ? ", or quit on the control socket " : "",
@@ -668,10 +688,16 @@ main(int argc, char *argv[])
             nanosleep(&pause, NULL);
         }
         if (cfg.stats_period && time(NULL) >= next_print) {
+            fwd_telemetry_lock();
             dataplane_print_rates(ctx.dp);
+            fwd_telemetry_unlock();
             next_print += cfg.stats_period;
         }
     }
+    /* From here on, the data plane is this thread's alone. */
+    fwd_telemetry_lock();
+    fwd_telemetry_publish(NULL, ctx.switches);
+    fwd_telemetry_unlock();
     if (exit_signal) {
         LOG_INFO("signal %d: stopping", (int) exit_signal);
     }

@@ -21,7 +21,8 @@ TESTSUITE_AT = \
 	tests/ctl-host.at \
 	tests/ctl-preflight.at \
 	tests/ctl-stats.at \
-	tests/telemetry.at
+	tests/telemetry.at \
+	tests/pytest.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
 	tests/ovs-macros.at \
@@ -77,3 +78,11 @@ clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	test ! -f '$(DPDK_TESTSUITE)' \
 	  || $(SHELL) '$(DPDK_TESTSUITE)' -C tests --clean
+
+# The gfp-bench harness's unit tests (pytest, run by tests/pytest.at).
+EXTRA_DIST += \
+	tests/pytest/conftest.py \
+	tests/pytest/test_report.py \
+	tests/pytest/test_search.py \
+	tests/pytest/test_stats.py \
+	tests/pytest/test_trials.py

@@ -9,14 +9,25 @@ dist_noinst_SCRIPTS += utilities/gfp-setup
 bin_PROGRAMS += utilities/gfp-ctl
 utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(NUMA_CFLAGS)
 utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) $(NUMA_LIBS)
+# compat finds its matrix installed in pkgdatadir, else (an uninstalled
+# build) in the source tree.
+utilities_gfp_ctl_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DGFP_PKGDATADIR='"$(pkgdatadir)"' -DGFP_SRCDIR='"$(abs_top_srcdir)"'
 utilities_gfp_ctl_SOURCES = \
 	utilities/ctl-compat.c \
 	utilities/ctl-fwd.c \
 	utilities/ctl-host.c \
+	utilities/ctl-topology.c \
+	utilities/ctl-topology.h \
+	utilities/ctl-ovs.c \
+	utilities/ctl-ovs.h \
 	utilities/ctl-preflight.c \
 	utilities/ctl-stats.c \
+	utilities/ctl-sysfs.c \
+	utilities/ctl-sysfs.h \
 	utilities/gfp-ctl.c \
 	utilities/gfp-ctl.h
+dist_pkgdata_DATA = utilities/compat-matrix.json
 
 if HAVE_DPDK
 bin_PROGRAMS += utilities/gfp-pktgen
@@ -25,3 +36,17 @@ utilities_gfp_pktgen_LDADD = lib/libgfp-dpdk.la lib/libgfp.la $(DPDK_LIBS) \
 	$(JANSSON_LIBS) $(NUMA_LIBS)
 utilities_gfp_pktgen_SOURCES = utilities/gfp-pktgen.c
 endif
+
+# gfp-bench's harness (Python), installed as data beside the scripts.
+gfp_benchdir = $(pkgdatadir)/gfp_bench
+dist_gfp_bench_DATA = \
+	utilities/gfp_bench/__init__.py \
+	utilities/gfp_bench/__main__.py \
+	utilities/gfp_bench/charts.py \
+	utilities/gfp_bench/config.py \
+	utilities/gfp_bench/paths.py \
+	utilities/gfp_bench/report.py \
+	utilities/gfp_bench/results.py \
+	utilities/gfp_bench/search.py \
+	utilities/gfp_bench/stats.py \
+	utilities/gfp_bench/trials.py

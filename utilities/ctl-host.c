@@ -1,14 +1,1409 @@
-/* gfp-ctl host: set up and tear down OVS-DPDK from a topology file.  (Being written.) */
+/* gfp-ctl host: set up and tear down OVS-DPDK from a topology file.
+ *
+ *     gfp-ctl host setup FILE [--dry-run] [--db DB | --sandbox DIR]
+ *     gfp-ctl host teardown FILE [--dry-run] [--db DB | --sandbox DIR]
+ *
+ * The file is validated as a whole first (ctl-topology.c).  Then the
+ * database is read, and the commands that make it match the file, or undo
+ * what an earlier setup made, are planned; only then does the first
+ * ovs-vsctl that changes anything run.  Everything setup creates carries
+ * external_ids:gfp-ctl=NAME; the Open_vSwitch other_config keys it sets are
+ * recorded in Open_vSwitch external_ids (gfp-ctl-NAME-set lists the keys
+ * that were absent, gfp-ctl-NAME-was-KEY keeps a value it replaced), so
+ * that teardown removes exactly what setup made and nothing else. */
 #include <config.h>
 
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <numa.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "ctl-topology.h"
 #include "gfp-ctl.h"
+#include "util.h"
+
+#define VSCTL_DEFAULT "ovs-vsctl"
+#define DB_DEFAULT "unix:/var/run/openvswitch/db.sock"
+#define AUTO_SOCKET_MEM_MB 1024
+
+/* One ovs-vsctl command line. */
+struct cmd {
+    char **argv;
+    size_t n;
+};
+
+struct host_ctx {
+    const char *file;
+    const struct topology *topo;
+    bool dry_run;
+    const char *db;             /* --db, or NULL for ovs-vsctl's default. */
+    char *vsctl;                /* The ovs-vsctl to run. */
+    unsigned timeout_s;
+
+    /* The database as read before planning; all NULL (an empty OVS) when
+     * a dry run cannot reach it. */
+    json_t *ovs;                /* The Open_vSwitch row. */
+    json_t *bridges, *ports, *ifaces;   /* Arrays of rows. */
+
+    /* Other_config keys of the file with their values (auto resolved). */
+    const char *ovs_keys[3];
+    char *ovs_values[3];
+    size_t n_ovs;
+
+    struct cmd *cmds;
+    size_t n_cmds;
+};
+
+static void *
+xrealloc(void *p, size_t n)
+{
+    p = realloc(p, n ? n : 1);
+    if (!p) {
+        abort();
+    }
+    return p;
+}
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+    va_list args;
+    char *s;
+
+    va_start(args, fmt);
+    if (vasprintf(&s, fmt, args) < 0) {
+        abort();
+    }
+    va_end(args);
+    return s;
+}
+
+static void
+cmd_add(struct cmd *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+cmd_add(struct cmd *cmd, const char *fmt, ...)
+{
+    va_list args;
+    char *s;
+
+    va_start(args, fmt);
+    if (vasprintf(&s, fmt, args) < 0) {
+        abort();
+    }
+    va_end(args);
+    cmd->argv = xrealloc(cmd->argv, (cmd->n + 2) * sizeof *cmd->argv);
+    cmd->argv[cmd->n++] = s;
+    cmd->argv[cmd->n] = NULL;
+}
+
+static void
+cmd_free(struct cmd *cmd)
+{
+    for (size_t i = 0; i < cmd->n; i++) {
+        free(cmd->argv[i]);
+    }
+    free(cmd->argv);
+}
+
+/* A command line with the options every ovs-vsctl run gets. */
+static struct cmd
+cmd_start(const struct host_ctx *ctx)
+{
+    struct cmd cmd = { NULL, 0 };
+
+    cmd_add(&cmd, "%s", ctx->vsctl);
+    if (ctx->db) {
+        cmd_add(&cmd, "--db=%s", ctx->db);
+    }
+    cmd_add(&cmd, "--timeout=%u", ctx->timeout_s);
+    return cmd;
+}
+
+static void
+plan_add(struct host_ctx *ctx, struct cmd cmd)
+{
+    ctx->cmds = xrealloc(ctx->cmds, (ctx->n_cmds + 1) * sizeof *ctx->cmds);
+    ctx->cmds[ctx->n_cmds++] = cmd;
+}
+
+/* 's' as an OVSDB string atom for ovs-vsctl: bare when it is plain (as
+ * OVS's own documentation writes PCI addresses, MACs and devargs), else in
+ * double quotes. */
+static char *
+ovsdb_quote(const char *s)
+{
+    size_t n = strlen(s);
+    char *q, *p;
+
+    if (n && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789_./:=,@+-") == n) {
+        return strdup(s);
+    }
+    q = p = xrealloc(NULL, 2 * n + 3);
+    *p++ = '"';
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\') {
+            *p++ = '\\';
+        }
+        *p++ = *s;
+    }
+    *p++ = '"';
+    *p = '\0';
+    return q;
+}
+
+/* Prints 'argv' as one shell command line. */
+static void
+print_cmd(const struct cmd *cmd, FILE *stream)
+{
+    for (size_t i = 0; i < cmd->n; i++) {
+        const char *s = cmd->argv[i];
+        size_t n = strlen(s);
+
+        fputs(i ? " " : "", stream);
+        if (n && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+                           "XYZ0123456789_./:=,@%+-") == n) {
+            fputs(s, stream);
+            continue;
+        }
+        putc('\'', stream);
+        for (; *s; s++) {
+            if (*s == '\'') {
+                fputs("'\\''", stream);
+            } else {
+                putc(*s, stream);
+            }
+        }
+        putc('\'', stream);
+    }
+    putc('\n', stream);
+}
+
+static char *
+read_all(FILE *f)
+{
+    size_t n = 0, alloc = 4096;
+    char *s = xrealloc(NULL, alloc);
+    size_t got;
+
+    rewind(f);
+    while ((got = fread(s + n, 1, alloc - n - 1, f)) > 0) {
+        n += got;
+        if (alloc - n < 2) {
+            alloc *= 2;
+            s = xrealloc(s, alloc);
+        }
+    }
+    s[n] = '\0';
+    return s;
+}
+
+/* Runs 'cmd' (execvp, no shell) and returns its exit status, with its
+ * stdout in '*out' and stderr in '*err' (either may be NULL). */
+static int
+run(const struct cmd *cmd, char **out, char **err)
+{
+    FILE *fo = tmpfile(), *fe = tmpfile();
+    int status = -1;
+    pid_t pid;
+
+    if (!fo || !fe) {
+        fprintf(stderr, "gfp-ctl: cannot create a temporary file: %s\n",
+                strerror(errno));
+        exit(EXIT_FAILURE);
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "gfp-ctl: fork: %s\n", strerror(errno));
+        exit(EXIT_FAILURE);
+    } else if (!pid) {
+        dup2(fileno(fo), STDOUT_FILENO);
+        dup2(fileno(fe), STDERR_FILENO);
+        execvp(cmd->argv[0], cmd->argv);
+        fprintf(stderr, "cannot run %s: %s\n", cmd->argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        continue;
+    }
+    status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    if (out) {
+        *out = read_all(fo);
+    }
+    if (err) {
+        *err = read_all(fe);
+    }
+    fclose(fo);
+    fclose(fe);
+    return status;
+}
+
+/* The first line of 'msg' without ovs-vsctl's "ovs-vsctl: " prefix. */
+static const char *
+first_line(char *msg)
+{
+    const char *prefix = "ovs-vsctl: ";
+
+    msg[strcspn(msg, "\n")] = '\0';
+    if (!strncmp(msg, prefix, strlen(prefix))) {
+        return msg + strlen(prefix);
+    }
+    return msg[0] ? msg : "no error message";
+}
+
+/* Why ovs-vsctl could not talk to 'db', from its message 'err' (which
+ * names the database itself). */
+static const char *
+db_error(const char *db, char *err)
+{
+    const char *msg = first_line(err);
+    size_t n = strlen(db);
+
+    if (!strncmp(msg, db, n) && !strncmp(msg + n, ": ", 2)) {
+        return msg + n + 2;
+    }
+    return msg;
+}
+
+/* ovs-vsctl's JSON data as plain JSON: a map becomes an object, a set an
+ * array, a UUID a string. */
+static json_t *
+normalize(json_t *v)
+{
+    const char *tag = json_string_value(json_array_get(v, 0));
+    json_t *body = json_array_get(v, 1);
+    json_t *res, *item;
+    size_t i;
+
+    if (!json_is_array(v) || !tag) {
+        return json_incref(v);
+    }
+    if (!strcmp(tag, "uuid")) {
+        return json_incref(body);
+    } else if (!strcmp(tag, "map")) {
+        res = json_object();
+        json_array_foreach (body, i, item) {
+            const char *k = json_string_value(json_array_get(item, 0));
+
+            if (k) {
+                json_object_set_new(res, k,
+                                    normalize(json_array_get(item, 1)));
+            }
+        }
+        return res;
+    } else if (!strcmp(tag, "set")) {
+        res = json_array();
+        json_array_foreach (body, i, item) {
+            json_array_append_new(res, normalize(item));
+        }
+        return res;
+    }
+    return json_incref(v);
+}
+
+/* Reads 'columns' of every row of 'table', as an array of objects.  NULL,
+ * with '*err' set, if ovs-vsctl failed. */
+static json_t *
+db_list(const struct host_ctx *ctx, const char *table, const char *columns,
+        char **err)
+{
+    struct cmd cmd = cmd_start(ctx);
+    json_t *doc, *rows, *row, *headings;
+    char *out;
+    size_t i, j;
+    int status;
+
+    cmd_add(&cmd, "--format=json");
+    cmd_add(&cmd, "--data=json");
+    cmd_add(&cmd, "--columns=%s", columns);
+    cmd_add(&cmd, "list");
+    cmd_add(&cmd, "%s", table);
+    status = run(&cmd, &out, err);
+    cmd_free(&cmd);
+    if (status) {
+        free(out);
+        return NULL;
+    }
+    doc = json_loads(out, 0, NULL);
+    free(out);
+    headings = json_object_get(doc, "headings");
+    rows = json_array();
+    json_array_foreach (json_object_get(doc, "data"), i, row) {
+        json_t *obj = json_object();
+        json_t *v;
+
+        json_array_foreach (row, j, v) {
+            const char *h = json_string_value(json_array_get(headings, j));
+
+            if (h) {
+                json_object_set_new(obj, h, normalize(v));
+            }
+        }
+        json_array_append_new(rows, obj);
+    }
+    json_decref(doc);
+    return rows;
+}
+
+/* Reads what planning needs.  Returns 0, or EXIT_FAILURE after saying why
+ * (unless a dry run, which then plans against an empty OVS). */
+static int
+db_read(struct host_ctx *ctx)
+{
+    char *err = NULL;
+    json_t *ovs;
+
+    ovs = db_list(ctx, "Open_vSwitch", "other_config,external_ids", &err);
+    if (ovs) {
+        free(err);
+        ctx->bridges = db_list(ctx, "Bridge",
+                               "_uuid,name,datapath_type,ports,external_ids",
+                               &err);
+    }
+    if (ctx->bridges) {
+        free(err);
+        ctx->ports = db_list(ctx, "Port", "_uuid,name,external_ids", &err);
+    }
+    if (ctx->ports) {
+        free(err);
+        ctx->ifaces = db_list(ctx, "Interface", "name,type,options,"
+                              "mtu_request,external_ids,error", &err);
+    }
+    if (ctx->ifaces) {
+        free(err);
+        ctx->ovs = json_incref(json_array_get(ovs, 0));
+        json_decref(ovs);
+        if (!ctx->ovs) {
+            fprintf(stderr, "gfp-ctl: the OVS database at %s has no "
+                    "Open_vSwitch row: run 'ovs-vsctl init'\n",
+                    ctx->db ? ctx->db : DB_DEFAULT);
+            return EXIT_FAILURE;
+        }
+        return 0;
+    }
+    json_decref(ovs);
+    json_decref(ctx->bridges);
+    json_decref(ctx->ports);
+    ctx->bridges = ctx->ports = NULL;
+    if (ctx->dry_run) {
+        fprintf(stderr, "gfp-ctl: note: cannot reach OVS at %s: %s; "
+                "showing the commands for an OVS without this topology\n",
+                ctx->db ? ctx->db : DB_DEFAULT,
+                db_error(ctx->db ? ctx->db : DB_DEFAULT, err));
+        free(err);
+        return 0;
+    }
+    fprintf(stderr, "gfp-ctl: cannot reach OVS at %s: %s\n",
+            ctx->db ? ctx->db : DB_DEFAULT,
+            db_error(ctx->db ? ctx->db : DB_DEFAULT, err));
+    free(err);
+    return EXIT_FAILURE;
+}
+
+static json_t *
+find_row(json_t *rows, const char *col, const char *value)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach (rows, i, row) {
+        const char *s = json_string_value(json_object_get(row, col));
+
+        if (s && !strcmp(s, value)) {
+            return row;
+        }
+    }
+    return NULL;
+}
+
+/* A column, or a key of a map column ("options:n_rxq"), as a string; ""
+ * for an empty or missing value. */
+static char *
+row_get(const json_t *row, const char *column)
+{
+    const char *colon = strchr(column, ':');
+    json_t *v;
+
+    if (colon) {
+        char *col = strndup(column, colon - column);
+
+        v = json_object_get(json_object_get(row, col), colon + 1);
+        free(col);
+    } else {
+        v = json_object_get(row, column);
+    }
+    if (json_is_array(v) && json_array_size(v) == 1) {
+        v = json_array_get(v, 0);
+    }
+    if (json_is_string(v)) {
+        return strdup(json_string_value(v));
+    } else if (json_is_integer(v)) {
+        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    } else if (json_is_boolean(v)) {
+        return strdup(json_is_true(v) ? "true" : "false");
+    }
+    return strdup("");
+}
+
+static bool
+row_is_ours(const struct host_ctx *ctx, const json_t *row)
+{
+    const char *tag = json_string_value(
+        json_object_get(json_object_get(row, "external_ids"), "gfp-ctl"));
+
+    return tag && !strcmp(tag, ctx->topo->name);
+}
+
+/* The bridge whose ports include the Port row 'port'. */
+static json_t *
+bridge_of(const struct host_ctx *ctx, const json_t *port)
+{
+    const char *uuid = json_string_value(json_object_get(port, "_uuid"));
+    json_t *br, *p;
+    size_t i, j;
+
+    json_array_foreach (ctx->bridges, i, br) {
+        json_t *ports = json_object_get(br, "ports");
+
+        if (json_is_string(ports)) {
+            if (!strcmp(json_string_value(ports), uuid)) {
+                return br;
+            }
+            continue;
+        }
+        json_array_foreach (ports, j, p) {
+            if (!strcmp(json_string_value(p), uuid)) {
+                return br;
+            }
+        }
+    }
+    return NULL;
+}
+
+static const char *
+row_name(const json_t *row)
+{
+    return json_string_value(json_object_get(row, "name"));
+}
+
+/* Resolving "auto". */
+
+static int
+pci_numa_node(const char *pci)
+{
+    char path[128];
+    int node = -1;
+    FILE *f;
+
+    snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node", pci);
+    f = fopen(path, "r");
+    if (f) {
+        if (fscanf(f, "%d", &node) != 1) {
+            node = -1;
+        }
+        fclose(f);
+    }
+    return node;
+}
+
+/* The NUMA nodes of the file's NICs, as a bit set; node 0 when none is
+ * known (vhost-user and net_pmmap ports only, or no NUMA). */
+static uint64_t
+nic_nodes(const struct topology *topo)
+{
+    uint64_t nodes = 0;
+
+    for (size_t i = 0; i < topo->n_bridges; i++) {
+        for (size_t j = 0; j < topo->bridges[i].n_ports; j++) {
+            const struct topo_port *p = &topo->bridges[i].ports[j];
+            int node = p->pci ? pci_numa_node(p->pci) : -1;
+
+            if (node >= 0 && node < 64) {
+                nodes |= UINT64_C(1) << node;
+            }
+        }
+    }
+    return nodes ? nodes : 1;
+}
+
+/* The largest queue count the file asks for, at least 1. */
+static unsigned
+max_queues(const struct topology *topo)
+{
+    unsigned q = 1;
+
+    for (size_t i = 0; i < topo->n_bridges; i++) {
+        for (size_t j = 0; j < topo->bridges[i].n_ports; j++) {
+            if (topo->bridges[i].ports[j].queues > q) {
+                q = topo->bridges[i].ports[j].queues;
+            }
+        }
+    }
+    return q;
+}
+
+static int
+cpu_node(int cpu)
+{
+    return numa_available() < 0 ? 0 : numa_node_of_cpu(cpu);
+}
+
+/* pmd-cores: auto: on each NIC's node, as many CPUs as the most queues a
+ * port asks for (at least one), never CPU 0 (the kernel's and OVS's main
+ * thread's), only CPUs this process may use. */
+static int
+auto_pmd_cores(const struct host_ctx *ctx, uint64_t words[TOPO_CPUS_MAX / 64])
+{
+    uint64_t nodes = nic_nodes(ctx->topo);
+    unsigned want = max_queues(ctx->topo);
+    cpu_set_t allowed;
+
+    if (sched_getaffinity(0, sizeof allowed, &allowed)) {
+        CPU_ZERO(&allowed);
+    }
+    for (int node = 0; node < 64; node++) {
+        unsigned got = 0;
+
+        if (!(nodes & (UINT64_C(1) << node))) {
+            continue;
+        }
+        for (int cpu = 1; cpu < TOPO_CPUS_MAX && cpu < CPU_SETSIZE
+                          && got < want; cpu++) {
+            if (CPU_ISSET(cpu, &allowed) && cpu_node(cpu) == node) {
+                words[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+                got++;
+            }
+        }
+        if (!got) {
+            fprintf(stderr, "gfp-ctl: %s: ovs.pmd-cores: auto found no CPU "
+                    "on NUMA node %d other than CPU 0; list the cores\n",
+                    ctx->file, node);
+            return EXIT_FAILURE;
+        }
+    }
+    return 0;
+}
+
+static char *
+cpu_mask(const uint64_t words[TOPO_CPUS_MAX / 64])
+{
+    char *s = NULL;
+    int top = TOPO_CPUS_MAX / 64 - 1;
+
+    while (top > 0 && !words[top]) {
+        top--;
+    }
+    s = xasprintf("0x%" PRIx64, words[top]);
+    for (int i = top - 1; i >= 0; i--) {
+        char *t = xasprintf("%s%016" PRIx64, s, words[i]);
+
+        free(s);
+        s = t;
+    }
+    return s;
+}
+
+/* Fills ctx->ovs_keys/values from the file's ovs section. */
+static int
+resolve_ovs(struct host_ctx *ctx)
+{
+    const struct topology *topo = ctx->topo;
+
+    if (topo->pmd_cores.given) {
+        uint64_t words[TOPO_CPUS_MAX / 64] = { 0 };
+
+        if (topo->pmd_cores.is_auto) {
+            int error = auto_pmd_cores(ctx, words);
+
+            if (error) {
+                return error;
+            }
+        }
+        for (size_t i = 0; i < topo->pmd_cores.n; i++) {
+            unsigned cpu = topo->pmd_cores.v[i];
+
+            words[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+        }
+        ctx->ovs_keys[ctx->n_ovs] = "pmd-cpu-mask";
+        ctx->ovs_values[ctx->n_ovs++] = cpu_mask(words);
+    }
+    if (topo->socket_mem.given) {
+        char *s = strdup("");
+
+        if (topo->socket_mem.is_auto) {
+            uint64_t nodes = nic_nodes(topo);
+            int n = numa_available() < 0 ? 1 : numa_max_node() + 1;
+
+            for (int i = 0; i < n && i < 64; i++) {
+                char *t = xasprintf("%s%s%d", s, i ? "," : "",
+                                    nodes & (UINT64_C(1) << i)
+                                    ? AUTO_SOCKET_MEM_MB : 0);
+                free(s);
+                s = t;
+            }
+        }
+        for (size_t i = 0; i < topo->socket_mem.n; i++) {
+            char *t = xasprintf("%s%s%u", s, i ? "," : "",
+                                topo->socket_mem.v[i]);
+            free(s);
+            s = t;
+        }
+        ctx->ovs_keys[ctx->n_ovs] = "dpdk-socket-mem";
+        ctx->ovs_values[ctx->n_ovs++] = s;
+    }
+    if (topo->dpdk_extra) {
+        ctx->ovs_keys[ctx->n_ovs] = "dpdk-extra";
+        ctx->ovs_values[ctx->n_ovs++] = strdup(topo->dpdk_extra);
+    }
+    return 0;
+}
+
+/* Planning. */
+
+/* The Interface columns a port of the file sets: "column" or "column:key",
+ * and the value. */
+struct setting {
+    char *column;
+    char *value;
+};
+
+static size_t
+port_settings(const struct host_ctx *ctx, const struct topo_port *p,
+              struct setting s[8])
+{
+    size_t n = 0;
+
+#define SET(COLUMN, ...) \
+    (s[n].column = strdup(COLUMN), s[n++].value = xasprintf(__VA_ARGS__))
+    SET("type", "%s", p->type == TOPO_VHOST_USER_CLIENT
+        ? "dpdkvhostuserclient" : "dpdk");
+    switch (p->type) {
+    case TOPO_VHOST_USER_CLIENT:
+        SET("options:vhost-server-path", "%s", p->socket);
+        break;
+    case TOPO_DPDK:
+    case TOPO_DPDK_VF:
+        SET("options:dpdk-devargs", "%s", p->pci);
+        break;
+    case TOPO_PMMAP:
+        if (p->queues) {
+            SET("options:dpdk-devargs", "net_pmmap_%s,iface=%s,queues=%u",
+                p->name, p->iface, p->queues);
+        } else {
+            SET("options:dpdk-devargs", "net_pmmap_%s,iface=%s", p->name,
+                p->iface);
+        }
+        break;
+    }
+    if (p->mac) {
+        SET("options:dpdk-vf-mac", "%s", p->mac);
+    }
+    /* OVS takes a vhost-user port's queue count from the guest; the file's
+     * is kept for preflight to compare against. */
+    if (p->queues && p->type != TOPO_VHOST_USER_CLIENT) {
+        SET("options:n_rxq", "%u", p->queues);
+    }
+    if (p->mtu) {
+        SET("mtu_request", "%u", p->mtu);
+    }
+    SET("external_ids:gfp-ctl", "%s", ctx->topo->name);
+    if (p->queues && p->type == TOPO_VHOST_USER_CLIENT) {
+        SET("external_ids:gfp-queues", "%u", p->queues);
+    }
+#undef SET
+    return n;
+}
+
+static void
+cmd_add_setting(struct cmd *cmd, const struct setting *s)
+{
+    char *q = ovsdb_quote(s->value);
+
+    cmd_add(cmd, "%s=%s", s->column, q);
+    free(q);
+}
+
+static int
+plan_port(struct host_ctx *ctx, const struct topo_bridge *br,
+          const struct topo_port *p)
+{
+    const char *name = ctx->topo->name;
+    json_t *prow = find_row(ctx->ports, "name", p->name);
+    json_t *irow = find_row(ctx->ifaces, "name", p->name);
+    struct setting s[8];
+    size_t n = port_settings(ctx, p, s);
+    char differs[256] = "";
+    struct cmd cmd = cmd_start(ctx);
+    bool change = false;
+    int error = 0;
+
+    if (!prow) {
+        cmd_add(&cmd, "add-port");
+        cmd_add(&cmd, "%s", br->name);
+        cmd_add(&cmd, "%s", p->name);
+        cmd_add(&cmd, "--");
+        cmd_add(&cmd, "set");
+        cmd_add(&cmd, "Port");
+        cmd_add(&cmd, "%s", p->name);
+        cmd_add(&cmd, "external_ids:gfp-ctl=%s", name);
+        cmd_add(&cmd, "--");
+        cmd_add(&cmd, "set");
+        cmd_add(&cmd, "Interface");
+        cmd_add(&cmd, "%s", p->name);
+        for (size_t i = 0; i < n; i++) {
+            cmd_add_setting(&cmd, &s[i]);
+        }
+        change = true;
+    } else {
+        json_t *brow = bridge_of(ctx, prow);
+
+        if (!brow || strcmp(row_name(brow), br->name)) {
+            fprintf(stderr, "gfp-ctl: port %s exists on bridge %s, not on "
+                    "%s; delete it or rename the port in %s\n", p->name,
+                    brow ? row_name(brow) : "(none)", br->name, ctx->file);
+            error = EXIT_FAILURE;
+            goto out;
+        }
+        bool ours = row_is_ours(ctx, prow);
+
+        cmd_add(&cmd, "set");
+        cmd_add(&cmd, "Interface");
+        cmd_add(&cmd, "%s", p->name);
+        for (size_t i = 0; i < n; i++) {
+            char *cur = row_get(irow, s[i].column);
+
+            /* A port as the file wants it but made by someone else is
+             * used as it is, and not tagged: teardown leaves it. */
+            if (strcmp(cur, s[i].value)
+                && (ours || strcmp(s[i].column, "external_ids:gfp-ctl"))) {
+                cmd_add_setting(&cmd, &s[i]);
+                snprintf(differs + strlen(differs),
+                         sizeof differs - strlen(differs), "%s%s",
+                         change ? ", " : "", s[i].column);
+                change = true;
+            }
+            free(cur);
+        }
+        if (change && !ours) {
+            fprintf(stderr, "gfp-ctl: port %s exists but gfp-ctl did not "
+                    "create it for %s, and it differs in %s; delete it or "
+                    "rename the port in %s\n", p->name, name, differs,
+                    ctx->file);
+            error = EXIT_FAILURE;
+            goto out;
+        }
+    }
+    if (change) {
+        plan_add(ctx, cmd);
+        cmd.argv = NULL;
+        cmd.n = 0;
+    }
+out:
+    cmd_free(&cmd);
+    for (size_t i = 0; i < n; i++) {
+        free(s[i].column);
+        free(s[i].value);
+    }
+    return error;
+}
+
+static int
+plan_bridge(struct host_ctx *ctx, const struct topo_bridge *br)
+{
+    json_t *row = find_row(ctx->bridges, "name", br->name);
+    int error;
+
+    if (!row) {
+        struct cmd cmd = cmd_start(ctx);
+
+        if (find_row(ctx->ports, "name", br->name)) {
+            fprintf(stderr, "gfp-ctl: %s is a port of another bridge; "
+                    "rename the bridge in %s\n", br->name, ctx->file);
+            cmd_free(&cmd);
+            return EXIT_FAILURE;
+        }
+        cmd_add(&cmd, "add-br");
+        cmd_add(&cmd, "%s", br->name);
+        cmd_add(&cmd, "--");
+        cmd_add(&cmd, "set");
+        cmd_add(&cmd, "Bridge");
+        cmd_add(&cmd, "%s", br->name);
+        cmd_add(&cmd, "datapath_type=netdev");
+        cmd_add(&cmd, "external_ids:gfp-ctl=%s", ctx->topo->name);
+        plan_add(ctx, cmd);
+    } else {
+        char *dp = row_get(row, "datapath_type");
+        bool netdev = !strcmp(dp, "netdev");
+
+        if (!netdev) {
+            fprintf(stderr, "gfp-ctl: bridge %s exists with datapath_type "
+                    "'%s', not netdev: DPDK ports need a netdev bridge; "
+                    "rename the bridge in %s\n", br->name, dp, ctx->file);
+        }
+        free(dp);
+        if (!netdev) {
+            return EXIT_FAILURE;
+        }
+    }
+    for (size_t i = 0; i < br->n_ports; i++) {
+        error = plan_port(ctx, br, &br->ports[i]);
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+/* The keys listed in the Open_vSwitch record gfp-ctl-NAME-set. */
+static bool
+set_has(const char *list, const char *key)
+{
+    size_t n = strlen(key);
+
+    for (const char *p = list; *p; p += strcspn(p, ",") + !!p[strcspn(p,
+                                                                       ",")]) {
+        if (strcspn(p, ",") == n && !strncmp(p, key, n)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+plan_ovs_setup(struct host_ctx *ctx)
+{
+    const char *name = ctx->topo->name;
+    char *set_key = xasprintf("external_ids:gfp-ctl-%s-set", name);
+    char *set_list = row_get(ctx->ovs, set_key);
+    struct cmd cmd = cmd_start(ctx);
+    bool change = false, list_changed = false;
+
+    cmd_add(&cmd, "set");
+    cmd_add(&cmd, "Open_vSwitch");
+    cmd_add(&cmd, ".");
+    for (size_t i = 0; i < ctx->n_ovs; i++) {
+        const char *key = ctx->ovs_keys[i];
+        char *col = xasprintf("other_config:%s", key);
+        char *was = xasprintf("external_ids:gfp-ctl-%s-was-%s", name, key);
+        char *cur = row_get(ctx->ovs, col);
+        char *old = row_get(ctx->ovs, was);
+        struct setting s = { col, ctx->ovs_values[i] };
+
+        if (strcmp(cur, ctx->ovs_values[i])) {
+            cmd_add_setting(&cmd, &s);
+            change = true;
+            /* Remember what was there, once: a later setup changes a value
+             * that is already ours. */
+            if (!set_has(set_list, key) && !old[0]) {
+                if (!cur[0]) {
+                    char *t = xasprintf("%s%s%s", set_list,
+                                        set_list[0] ? "," : "", key);
+                    free(set_list);
+                    set_list = t;
+                    list_changed = true;
+                } else {
+                    struct setting w = { was, cur };
+
+                    cmd_add_setting(&cmd, &w);
+                }
+            }
+        }
+        free(col);
+        free(was);
+        free(cur);
+        free(old);
+    }
+    if (list_changed) {
+        struct setting s = { set_key, set_list };
+
+        cmd_add_setting(&cmd, &s);
+    }
+    if (change) {
+        plan_add(ctx, cmd);
+    } else {
+        cmd_free(&cmd);
+    }
+    free(set_key);
+    free(set_list);
+}
+
+static int
+plan_setup(struct host_ctx *ctx)
+{
+    plan_ovs_setup(ctx);
+    for (size_t i = 0; i < ctx->topo->n_bridges; i++) {
+        int error = plan_bridge(ctx, &ctx->topo->bridges[i]);
+
+        if (error) {
+            return error;
+        }
+    }
+    return 0;
+}
+
+static void
+plan_del(struct host_ctx *ctx, const char *what, const char *br,
+         const char *port)
+{
+    struct cmd cmd = cmd_start(ctx);
+
+    cmd_add(&cmd, "--if-exists");
+    cmd_add(&cmd, "%s", what);
+    cmd_add(&cmd, "%s", br);
+    if (port) {
+        cmd_add(&cmd, "%s", port);
+    }
+    plan_add(ctx, cmd);
+}
+
+static int
+compare_rows(const void *a_, const void *b_)
+{
+    const json_t *const *a = a_, *const *b = b_;
+
+    return strcmp(row_name(*a), row_name(*b));
+}
+
+/* The rows of 'rows' (or the Port rows whose UUIDs 'uuids' lists) that
+ * have a name, sorted by name, so that plans come out in a stable order. */
+static json_t **
+sorted_rows(const struct host_ctx *ctx, json_t *rows, json_t *uuids,
+            size_t *np)
+{
+    size_t n = 0, i;
+    json_t **v, *row;
+
+    if (uuids && json_is_string(uuids)) {
+        v = xrealloc(NULL, sizeof *v);
+        row = find_row(ctx->ports, "_uuid", json_string_value(uuids));
+        if (row) {
+            v[n++] = row;
+        }
+    } else if (uuids) {
+        json_t *u;
+
+        v = xrealloc(NULL, json_array_size(uuids) * sizeof *v);
+        json_array_foreach (uuids, i, u) {
+            row = find_row(ctx->ports, "_uuid", json_string_value(u));
+            if (row) {
+                v[n++] = row;
+            }
+        }
+    } else {
+        v = xrealloc(NULL, json_array_size(rows) * sizeof *v);
+        json_array_foreach (rows, i, row) {
+            v[n++] = row;
+        }
+    }
+    qsort(v, n, sizeof *v, compare_rows);
+    *np = n;
+    return v;
+}
+
+/* Deletes the ports and bridges tagged with the topology's name, whether
+ * or not the file still lists them; a bridge that holds ports gfp-ctl did
+ * not create is kept. */
+static void
+plan_teardown_db(struct host_ctx *ctx)
+{
+    size_t n_brs, n_ports;
+    json_t **brs = sorted_rows(ctx, ctx->bridges, NULL, &n_brs);
+
+    for (size_t i = 0; i < n_brs; i++) {
+        json_t *br = brs[i];
+        json_t **ports = sorted_rows(ctx, NULL,
+                                     json_object_get(br, "ports"), &n_ports);
+        char foreign[256] = "";
+
+        for (size_t j = 0; j < n_ports; j++) {
+            const char *pname = row_name(ports[j]);
+
+            if (!strcmp(pname, row_name(br))) {
+                continue;
+            }
+            if (row_is_ours(ctx, ports[j])) {
+                plan_del(ctx, "del-port", row_name(br), pname);
+            } else {
+                snprintf(foreign + strlen(foreign),
+                         sizeof foreign - strlen(foreign), "%s%s",
+                         foreign[0] ? ", " : "", pname);
+            }
+        }
+        free(ports);
+        if (row_is_ours(ctx, br)) {
+            if (foreign[0]) {
+                fprintf(stderr, "gfp-ctl: note: keeping bridge %s: it has "
+                        "ports gfp-ctl did not create (%s)\n", row_name(br),
+                        foreign);
+            } else {
+                plan_del(ctx, "del-br", row_name(br), NULL);
+            }
+        }
+    }
+    free(brs);
+}
+
+static void
+plan_ovs_teardown(struct host_ctx *ctx)
+{
+    const char *name = ctx->topo->name;
+    char *set_key = xasprintf("external_ids:gfp-ctl-%s-set", name);
+    char *prefix = xasprintf("gfp-ctl-%s-", name);
+    char *set_list = ctx->ovs ? row_get(ctx->ovs, set_key) : strdup("");
+    struct cmd absent = { NULL, 0 }, restore = { NULL, 0 };
+    struct cmd records = { NULL, 0 };
+    struct cmd cmd = cmd_start(ctx);
+    int parts = 0;
+    const char *key;
+    json_t *v;
+
+    /* Without the database: undo what setup makes on an OVS that had none
+     * of the keys. */
+    for (size_t i = 0; !ctx->ovs && i < ctx->n_ovs; i++) {
+        char *t = xasprintf("%s%s%s", set_list, i ? "," : "",
+                            ctx->ovs_keys[i]);
+        free(set_list);
+        set_list = t;
+    }
+    for (size_t i = 0; i < ctx->n_ovs; i++) {
+        char *col = xasprintf("other_config:%s", ctx->ovs_keys[i]);
+        char *was = xasprintf("external_ids:gfp-ctl-%s-was-%s", name,
+                              ctx->ovs_keys[i]);
+        char *cur = ctx->ovs ? row_get(ctx->ovs, col)
+                             : strdup(ctx->ovs_values[i]);
+        char *old = ctx->ovs ? row_get(ctx->ovs, was) : strdup("");
+        bool listed = set_has(set_list, ctx->ovs_keys[i]);
+
+        if (!listed && !old[0]) {
+            /* Not set by this topology's setup. */
+        } else if (strcmp(cur, ctx->ovs_values[i])) {
+            fprintf(stderr, "gfp-ctl: note: leaving other_config:%s=%s: it "
+                    "was changed after setup\n", ctx->ovs_keys[i], cur);
+        } else if (listed) {
+            cmd_add(&absent, "%s", ctx->ovs_keys[i]);
+        } else {
+            struct setting s = { col, old };
+
+            cmd_add_setting(&restore, &s);
+        }
+        free(col);
+        free(was);
+        free(cur);
+        free(old);
+    }
+    /* The records go whatever became of the values. */
+    if (ctx->ovs) {
+        json_object_foreach (json_object_get(ctx->ovs, "external_ids"),
+                             key, v) {
+            if (!strncmp(key, prefix, strlen(prefix))
+                && (!strcmp(key + strlen(prefix), "set")
+                    || !strncmp(key + strlen(prefix), "was-", 4))) {
+                cmd_add(&records, "%s", key);
+            }
+        }
+    } else if (ctx->n_ovs) {
+        cmd_add(&records, "%sset", prefix);
+    }
+
+    /* One transaction: remove the keys that were absent, put back the
+     * values that were replaced, drop the records. */
+    if (absent.n) {
+        cmd_add(&cmd, "remove");
+        cmd_add(&cmd, "Open_vSwitch");
+        cmd_add(&cmd, ".");
+        cmd_add(&cmd, "other_config");
+        for (size_t i = 0; i < absent.n; i++) {
+            cmd_add(&cmd, "%s", absent.argv[i]);
+        }
+        parts++;
+    }
+    if (restore.n) {
+        if (parts++) {
+            cmd_add(&cmd, "--");
+        }
+        cmd_add(&cmd, "set");
+        cmd_add(&cmd, "Open_vSwitch");
+        cmd_add(&cmd, ".");
+        for (size_t i = 0; i < restore.n; i++) {
+            cmd_add(&cmd, "%s", restore.argv[i]);
+        }
+    }
+    if (records.n) {
+        if (parts++) {
+            cmd_add(&cmd, "--");
+        }
+        cmd_add(&cmd, "remove");
+        cmd_add(&cmd, "Open_vSwitch");
+        cmd_add(&cmd, ".");
+        cmd_add(&cmd, "external_ids");
+        for (size_t i = 0; i < records.n; i++) {
+            cmd_add(&cmd, "%s", records.argv[i]);
+        }
+    }
+    if (parts) {
+        plan_add(ctx, cmd);
+    } else {
+        cmd_free(&cmd);
+    }
+    cmd_free(&absent);
+    cmd_free(&restore);
+    cmd_free(&records);
+    free(set_list);
+    free(prefix);
+    free(set_key);
+}
+
+static void
+plan_teardown(struct host_ctx *ctx)
+{
+    if (ctx->bridges) {
+        plan_teardown_db(ctx);
+    } else {
+        for (size_t i = 0; i < ctx->topo->n_bridges; i++) {
+            const struct topo_bridge *br = &ctx->topo->bridges[i];
+
+            for (size_t j = 0; j < br->n_ports; j++) {
+                plan_del(ctx, "del-port", br->name, br->ports[j].name);
+            }
+            plan_del(ctx, "del-br", br->name, NULL);
+        }
+    }
+    plan_ovs_teardown(ctx);
+}
+
+/* Running the plan. */
+
+static int
+apply(struct host_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->n_cmds; i++) {
+        char *err;
+        int status;
+
+        print_cmd(&ctx->cmds[i], stdout);
+        if (ctx->dry_run) {
+            continue;
+        }
+        status = run(&ctx->cmds[i], NULL, &err);
+        if (status) {
+            fprintf(stderr, "gfp-ctl: ovs-vsctl failed (exit status %d): "
+                    "%s\n", status, first_line(err));
+            if (i + 1 < ctx->n_cmds) {
+                fprintf(stderr, "gfp-ctl: %zu of %zu commands were run; fix "
+                        "the cause and run the same command again\n", i,
+                        ctx->n_cmds);
+            }
+            free(err);
+            return EXIT_FAILURE;
+        }
+        free(err);
+    }
+    return 0;
+}
+
+/* After setup: did ovs-vswitchd take every port? */
+static int
+check_ports(struct host_ctx *ctx)
+{
+    char *err = NULL;
+    json_t *ifaces;
+    int status = 0;
+
+    ifaces = db_list(ctx, "Interface", "name,error", &err);
+    if (!ifaces) {
+        fprintf(stderr, "gfp-ctl: cannot read back the interfaces: %s\n",
+                first_line(err));
+        free(err);
+        return EXIT_FAILURE;
+    }
+    free(err);
+    for (size_t i = 0; i < ctx->topo->n_bridges; i++) {
+        const struct topo_bridge *br = &ctx->topo->bridges[i];
+
+        for (size_t j = 0; j < br->n_ports; j++) {
+            json_t *row = find_row(ifaces, "name", br->ports[j].name);
+            char *e = row_get(row, "error");
+
+            if (e[0]) {
+                fprintf(stderr, "gfp-ctl: ovs-vswitchd rejected port %s: "
+                        "%s\n", br->ports[j].name, e);
+                status = EXIT_FAILURE;
+            }
+            free(e);
+        }
+    }
+    json_decref(ifaces);
+    return status;
+}
+
+/* --sandbox DIR: the database and the ovs-vsctl of a gfp-sandbox. */
+static int
+load_sandbox(struct host_ctx *ctx, const char *dir, char **db)
+{
+    char *path = xasprintf("%s/gfp-sandbox.state", dir);
+    char *sdir = NULL, *sdb = NULL, *vsctl = NULL;
+    char line[4096];
+    FILE *f;
+
+    f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "gfp-ctl: no sandbox in %s (%s: %s); start one with "
+                "'gfp-sandbox start --dir %s'\n", dir, path,
+                strerror(errno), dir);
+        free(path);
+        return EXIT_FAILURE;
+    }
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (!strncmp(line, "DIR=", 4)) {
+            free(sdir);
+            sdir = strdup(line + 4);
+        } else if (!strncmp(line, "DB=", 3)) {
+            free(sdb);
+            sdb = strdup(line + 3);
+        } else if (!strncmp(line, "VSCTL=", 6)) {
+            free(vsctl);
+            vsctl = strdup(line + 6);
+        }
+    }
+    fclose(f);
+    free(path);
+    /* gfp-sandbox's database is DIR/db.sock. */
+    *db = sdb ? sdb : xasprintf("unix:%s/db.sock", sdir ? sdir : dir);
+    if (vsctl && vsctl[0] && !access(vsctl, X_OK)) {
+        free(ctx->vsctl);
+        ctx->vsctl = vsctl;
+    } else {
+        free(vsctl);
+    }
+    free(sdir);
+    return 0;
+}
+
+static void
+host_usage(const char *cmd)
+{
+    gfp_ctl_usage_error("usage: gfp-ctl host %s FILE [--dry-run] "
+                        "[--db DB | --sandbox DIR]", cmd);
+}
 
 int
 ctl_host_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
 {
-    fprintf(stderr, "gfp-ctl: %s: not built yet\n", argv[0]);
-    return EXIT_FAILURE;
+    struct host_ctx ctx = {
+        .timeout_s = (opts->timeout_ms + 999) / 1000,
+        .vsctl = strdup(VSCTL_DEFAULT),
+    };
+    const char *sandbox = NULL, *db = NULL;
+    struct topology *topo;
+    char *sandbox_db = NULL;
+    char *error_msg;
+    bool setup;
+    int status;
+
+    if (argc < 2) {
+        gfp_ctl_usage_error("host needs a command: setup or teardown");
+    }
+    if (!strcmp(argv[1], "setup")) {
+        setup = true;
+    } else if (!strcmp(argv[1], "teardown")) {
+        setup = false;
+    } else {
+        gfp_ctl_usage_error("unknown host command '%s': expected setup or "
+                            "teardown", argv[1]);
+    }
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (!strcmp(a, "--dry-run")) {
+            ctx.dry_run = true;
+        } else if (!strcmp(a, "--db") || !strcmp(a, "--sandbox")) {
+            if (i + 1 >= argc || !argv[i + 1][0]) {
+                gfp_ctl_usage_error("option '%s' needs a value", a);
+            }
+            *(a[2] == 'd' ? &db : &sandbox) = argv[++i];
+        } else if (!strncmp(a, "--db=", 5) && a[5]) {
+            db = a + 5;
+        } else if (!strncmp(a, "--sandbox=", 10) && a[10]) {
+            sandbox = a + 10;
+        } else if (a[0] == '-' && a[1]) {
+            gfp_ctl_usage_error("unknown option '%s' for host %s", a,
+                                argv[1]);
+        } else if (!ctx.file) {
+            ctx.file = a;
+        } else {
+            gfp_ctl_usage_error("unexpected argument '%s' for host %s", a,
+                                argv[1]);
+        }
+    }
+    if (!ctx.file) {
+        host_usage(argv[1]);
+    }
+    if (db && sandbox) {
+        gfp_ctl_usage_error("give --db or --sandbox, not both");
+    }
+
+    /* The whole file first: nothing runs for a file with an error. */
+    if (topology_load(ctx.file, &topo, &error_msg)) {
+        fprintf(stderr, "gfp-ctl: %s\n", error_msg);
+        free(error_msg);
+        free(ctx.vsctl);
+        return GFP_CTL_EXIT_USAGE;
+    }
+    ctx.topo = topo;
+
+    status = sandbox ? load_sandbox(&ctx, sandbox, &sandbox_db) : 0;
+    ctx.db = sandbox ? sandbox_db : db;
+    if (!status) {
+        status = resolve_ovs(&ctx);
+    }
+    if (!status) {
+        status = db_read(&ctx);
+    }
+    if (!status) {
+        if (setup) {
+            status = plan_setup(&ctx);
+        } else {
+            plan_teardown(&ctx);
+        }
+    }
+    if (!status) {
+        status = apply(&ctx);
+    }
+    if (!status && setup && !ctx.dry_run && ctx.n_cmds) {
+        status = check_ports(&ctx);
+    }
+
+    for (size_t i = 0; i < ctx.n_cmds; i++) {
+        cmd_free(&ctx.cmds[i]);
+    }
+    free(ctx.cmds);
+    for (size_t i = 0; i < ctx.n_ovs; i++) {
+        free(ctx.ovs_values[i]);
+    }
+    json_decref(ctx.ovs);
+    json_decref(ctx.bridges);
+    json_decref(ctx.ports);
+    json_decref(ctx.ifaces);
+    free(sandbox_db);
+    free(ctx.vsctl);
+    topology_destroy(topo);
+    return status;
 }

@@ -1,14 +1,2146 @@
-/* gfp-ctl preflight: check the host or guest before traffic.  (Being written.) */
+/* gfp-ctl preflight: check the host or guest before traffic.
+ *
+ *     gfp-ctl preflight [--host|--guest] [--json] [--root DIR]
+ *                       [--db DB | --sandbox DIR] [--no-ovs]
+ *                       [--pmd-cpu-mask MASK] [--socket-mem LIST]
+ *                       [--plugin PATH]
+ *
+ * Each check adds findings: an id, a subject, a severity (pass, skip,
+ * warn, fail), what is wrong and the command that fixes it.  The facts that
+ * only OVS knows come from ovs-vsctl --format=json (run without a shell);
+ * when OVS cannot be reached those checks say "skip" and why.  The checks
+ * are described in Documentation/topics/preflight-compat.rst. */
 #include <config.h>
 
+#include <ctype.h>
+#include <elf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "ctl-sysfs.h"
 #include "gfp-ctl.h"
+#include "util.h"
+
+#ifndef MAX
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+
+#define PF_EXIT_WARN 1
+#define PF_EXIT_FAIL 3
+
+#define PF_MAX_CPUS 1024
+#define PF_MAX_NODES 64
+#define PF_OVS_TIMEOUT_MS 10000
+#define PF_DEFAULT_RUNDIR "/var/run/openvswitch"
+#define PF_DEFAULT_HUGEPAGES 1024
+
+enum pf_sev { SEV_PASS, SEV_SKIP, SEV_WARN, SEV_FAIL };
+static const char *const sev_names[] = { "pass", "skip", "warn", "fail" };
+
+struct finding {
+    char *id;
+    char *subject;
+    char *message;
+    char *fix;                  /* NULL: nothing to fix. */
+    enum pf_sev sev;
+};
+
+struct cpuset {
+    uint64_t bits[PF_MAX_CPUS / 64];
+};
+
+struct preflight {
+    const char *root;           /* "" or the --root prefix. */
+    bool guest;
+
+    /* Where OVS is. */
+    bool no_ovs;
+    char *db;                   /* NULL: ovs-vsctl's default. */
+    char *vsctl;                /* The ovs-vsctl program. */
+    char *vswitchd;             /* The ovs-vswitchd program. */
+    char *rundir;               /* OVS's run directory. */
+    const char *rundir_root;    /* "" for a sandbox, else 'root'. */
+    char *dpdk_extra;           /* From the sandbox state file. */
+    char *vsctl_cmd;            /* "ovs-vsctl [--db=DB]" for the fixes. */
+    const char *plugin_arg;
+
+    /* What OVS said. */
+    bool ovs_ok;
+    char ovs_err[256];
+    json_t *ovs;                /* The Open_vSwitch row. */
+    json_t *bridges, *ports, *ifaces;   /* Arrays of rows. */
+
+    /* Facts: from the command line, else from OVS. */
+    bool have_pmd;
+    struct cpuset pmd;
+    char pmd_from[64];
+    int n_socket_mem;           /* -1: unknown. */
+    unsigned long long socket_mem[PF_MAX_NODES];
+    char socket_mem_from[64];
+
+    /* The report. */
+    struct finding *f;
+    size_t n, cap;
+    bool oom;
+};
+
+/* --- Small helpers. --- */
+
+static char * __attribute__((format(printf, 1, 2)))
+xasprintf_(const char *fmt, ...)
+{
+    va_list args;
+    char *s;
+    int n;
+
+    va_start(args, fmt);
+    n = vasprintf(&s, fmt, args);
+    va_end(args);
+    return n < 0 ? NULL : s;
+}
+
+/* Adds a finding.  'fix' is taken over (may be NULL). */
+static void __attribute__((format(printf, 6, 7)))
+add(struct preflight *pf, const char *id, const char *subject,
+    enum pf_sev sev, char *fix, const char *fmt, ...)
+{
+    struct finding *f;
+    va_list args;
+    int n;
+
+    if (pf->n == pf->cap) {
+        size_t cap = pf->cap ? pf->cap * 2 : 32;
+        struct finding *p = realloc(pf->f, cap * sizeof *p);
+
+        if (!p) {
+            pf->oom = true;
+            free(fix);
+            return;
+        }
+        pf->f = p;
+        pf->cap = cap;
+    }
+    f = &pf->f[pf->n];
+    f->id = strdup(id);
+    f->subject = strdup(subject ? subject : "");
+    f->sev = sev;
+    f->fix = fix;
+    va_start(args, fmt);
+    n = vasprintf(&f->message, fmt, args);
+    va_end(args);
+    if (n < 0 || !f->id || !f->subject) {
+        pf->oom = true;
+        free(f->id);
+        free(f->subject);
+        free(f->fix);
+        if (n >= 0) {
+            free(f->message);
+        }
+        return;
+    }
+    pf->n++;
+}
+
+static void
+cpuset_set(struct cpuset *s, unsigned cpu)
+{
+    if (cpu < PF_MAX_CPUS) {
+        s->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+    }
+}
+
+static bool
+cpuset_has(const struct cpuset *s, unsigned cpu)
+{
+    return cpu < PF_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
+}
+
+static unsigned
+cpuset_count(const struct cpuset *s)
+{
+    unsigned n = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(s->bits); i++) {
+        n += __builtin_popcountll(s->bits[i]);
+    }
+    return n;
+}
+
+/* Parses a hex CPU mask ("0x3", "f0"), as OVS's pmd-cpu-mask. */
+static int
+cpuset_parse_mask(const char *s, struct cpuset *set)
+{
+    size_t len;
+
+    memset(set, 0, sizeof *set);
+    if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)) {
+        s += 2;
+    }
+    len = strlen(s);
+    if (!len) {
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < len; i++) {
+        int c = tolower((unsigned char) s[len - 1 - i]);
+        int v = isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                                             : -1;
+
+        if (v < 0) {
+            return -EINVAL;
+        }
+        for (int b = 0; b < 4; b++) {
+            if (v & (1 << b)) {
+                if (i * 4 + b >= PF_MAX_CPUS) {
+                    return -ERANGE;
+                }
+                cpuset_set(set, i * 4 + b);
+            }
+        }
+    }
+    return 0;
+}
+
+/* Parses a kernel CPU list ("0-3,8,10-11"). */
+static int
+cpuset_parse_list(const char *s, struct cpuset *set)
+{
+    memset(set, 0, sizeof *set);
+    while (*s) {
+        unsigned long a, b;
+        char *end;
+
+        if (!isdigit((unsigned char) *s)) {
+            return -EINVAL;
+        }
+        a = b = strtoul(s, &end, 10);
+        if (*end == '-') {
+            if (!isdigit((unsigned char) end[1])) {
+                return -EINVAL;
+            }
+            b = strtoul(end + 1, &end, 10);
+        }
+        if (b < a || b >= PF_MAX_CPUS) {
+            return -ERANGE;
+        }
+        for (unsigned long c = a; c <= b; c++) {
+            cpuset_set(set, c);
+        }
+        if (*end == ',') {
+            end++;
+        } else if (*end) {
+            return -EINVAL;
+        }
+        s = end;
+    }
+    return 0;
+}
+
+static char *
+cpuset_mask(const struct cpuset *s)
+{
+    char buf[PF_MAX_CPUS / 4 + 3];
+    int top = ARRAY_SIZE(s->bits) - 1;
+    size_t len;
+
+    while (top > 0 && !s->bits[top]) {
+        top--;
+    }
+    len = snprintf(buf, sizeof buf, "0x%" PRIx64, s->bits[top]);
+    for (int i = top - 1; i >= 0; i--) {
+        len += snprintf(buf + len, sizeof buf - len, "%016" PRIx64,
+                        s->bits[i]);
+    }
+    return strdup(buf);
+}
+
+/* "0,1,4" (at most 'size' bytes, "..." when cut). */
+static void
+cpuset_list(const struct cpuset *s, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (unsigned c = 0; c < PF_MAX_CPUS; c++) {
+        if (cpuset_has(s, c)) {
+            int n = snprintf(buf + len, size - len, "%s%u", len ? "," : "",
+                             c);
+
+            if (n < 0 || (size_t) n >= size - len) {
+                snprintf(buf + (size > 4 ? size - 4 : 0), 4, "...");
+                return;
+            }
+            len += n;
+        }
+    }
+}
+
+/* Parses "1024,1024" into pf->socket_mem. */
+static int
+parse_socket_mem(const char *s, unsigned long long *mem, int *n)
+{
+    char *copy = strdup(s), *save = NULL, *tok;
+    int error = 0;
+
+    *n = 0;
+    if (!copy) {
+        return -ENOMEM;
+    }
+    if (!copy[0] || copy[strlen(copy) - 1] == ',' || copy[0] == ','
+        || strstr(copy, ",,")) {
+        error = -EINVAL;
+    }
+    for (tok = strtok_r(copy, ",", &save); tok && !error;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (*n >= PF_MAX_NODES) {
+            error = -ERANGE;
+        } else {
+            error = parse_uint(tok, 0, 1ULL << 30, &mem[(*n)++]);
+        }
+    }
+    free(copy);
+    return error;
+}
+
+/* The NUMA nodes: ids and CPUs. */
+struct nodes {
+    int n;
+    int id[PF_MAX_NODES];
+    struct cpuset cpus[PF_MAX_NODES];
+};
+
+static void
+read_nodes(const struct preflight *pf, struct nodes *nodes)
+{
+    char **names;
+    size_t n;
+
+    memset(nodes, 0, sizeof *nodes);
+    if (ctl_sysfs_list(pf->root, "/sys/devices/system/node", "node", &names,
+                       &n)) {
+        return;
+    }
+    for (size_t i = 0; i < n && nodes->n < PF_MAX_NODES; i++) {
+        unsigned long long id;
+        char path[PATH_MAX], list[4096];
+
+        if (parse_uint(names[i] + 4, 0, PF_MAX_NODES - 1, &id)) {
+            continue;
+        }
+        snprintf(path, sizeof path, "/sys/devices/system/node/%s/cpulist",
+                 names[i]);
+        nodes->id[nodes->n] = id;
+        if (ctl_sysfs_read(pf->root, path, list, sizeof list) >= 0) {
+            cpuset_parse_list(list, &nodes->cpus[nodes->n]);
+        }
+        nodes->n++;
+    }
+    ctl_sysfs_free_names(names, n);
+}
+
+static int
+cpu_node(const struct nodes *nodes, unsigned cpu)
+{
+    for (int i = 0; i < nodes->n; i++) {
+        if (cpuset_has(&nodes->cpus[i], cpu)) {
+            return nodes->id[i];
+        }
+    }
+    return -1;
+}
+
+static const struct cpuset *
+node_cpus(const struct nodes *nodes, int node)
+{
+    for (int i = 0; i < nodes->n; i++) {
+        if (nodes->id[i] == node) {
+            return &nodes->cpus[i];
+        }
+    }
+    return NULL;
+}
+
+/* --- OVS. --- */
+
+static const char *
+ovs_str(const json_t *v)
+{
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* Value of 'key' in an OVSDB map ["map", [[k, v], ...]], as a string. */
+static const char *
+ovs_map_get(const json_t *map, const char *key)
+{
+    const json_t *pairs = json_array_get(map, 1);
+    size_t i;
+    json_t *pair;
+
+    if (strcmp(ovs_str(json_array_get(map, 0)) ?: "", "map")) {
+        return NULL;
+    }
+    json_array_foreach (pairs, i, pair) {
+        const char *k = ovs_str(json_array_get(pair, 0));
+
+        if (k && !strcmp(k, key)) {
+            return ovs_str(json_array_get(pair, 1));
+        }
+    }
+    return NULL;
+}
+
+/* An integer column that may be empty (["set", []]). */
+static bool
+ovs_int(const json_t *v, long long *out)
+{
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v);
+        return true;
+    }
+    return false;
+}
+
+/* Whether 'uuid' is in column value 'v': ["uuid", U] or a set of them. */
+static bool
+ovs_has_uuid(const json_t *v, const char *uuid)
+{
+    const char *tag = ovs_str(json_array_get(v, 0));
+    size_t i;
+    json_t *e;
+
+    if (!tag) {
+        return false;
+    }
+    if (!strcmp(tag, "uuid")) {
+        return !strcmp(ovs_str(json_array_get(v, 1)) ?: "", uuid);
+    }
+    if (!strcmp(tag, "set")) {
+        json_array_foreach (json_array_get(v, 1), i, e) {
+            if (ovs_has_uuid(e, uuid)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+static const char *
+row_uuid(const json_t *row)
+{
+    return ovs_str(json_array_get(json_object_get(row, "_uuid"), 1));
+}
+
+static const char *
+row_get(const json_t *row, const char *col)
+{
+    return ovs_str(json_object_get(row, col));
+}
+
+/* ovs-vsctl's JSON table {"data": [...], "headings": [...]} as an array
+ * of objects. */
+static json_t *
+table_rows(const json_t *table)
+{
+    const json_t *data = json_object_get(table, "data");
+    const json_t *head = json_object_get(table, "headings");
+    json_t *rows, *row;
+    size_t i;
+
+    if (!json_is_array(data) || !json_is_array(head)) {
+        return NULL;
+    }
+    rows = json_array();
+    json_array_foreach (data, i, row) {
+        json_t *obj = json_object();
+
+        for (size_t c = 0; c < json_array_size(head); c++) {
+            const char *name = ovs_str(json_array_get(head, c));
+
+            if (name && json_array_get(row, c)) {
+                json_object_set(obj, name, json_array_get(row, c));
+            }
+        }
+        json_array_append_new(rows, obj);
+    }
+    return rows;
+}
+
+static int
+ovs_load(struct preflight *pf)
+{
+    char *db_arg = pf->db ? xasprintf_("--db=%s", pf->db) : NULL;
+    char *argv[] = {
+        pf->vsctl, "--timeout=5", "--format=json",
+        "--", "list", "Open_vSwitch",
+        "--", "--columns=name,ports", "list", "Bridge",
+        "--", "--columns=_uuid,name,interfaces", "list", "Port",
+        "--", "--columns=_uuid,name,type,options,mtu_request,mtu,status",
+        "list", "Interface", NULL, NULL,
+    };
+    json_t **tables[] = { &pf->ovs, &pf->bridges, &pf->ports, &pf->ifaces };
+    char *out = NULL, *err = NULL, *line, *save = NULL;
+    size_t n = 0;
+    int status;
+
+    if (pf->db) {
+        if (!db_arg) {
+            return -ENOMEM;
+        }
+        /* --db goes before the first "--". */
+        memmove(&argv[2], &argv[1], (ARRAY_SIZE(argv) - 3) * sizeof *argv);
+        argv[1] = db_arg;
+    }
+    status = ctl_sysfs_run(argv, PF_OVS_TIMEOUT_MS, &out, &err);
+    free(db_arg);
+    if (status) {
+        char *nl = err ? strchr(err, '\n') : NULL;
+
+        if (nl) {
+            *nl = '\0';
+        }
+        if (status < 0) {
+            snprintf(pf->ovs_err, sizeof pf->ovs_err, "OVS unreachable: "
+                     "%s: %s", pf->vsctl, strerror(-status));
+        } else {
+            snprintf(pf->ovs_err, sizeof pf->ovs_err, "OVS unreachable: %s",
+                     err && err[0] ? err : "ovs-vsctl failed");
+        }
+        free(out);
+        free(err);
+        return -EIO;
+    }
+    for (line = strtok_r(out, "\n", &save); line && n < ARRAY_SIZE(tables);
+         line = strtok_r(NULL, "\n", &save)) {
+        json_t *t = json_loads(line, 0, NULL);
+
+        *tables[n] = t ? table_rows(t) : NULL;
+        json_decref(t);
+        if (!*tables[n]) {
+            break;
+        }
+        n++;
+    }
+    free(out);
+    free(err);
+    if (n != ARRAY_SIZE(tables)) {
+        snprintf(pf->ovs_err, sizeof pf->ovs_err, "OVS unreachable: %s "
+                 "printed no JSON tables", pf->vsctl);
+        return -EPROTO;
+    }
+    {
+        json_t *first = json_array_get(pf->ovs, 0);
+
+        json_incref(first);
+        json_decref(pf->ovs);
+        pf->ovs = first;
+    }
+    if (!pf->ovs) {
+        snprintf(pf->ovs_err, sizeof pf->ovs_err, "OVS unreachable: the "
+                 "database has no Open_vSwitch row (run 'ovs-vsctl init')");
+        return -ENOENT;
+    }
+    return 0;
+}
+
+static const char *
+ovs_other_config(const struct preflight *pf, const char *key)
+{
+    return pf->ovs_ok
+           ? ovs_map_get(json_object_get(pf->ovs, "other_config"), key)
+           : NULL;
+}
+
+static bool
+is_vhost(const char *type)
+{
+    return type && (!strcmp(type, "dpdkvhostuser")
+                    || !strcmp(type, "dpdkvhostuserclient"));
+}
+
+/* --- Checks. --- */
+
+static void
+check_hugepages(struct preflight *pf, bool dpdk_initialized)
+{
+    enum pf_sev none_sev = pf->guest ? SEV_WARN : SEV_FAIL;
+    unsigned long long free_kb = 0, total = 0;
+    char **sizes;
+    size_t n;
+    char msg[1024] = "", def_size[64] = "hugepages-2048kB";
+    struct nodes nodes;
+
+    if (ctl_sysfs_list(pf->root, "/sys/kernel/mm/hugepages", "hugepages-",
+                       &sizes, &n) || !n) {
+        add(pf, "hugepages", NULL, none_sev, NULL, "the kernel offers no "
+            "huge pages (%s/sys/kernel/mm/hugepages missing or empty): it "
+            "lacks CONFIG_HUGETLBFS", pf->root);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned long long kb, nr = 0, fr = 0;
+        char path[PATH_MAX], *end;
+        size_t len = strlen(msg);
+
+        kb = strtoull(sizes[i] + strlen("hugepages-"), &end, 10);
+        if (strcmp(end, "kB")) {
+            continue;
+        }
+        if (i == 0 || kb == 2048) {
+            snprintf(def_size, sizeof def_size, "%s", sizes[i]);
+        }
+        snprintf(path, sizeof path, "/sys/kernel/mm/hugepages/%s/"
+                 "nr_hugepages", sizes[i]);
+        ctl_sysfs_read_uint(pf->root, path, &nr);
+        snprintf(path, sizeof path, "/sys/kernel/mm/hugepages/%s/"
+                 "free_hugepages", sizes[i]);
+        ctl_sysfs_read_uint(pf->root, path, &fr);
+        total += nr;
+        free_kb += fr * kb;
+        snprintf(msg + len, sizeof msg - len, "%s%llukB: %llu reserved, "
+                 "%llu free", len ? "; " : "", kb, nr, fr);
+    }
+    ctl_sysfs_free_names(sizes, n);
+
+    if (!total) {
+        add(pf, "hugepages", NULL, none_sev,
+            xasprintf_("echo %d > /sys/kernel/mm/hugepages/%s/nr_hugepages",
+                       PF_DEFAULT_HUGEPAGES, def_size),
+            "no huge pages reserved (%s)%s", msg,
+            pf->guest ? ": DPDK mode needs them, PacketMMAP mode does not"
+                      : "");
+    } else if (!free_kb && !dpdk_initialized) {
+        add(pf, "hugepages", NULL, none_sev,
+            xasprintf_("echo %llu > /sys/kernel/mm/hugepages/%s/"
+                       "nr_hugepages", total * 2, def_size),
+            "every huge page is in use (%s)", msg);
+    } else {
+        add(pf, "hugepages", NULL, SEV_PASS, NULL, "%s", msg);
+    }
+
+    /* Per node against socket-mem, before OVS has taken its share. */
+    if (pf->n_socket_mem < 0 || dpdk_initialized) {
+        return;
+    }
+    read_nodes(pf, &nodes);
+    for (int i = 0; i < pf->n_socket_mem; i++) {
+        unsigned long long node_free_kb = 0;
+        char dir[128], subject[32];
+        char **names;
+        size_t k;
+
+        if (!pf->socket_mem[i]) {
+            continue;
+        }
+        snprintf(subject, sizeof subject, "node%d", i);
+        snprintf(dir, sizeof dir, "/sys/devices/system/node/node%d/"
+                 "hugepages", i);
+        if (nodes.n && !node_cpus(&nodes, i)) {
+            add(pf, "hugepages-node", subject, SEV_FAIL,
+                xasprintf_("%s set Open_vSwitch . other_config:"
+                           "dpdk-socket-mem=<one value per existing node>",
+                           pf->vsctl_cmd),
+                "%s asks for %llu MB on node %d, which does not exist",
+                pf->socket_mem_from, pf->socket_mem[i], i);
+            continue;
+        }
+        if (ctl_sysfs_list(pf->root, dir, "hugepages-", &names, &k)) {
+            /* No per-node view (no NUMA): the total above holds. */
+            node_free_kb = free_kb;
+            k = 0;
+            names = NULL;
+        }
+        for (size_t j = 0; j < k; j++) {
+            unsigned long long fr = 0, kb;
+            char path[PATH_MAX];
+
+            kb = strtoull(names[j] + strlen("hugepages-"), NULL, 10);
+            snprintf(path, sizeof path, "%s/%s/free_hugepages", dir,
+                     names[j]);
+            ctl_sysfs_read_uint(pf->root, path, &fr);
+            node_free_kb += fr * kb;
+        }
+        ctl_sysfs_free_names(names, k);
+        if (node_free_kb / 1024 < pf->socket_mem[i]) {
+            add(pf, "hugepages-node", subject, SEV_FAIL,
+                xasprintf_("echo %llu > /sys/devices/system/node/node%d/"
+                           "hugepages/hugepages-2048kB/nr_hugepages",
+                           (pf->socket_mem[i] + 1) / 2, i),
+                "%s asks for %llu MB on node %d, only %llu MB of huge pages "
+                "are free there", pf->socket_mem_from, pf->socket_mem[i], i,
+                node_free_kb / 1024);
+        } else {
+            add(pf, "hugepages-node", subject, SEV_PASS, NULL,
+                "%llu MB free for the %llu MB %s asks for",
+                node_free_kb / 1024, pf->socket_mem[i], pf->socket_mem_from);
+        }
+    }
+}
+
+static void
+check_hugetlbfs(struct preflight *pf)
+{
+    char *mounts = NULL, *line, *save = NULL;
+    char where[512] = "";
+    int error;
+
+    error = ctl_sysfs_slurp(pf->root, "/proc/mounts", &mounts, NULL);
+    if (error) {
+        add(pf, "hugetlbfs", NULL, SEV_SKIP, NULL, "cannot read "
+            "%s/proc/mounts: %s", pf->root, strerror(-error));
+        return;
+    }
+    for (line = strtok_r(mounts, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        char dev[256], dir[256], type[64];
+
+        if (sscanf(line, "%255s %255s %63s", dev, dir, type) == 3
+            && !strcmp(type, "hugetlbfs")) {
+            size_t len = strlen(where);
+
+            snprintf(where + len, sizeof where - len, "%s%s",
+                     len ? ", " : "", dir);
+        }
+    }
+    free(mounts);
+    if (where[0]) {
+        add(pf, "hugetlbfs", NULL, SEV_PASS, NULL, "mounted on %s", where);
+    } else {
+        add(pf, "hugetlbfs", NULL, pf->guest ? SEV_WARN : SEV_FAIL,
+            strdup("mkdir -p /dev/hugepages && "
+                   "mount -t hugetlbfs nodev /dev/hugepages"),
+            "no hugetlbfs mounted: DPDK's EAL finds huge pages through it");
+    }
+}
+
+/* Whether the kernel command line has word 'w' (or 'w' followed by '=',
+ * when it ends with '='). */
+static bool
+cmdline_has(const char *cmdline, const char *w)
+{
+    size_t len = strlen(w);
+
+    for (const char *p = cmdline; (p = strstr(p, w)) != NULL; p += len) {
+        if ((p == cmdline || p[-1] == ' ')
+            && (w[len - 1] == '=' || p[len] == ' ' || !p[len])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static void
+check_iommu(struct preflight *pf)
+{
+    char cmdline[4096] = "", cpuinfo_vendor[32] = "intel", flag[64];
+    char noiommu[8] = "";
+    char *cpuinfo = NULL;
+    char **groups;
+    size_t n = 0;
+
+    ctl_sysfs_read(pf->root, "/proc/cmdline", cmdline, sizeof cmdline);
+    if (!ctl_sysfs_slurp(pf->root, "/proc/cpuinfo", &cpuinfo, NULL)
+        && strstr(cpuinfo, "AuthenticAMD")) {
+        snprintf(cpuinfo_vendor, sizeof cpuinfo_vendor, "amd");
+    }
+    free(cpuinfo);
+    snprintf(flag, sizeof flag, "%s_iommu=on", cpuinfo_vendor);
+    if (!ctl_sysfs_list(pf->root, "/sys/kernel/iommu_groups", "", &groups,
+                        &n)) {
+        ctl_sysfs_free_names(groups, n);
+    }
+    ctl_sysfs_read(pf->root, "/sys/module/vfio/parameters/"
+                   "enable_unsafe_noiommu_mode", noiommu, sizeof noiommu);
+
+    if (n) {
+        add(pf, "iommu", NULL, SEV_PASS, NULL, "%zu IOMMU groups%s", n,
+            cmdline_has(cmdline, "iommu=pt") ? ", iommu=pt"
+            : "; iommu=pt is not on the kernel command line (passthrough "
+              "mode spares the host's own DMA the translation)");
+    } else if (pf->guest) {
+        add(pf, "iommu", NULL, noiommu[0] == 'Y' ? SEV_PASS : SEV_WARN,
+            noiommu[0] == 'Y' ? NULL
+            : strdup("give the guest a vIOMMU (QEMU: -device intel-iommu,"
+                     "intremap=on,caching-mode=on), or: modprobe vfio "
+                     "enable_unsafe_noiommu_mode=1"),
+            "no IOMMU groups in the guest: vfio-pci can take a VF or a "
+            "passthrough NIC only with a vIOMMU or in no-IOMMU mode%s",
+            noiommu[0] == 'Y' ? " (no-IOMMU mode is on: unsafe, but works)"
+                              : "");
+    } else if (cmdline_has(cmdline, flag)
+               || cmdline_has(cmdline, "amd_iommu=on")
+               || cmdline_has(cmdline, "intel_iommu=on")) {
+        add(pf, "iommu", NULL, SEV_FAIL,
+            strdup("enable VT-d / AMD-Vi in the firmware setup, then "
+                   "reboot"),
+            "the IOMMU is on the kernel command line but no IOMMU groups "
+            "exist: it is off in the firmware");
+    } else {
+        add(pf, "iommu", NULL, SEV_WARN,
+            xasprintf_("sed -i 's/^GRUB_CMDLINE_LINUX=\"/&%s iommu=pt /' "
+                       "/etc/default/grub && update-grub && reboot", flag),
+            "no IOMMU groups and no %s on the kernel command line: "
+            "vfio-pci cannot take a physical NIC (vhost-user ports do not "
+            "need it)", flag);
+    }
+}
+
+/* Whether kernel module 'name' is loaded (0), available (1) or neither
+ * (2), looking in ROOT/sys/module and ROOT/lib/modules/RELEASE. */
+static int
+module_state(const struct preflight *pf, const char *name,
+             const char *release)
+{
+    char path[PATH_MAX], file[64], *dep = NULL;
+    int state = 2;
+
+    snprintf(path, sizeof path, "/sys/module/%s", name);
+    for (char *p = path + strlen("/sys/module/"); *p; p++) {
+        *p = *p == '-' ? '_' : *p;
+    }
+    if (ctl_sysfs_exists(pf->root, path)) {
+        return 0;
+    }
+    if (!release[0]) {
+        return 2;
+    }
+    /* modules.dep names every loadable module, modules.builtin every
+     * built-in one, with '-' or '_' as in the source file name. */
+    for (int i = 0; i < 2 && state == 2; i++) {
+        snprintf(path, sizeof path, "/lib/modules/%s/%s", release,
+                 i ? "modules.builtin" : "modules.dep");
+        if (ctl_sysfs_slurp(pf->root, path, &dep, NULL)) {
+            continue;
+        }
+        for (int j = 0; j < 2 && state == 2; j++) {
+            snprintf(file, sizeof file, "/%s.ko", name);
+            for (char *p = file; *p; p++) {
+                if (*p == '-' || *p == '_') {
+                    *p = j ? '_' : '-';
+                }
+            }
+            if (strstr(dep, file)) {
+                state = 1;
+            }
+        }
+        free(dep);
+        dep = NULL;
+    }
+    return state;
+}
+
+static void
+check_modules(struct preflight *pf)
+{
+    char release[128] = "";
+    int vfio, uio;
+
+    ctl_sysfs_read(pf->root, "/proc/sys/kernel/osrelease", release,
+                   sizeof release);
+    vfio = module_state(pf, "vfio-pci", release);
+    uio = module_state(pf, "uio_pci_generic", release);
+
+    if (!vfio) {
+        add(pf, "vfio-pci", NULL, SEV_PASS, NULL, "loaded");
+    } else if (vfio == 1) {
+        add(pf, "vfio-pci", NULL, SEV_WARN, strdup("modprobe vfio-pci"),
+            "available for kernel %s but not loaded", release);
+    } else {
+        add(pf, "vfio-pci", NULL, SEV_WARN,
+            xasprintf_("apt-get install linux-image-%s",
+                       release[0] ? release : "$(uname -r)"),
+            "no vfio-pci module for kernel %s: no NIC can be given to "
+            "DPDK safely", release[0] ? release : "(unknown)");
+    }
+    if (!uio) {
+        add(pf, "uio_pci_generic", NULL, SEV_PASS, NULL, "loaded");
+    } else if (uio == 1) {
+        add(pf, "uio_pci_generic", NULL, SEV_PASS, NULL, "available (modprobe "
+            "uio_pci_generic), for NICs vfio-pci cannot take");
+    } else {
+        add(pf, "uio_pci_generic", NULL, vfio == 2 ? SEV_WARN : SEV_PASS,
+            NULL, "not available for kernel %s%s",
+            release[0] ? release : "(unknown)",
+            vfio == 2 ? "" : "; not needed, vfio-pci is");
+    }
+}
+
+/* A PCI address as sysfs spells it: "0000:af:00.0". */
+static bool
+normalize_pci(const char *s, char out[16])
+{
+    unsigned dom = 0, bus, dev, fn;
+    char tail;
+
+    if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) != 4
+        && (dom = 0, sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) != 3)) {
+        return false;
+    }
+    if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7) {
+        return false;
+    }
+    snprintf(out, 16, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
+    return true;
+}
+
+/* The PCI NICs DPDK drives: bound to a DPDK-capable kernel driver, or
+ * named by an OVS dpdk port's dpdk-devargs. */
+static size_t
+dpdk_nics(const struct preflight *pf, char (*addrs)[16], size_t max)
+{
+    char **names;
+    size_t n_names, n = 0;
+    json_t *row;
+    size_t i;
+
+    if (!ctl_sysfs_list(pf->root, "/sys/bus/pci/devices", "", &names,
+                        &n_names)) {
+        for (i = 0; i < n_names && n < max; i++) {
+            char path[PATH_MAX], drv[64], cls[32] = "";
+
+            snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/driver",
+                     names[i]);
+            if (ctl_sysfs_link_name(pf->root, path, drv, sizeof drv)) {
+                continue;
+            }
+            snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/class",
+                     names[i]);
+            ctl_sysfs_read(pf->root, path, cls, sizeof cls);
+            if ((!strcmp(drv, "vfio-pci") || !strcmp(drv, "uio_pci_generic")
+                 || !strcmp(drv, "igb_uio"))
+                && (!cls[0] || !strncmp(cls, "0x02", 4))
+                && normalize_pci(names[i], addrs[n])) {
+                n++;
+            }
+        }
+        ctl_sysfs_free_names(names, n_names);
+    }
+    if (pf->ovs_ok) {
+        json_array_foreach (pf->ifaces, i, row) {
+            const char *type = row_get(row, "type");
+            const char *devargs = ovs_map_get(json_object_get(row, "options"),
+                                              "dpdk-devargs");
+            char addr[16];
+            bool dup = false;
+
+            if (!type || strcmp(type, "dpdk") || !devargs
+                || !normalize_pci(devargs, addr) || n >= max) {
+                continue;
+            }
+            for (size_t j = 0; j < n; j++) {
+                dup |= !strcmp(addrs[j], addr);
+            }
+            if (!dup) {
+                memcpy(addrs[n++], addr, 16);
+            }
+        }
+    }
+    return n;
+}
+
+static char *
+socket_mem_fix(const struct preflight *pf, int node)
+{
+    char list[PF_MAX_NODES * 12] = "";
+    int n = MAX(pf->n_socket_mem, node + 1);
+    size_t len = 0;
+
+    for (int i = 0; i < n && i < PF_MAX_NODES; i++) {
+        unsigned long long v = i < pf->n_socket_mem ? pf->socket_mem[i] : 0;
+
+        if (i == node && !v) {
+            v = 1024;
+        }
+        len += snprintf(list + len, sizeof list - len, "%s%llu",
+                        i ? "," : "", v);
+    }
+    return xasprintf_("%s set Open_vSwitch . other_config:dpdk-socket-mem="
+                      "\"%s\"", pf->vsctl_cmd, list);
+}
+
+static void
+check_numa(struct preflight *pf)
+{
+    char addrs[64][16], cpus[256];
+    struct nodes nodes;
+    size_t n_nics;
+
+    read_nodes(pf, &nodes);
+    if (nodes.n <= 1) {
+        add(pf, "numa", NULL, SEV_PASS, NULL, "%s NUMA node: nothing to "
+            "align", nodes.n ? "one" : "no");
+        return;
+    }
+    if (!pf->have_pmd) {
+        if (pf->ovs_ok) {
+            add(pf, "numa", "pmd-cpu-mask", SEV_WARN,
+                xasprintf_("%s set Open_vSwitch . other_config:pmd-cpu-mask="
+                           "MASK", pf->vsctl_cmd),
+                "pmd-cpu-mask is not set: OVS runs one PMD per NUMA node on "
+                "cores it picks, shared with other work");
+        } else {
+            add(pf, "numa", NULL, SEV_SKIP, NULL, "no PMD cores known (%s; "
+                "or pass --pmd-cpu-mask)", pf->ovs_err);
+        }
+        return;
+    }
+    cpuset_list(&pf->pmd, cpus, sizeof cpus);
+
+    /* Every PMD core needs memory on its node. */
+    for (unsigned c = 0; c < PF_MAX_CPUS; c++) {
+        int node;
+
+        if (!cpuset_has(&pf->pmd, c)) {
+            continue;
+        }
+        node = cpu_node(&nodes, c);
+        if (node < 0) {
+            char subject[32];
+
+            snprintf(subject, sizeof subject, "cpu%u", c);
+            add(pf, "numa", subject, SEV_FAIL,
+                xasprintf_("%s set Open_vSwitch . other_config:pmd-cpu-mask="
+                           "MASK", pf->vsctl_cmd),
+                "PMD core %u (%s %s) is not a CPU of any NUMA node", c,
+                pf->pmd_from, cpus);
+        } else if (pf->n_socket_mem >= 0
+                   && (node >= pf->n_socket_mem
+                       || !pf->socket_mem[node])) {
+            char subject[32];
+
+            snprintf(subject, sizeof subject, "cpu%u", c);
+            add(pf, "numa", subject, SEV_WARN, socket_mem_fix(pf, node),
+                "PMD core %u is on node %d, where %s gives no memory: its "
+                "packets' buffers come from another node", c, node,
+                pf->socket_mem_from);
+        }
+    }
+
+    n_nics = dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
+    if (!n_nics) {
+        add(pf, "numa", NULL, SEV_PASS, NULL, "no PCI NIC for DPDK; PMD "
+            "cores %s", cpus);
+    }
+    for (size_t i = 0; i < n_nics; i++) {
+        const struct cpuset *ncpus;
+        char path[PATH_MAX];
+        long long node = -1;
+        bool pmd_here = false;
+
+        snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node",
+                 addrs[i]);
+        if (ctl_sysfs_read_int(pf->root, path, &node) || node < 0) {
+            add(pf, "numa", addrs[i], SEV_PASS, NULL, "the platform gives "
+                "no NUMA node for this NIC");
+            continue;
+        }
+        ncpus = node_cpus(&nodes, node);
+        for (unsigned c = 0; c < PF_MAX_CPUS && ncpus; c++) {
+            pmd_here |= cpuset_has(&pf->pmd, c) && cpuset_has(ncpus, c);
+        }
+        if (!pmd_here) {
+            struct cpuset want = pf->pmd;
+            char *mask;
+
+            /* The first core of the NIC's node that is not core 0. */
+            for (unsigned c = 1; c < PF_MAX_CPUS && ncpus; c++) {
+                if (cpuset_has(ncpus, c)) {
+                    cpuset_set(&want, c);
+                    break;
+                }
+            }
+            mask = cpuset_mask(&want);
+            add(pf, "numa", addrs[i], SEV_FAIL,
+                mask ? xasprintf_("%s set Open_vSwitch . other_config:"
+                                  "pmd-cpu-mask=%s", pf->vsctl_cmd, mask)
+                     : NULL,
+                "NIC on node %lld, but no PMD core is (%s %s): every packet "
+                "crosses the NUMA interconnect", node, pf->pmd_from, cpus);
+            free(mask);
+        } else if (pf->n_socket_mem >= 0
+                   && (node >= pf->n_socket_mem || !pf->socket_mem[node])) {
+            add(pf, "numa", addrs[i], SEV_FAIL, socket_mem_fix(pf, node),
+                "NIC on node %lld, where %s gives no memory: its mempool "
+                "is allocated on another node", node, pf->socket_mem_from);
+        } else {
+            add(pf, "numa", addrs[i], SEV_PASS, NULL, "NIC, PMD core and "
+                "%s on node %lld",
+                pf->n_socket_mem >= 0 ? "socket-mem" : "(socket-mem unknown)",
+                node);
+        }
+    }
+}
+
+/* The real uid of ovs-vswitchd from its pidfile, or -1. */
+static long long
+vswitchd_uid(const struct preflight *pf)
+{
+    char path[PATH_MAX], buf[64], *status = NULL;
+    unsigned long long pid;
+    long long uid = -1;
+    const char *u;
+
+    snprintf(path, sizeof path, "%s/ovs-vswitchd.pid", pf->rundir);
+    if (ctl_sysfs_read(pf->rundir_root, path, buf, sizeof buf) <= 0
+        || parse_uint(buf, 1, INT_MAX, &pid)) {
+        return -1;
+    }
+    snprintf(path, sizeof path, "/proc/%llu/status", pid);
+    if (!ctl_sysfs_slurp(pf->root, path, &status, NULL)
+        && (u = strstr(status, "\nUid:")) != NULL) {
+        uid = strtoll(u + 5, NULL, 10);
+    }
+    free(status);
+    return uid;
+}
+
+static void
+check_sock_dir(struct preflight *pf)
+{
+    const char *conf = ovs_other_config(pf, "vhost-sock-dir");
+    char dir[PATH_MAX];
+    struct stat st;
+    long long uid;
+    int error;
+
+    if (conf && conf[0] == '/') {
+        snprintf(dir, sizeof dir, "%s", conf);
+    } else {
+        snprintf(dir, sizeof dir, "%s%s%s", pf->rundir, conf ? "/" : "",
+                 conf ? conf : "");
+    }
+    error = ctl_sysfs_stat(pf->rundir_root, dir, &st);
+    if (error == -ENOENT && !pf->ovs_ok) {
+        add(pf, "vhost-sock-dir", dir, SEV_SKIP, NULL, "absent, and OVS "
+            "cannot be asked where its vhost sockets go (%s)", pf->ovs_err);
+        return;
+    } else if (error) {
+        add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            xasprintf_("mkdir -p %s", dir), "cannot use it: %s",
+            strerror(-error));
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        add(pf, "vhost-sock-dir", dir, SEV_FAIL, NULL, "not a directory");
+        return;
+    }
+    uid = vswitchd_uid(pf);
+    if (st.st_mode & S_IWOTH && !(st.st_mode & S_ISVTX)) {
+        add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            xasprintf_("chmod o-w %s", dir),
+            "world-writable (mode %04o): any local user can replace a "
+            "vhost-user socket and receive the guest's traffic",
+            (unsigned) (st.st_mode & 07777));
+    } else if (st.st_mode & S_IWOTH) {
+        add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            xasprintf_("chmod o-w,-t %s", dir),
+            "world-writable with the sticky bit (mode %04o): any local "
+            "user can create sockets there",
+            (unsigned) (st.st_mode & 07777));
+    } else if (uid >= 0 && st.st_uid != (uid_t) uid) {
+        add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            xasprintf_("chown %lld %s", uid, dir),
+            "owned by uid %u, but ovs-vswitchd runs as uid %lld: it may "
+            "not create or reach its sockets", (unsigned) st.st_uid, uid);
+    } else {
+        add(pf, "vhost-sock-dir", dir, SEV_PASS, NULL,
+            "mode %04o, owner uid %u%s", (unsigned) (st.st_mode & 07777),
+            (unsigned) st.st_uid,
+            uid < 0 ? " (ovs-vswitchd's uid unknown: no pidfile)"
+                    : ", as ovs-vswitchd");
+    }
+}
+
+static void
+check_vhost_mode(struct preflight *pf)
+{
+    unsigned n_server = 0, n_client = 0;
+    json_t *row;
+    size_t i;
+
+    if (!pf->ovs_ok) {
+        add(pf, "vhost-mode", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        return;
+    }
+    json_array_foreach (pf->ifaces, i, row) {
+        const char *type = row_get(row, "type");
+        const char *name = row_get(row, "name");
+        const char *path;
+
+        if (!is_vhost(type) || !name) {
+            continue;
+        }
+        path = ovs_map_get(json_object_get(row, "options"),
+                           "vhost-server-path");
+        if (!strcmp(type, "dpdkvhostuser")) {
+            n_server++;
+            add(pf, "vhost-mode", name, SEV_WARN,
+                xasprintf_("%s set Interface %s type=dpdkvhostuserclient "
+                           "options:vhost-server-path=/var/run/vhost/%s.sock"
+                           " (and start the guest's vhost-user as server)",
+                           pf->vsctl_cmd, name, name),
+                "dpdkvhostuser: OVS is the socket's server, deprecated; the "
+                "guest cannot reconnect after OVS restarts");
+        } else if (!path || !path[0]) {
+            n_client++;
+            add(pf, "vhost-mode", name, SEV_FAIL,
+                xasprintf_("%s set Interface %s options:vhost-server-path="
+                           "/var/run/vhost/%s.sock", pf->vsctl_cmd, name,
+                           name),
+                "dpdkvhostuserclient without options:vhost-server-path: "
+                "OVS has nothing to connect to");
+        } else {
+            n_client++;
+            add(pf, "vhost-mode", name, SEV_PASS, NULL, "client of %s",
+                path);
+        }
+    }
+    if (n_server && n_client) {
+        add(pf, "vhost-mode", NULL, SEV_WARN, NULL, "%u server-mode and %u "
+            "client-mode vhost-user ports: each guest must be set up the "
+            "opposite way of its port", n_server, n_client);
+    } else if (!n_server && !n_client) {
+        add(pf, "vhost-mode", NULL, SEV_PASS, NULL, "no vhost-user ports");
+    }
+}
+
+/* Bridges joined by patch ports share one path: index of its group. */
+static size_t
+bridge_group(size_t *parent, size_t i)
+{
+    while (parent[i] != i) {
+        i = parent[i] = parent[parent[i]];
+    }
+    return i;
+}
+
+/* The bridge (index into pf->bridges) an interface row belongs to. */
+static long
+iface_bridge(const struct preflight *pf, const json_t *iface)
+{
+    const char *uuid = row_uuid(iface);
+    json_t *port, *br;
+    size_t i, j;
+
+    if (!uuid) {
+        return -1;
+    }
+    json_array_foreach (pf->ports, i, port) {
+        if (!ovs_has_uuid(json_object_get(port, "interfaces"), uuid)) {
+            continue;
+        }
+        json_array_foreach (pf->bridges, j, br) {
+            if (ovs_has_uuid(json_object_get(br, "ports"),
+                             row_uuid(port) ?: "")) {
+                return j;
+            }
+        }
+    }
+    return -1;
+}
+
+static long
+bridge_by_iface_name(const struct preflight *pf, const char *name)
+{
+    json_t *row;
+    size_t i;
+
+    json_array_foreach (pf->ifaces, i, row) {
+        if (!strcmp(row_get(row, "name") ?: "", name)) {
+            return iface_bridge(pf, row);
+        }
+    }
+    return -1;
+}
+
+static void
+check_mtu(struct preflight *pf)
+{
+    size_t n_br, n_if, *parent, i;
+    long *br_of;
+    json_t *row;
+
+    if (!pf->ovs_ok) {
+        add(pf, "mtu", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        return;
+    }
+    n_br = json_array_size(pf->bridges);
+    n_if = json_array_size(pf->ifaces);
+    if (!n_br) {
+        add(pf, "mtu", NULL, SEV_PASS, NULL, "no bridges");
+        return;
+    }
+    parent = calloc(n_br, sizeof *parent);
+    br_of = calloc(n_if ? n_if : 1, sizeof *br_of);
+    if (!parent || !br_of) {
+        free(parent);
+        free(br_of);
+        pf->oom = true;
+        return;
+    }
+    for (i = 0; i < n_br; i++) {
+        parent[i] = i;
+    }
+    json_array_foreach (pf->ifaces, i, row) {
+        br_of[i] = iface_bridge(pf, row);
+    }
+    /* Patch ports join their bridges into one path. */
+    json_array_foreach (pf->ifaces, i, row) {
+        const char *peer = ovs_map_get(json_object_get(row, "options"),
+                                       "peer");
+        long other;
+
+        if (strcmp(row_get(row, "type") ?: "", "patch") || !peer
+            || br_of[i] < 0) {
+            continue;
+        }
+        other = bridge_by_iface_name(pf, peer);
+        if (other >= 0) {
+            parent[bridge_group(parent, br_of[i])]
+                = bridge_group(parent, other);
+        }
+    }
+
+    for (size_t g = 0; g < n_br; g++) {
+        long long max_mtu = 0;
+        char names[512] = "", list[1024] = "", *fix = NULL;
+        bool differ = false, any = false;
+        long long first = -1;
+
+        if (bridge_group(parent, g) != g) {
+            continue;
+        }
+        for (size_t b = 0; b < n_br; b++) {
+            if (bridge_group(parent, b) == g) {
+                size_t len = strlen(names);
+
+                snprintf(names + len, sizeof names - len, "%s%s",
+                         len ? "+" : "",
+                         row_get(json_array_get(pf->bridges, b), "name")
+                         ?: "?");
+            }
+        }
+        /* Requested MTUs of the ports that carry traffic ('internal'
+         * ones follow the others). */
+        json_array_foreach (pf->ifaces, i, row) {
+            const char *type = row_get(row, "type") ?: "";
+            long long req = 1500, applied;
+            size_t len = strlen(list);
+
+            if (br_of[i] < 0 || bridge_group(parent, br_of[i]) != g
+                || !strcmp(type, "internal") || !strcmp(type, "patch")) {
+                continue;
+            }
+            ovs_int(json_object_get(row, "mtu_request"), &req);
+            snprintf(list + len, sizeof list - len, "%s%s %lld",
+                     len ? ", " : "", row_get(row, "name") ?: "?", req);
+            if (first < 0) {
+                first = req;
+            }
+            differ |= req != first;
+            max_mtu = MAX(max_mtu, req);
+            any = true;
+            if (ovs_int(json_object_get(row, "mtu"), &applied)
+                && ovs_int(json_object_get(row, "mtu_request"), &req)
+                && applied != req) {
+                add(pf, "mtu", row_get(row, "name"), SEV_FAIL,
+                    xasprintf_("%s get Interface %s error%s",
+                               pf->vsctl_cmd, row_get(row, "name") ?: "?",
+                               is_vhost(type) ? " (the guest must accept "
+                               "the MTU: QEMU virtio-net host_mtu=N)" : ""),
+                    "mtu_request %lld, but the port runs at %lld", req,
+                    applied);
+            }
+        }
+        if (!any) {
+            add(pf, "mtu", names, SEV_PASS, NULL, "no ports");
+            continue;
+        }
+        if (!differ) {
+            add(pf, "mtu", names, SEV_PASS, NULL, "one MTU along the path: "
+                "%lld", first);
+            continue;
+        }
+        /* Raise the others to the largest. */
+        json_array_foreach (pf->ifaces, i, row) {
+            const char *type = row_get(row, "type") ?: "";
+            long long req = 1500;
+            char *p;
+
+            if (br_of[i] < 0 || bridge_group(parent, br_of[i]) != g
+                || !strcmp(type, "internal") || !strcmp(type, "patch")) {
+                continue;
+            }
+            ovs_int(json_object_get(row, "mtu_request"), &req);
+            if (req == max_mtu) {
+                continue;
+            }
+            p = xasprintf_("%s%s%s set Interface %s mtu_request=%lld",
+                           fix ? fix : pf->vsctl_cmd, fix ? " --" : "",
+                           "", row_get(row, "name") ?: "?", max_mtu);
+            free(fix);
+            fix = p;
+        }
+        add(pf, "mtu", names, SEV_WARN, fix, "MTUs differ along the path "
+            "(%s; unset means 1500): larger frames are dropped where the "
+            "MTU is smaller", list);
+    }
+    free(parent);
+    free(br_of);
+}
+
+static void
+check_queues(struct preflight *pf)
+{
+    unsigned n_pmd;
+    bool any = false;
+    json_t *row;
+    size_t i;
+
+    if (!pf->ovs_ok) {
+        add(pf, "queues", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        return;
+    }
+    if (!pf->have_pmd) {
+        add(pf, "queues", NULL, SEV_SKIP, NULL, "PMD count unknown: "
+            "pmd-cpu-mask not set");
+        return;
+    }
+    n_pmd = cpuset_count(&pf->pmd);
+    json_array_foreach (pf->ifaces, i, row) {
+        const char *type = row_get(row, "type");
+        const char *name = row_get(row, "name") ?: "?";
+        const char *v;
+        unsigned long long rxq = 0;
+
+        if (!is_vhost(type) && strcmp(type ?: "", "dpdk")) {
+            continue;
+        }
+        any = true;
+        if (is_vhost(type)) {
+            /* The guest decides; OVS reports its vrings (rx + tx). */
+            v = ovs_map_get(json_object_get(row, "status"), "num_of_vrings");
+            if (v && !parse_uint(v, 0, 65536, &rxq)) {
+                rxq /= 2;
+            }
+        } else {
+            v = ovs_map_get(json_object_get(row, "options"), "n_rxq");
+            if (!v || parse_uint(v, 1, 65536, &rxq)) {
+                rxq = 1;
+            }
+        }
+        if (!rxq) {
+            add(pf, "queues", name, SEV_PASS, NULL, "no guest connected: "
+                "queue count not known yet");
+        } else if (rxq > n_pmd) {
+            add(pf, "queues", name, SEV_WARN,
+                is_vhost(type)
+                ? xasprintf_("ethtool -L <guest interface> combined %u (in "
+                             "the guest), or add PMD cores: %s set "
+                             "Open_vSwitch . other_config:pmd-cpu-mask=MASK",
+                             n_pmd, pf->vsctl_cmd)
+                : xasprintf_("%s set Interface %s options:n_rxq=%u",
+                             pf->vsctl_cmd, name, n_pmd),
+                "%llu rx queues, %u PMD cores: queues share a PMD and the "
+                "busiest one limits the rate", rxq, n_pmd);
+        } else {
+            add(pf, "queues", name, SEV_PASS, NULL, "%llu rx queues, %u PMD "
+                "cores", rxq, n_pmd);
+        }
+    }
+    if (!any) {
+        add(pf, "queues", NULL, SEV_PASS, NULL, "no DPDK or vhost-user ports "
+            "(%u PMD cores)", n_pmd);
+    }
+}
+
+/* "22.11.1" -> the ABI major DPDK's shared libraries carry in their
+ * soname: YY.11 starts ABI YY+1, which YY+1.03 and .07 keep. */
+static int
+dpdk_abi_major(const char *version, unsigned *abi)
+{
+    unsigned yy, mm;
+
+    while (*version && !isdigit((unsigned char) *version)) {
+        version++;
+    }
+    if (sscanf(version, "%u.%u", &yy, &mm) != 2 || yy < 16 || yy > 99
+        || mm < 1 || mm > 12) {
+        return -EINVAL;
+    }
+    *abi = mm >= 11 ? yy + 1 : yy;
+    return 0;
+}
+
+/* The ABI major in the DT_NEEDED of ELF file 'path' for the library whose
+ * soname starts with 'lib' ("librte_ethdev.so."), read without running
+ * anything. */
+static int
+elf_needed_abi(const char *root, const char *path, const char *lib,
+               unsigned *abi)
+{
+    const Elf64_Ehdr *eh;
+    const Elf64_Shdr *sh;
+    size_t len;
+    char *data;
+    int error = -ENOENT;
+
+    error = ctl_sysfs_slurp(root, path, &data, &len);
+    if (error) {
+        return error;
+    }
+    error = -ENOEXEC;
+    eh = (const Elf64_Ehdr *) data;
+    if (len < sizeof *eh || memcmp(eh->e_ident, ELFMAG, SELFMAG)
+        || eh->e_ident[EI_CLASS] != ELFCLASS64
+        || eh->e_shentsize != sizeof *sh
+        || eh->e_shoff > len
+        || (size_t) eh->e_shnum * sizeof *sh > len - eh->e_shoff) {
+        goto out;
+    }
+    sh = (const Elf64_Shdr *) (data + eh->e_shoff);
+    error = -ENOENT;
+    for (unsigned i = 0; i < eh->e_shnum; i++) {
+        const Elf64_Shdr *str;
+
+        if (sh[i].sh_type != SHT_DYNAMIC || sh[i].sh_link >= eh->e_shnum) {
+            continue;
+        }
+        str = &sh[sh[i].sh_link];
+        if (sh[i].sh_offset > len || sh[i].sh_size > len - sh[i].sh_offset
+            || str->sh_offset > len || str->sh_size > len - str->sh_offset) {
+            error = -ENOEXEC;
+            goto out;
+        }
+        for (size_t off = 0; off + sizeof (Elf64_Dyn) <= sh[i].sh_size;
+             off += sizeof (Elf64_Dyn)) {
+            Elf64_Dyn dyn;
+            const char *name;
+
+            memcpy(&dyn, data + sh[i].sh_offset + off, sizeof dyn);
+            if (dyn.d_tag == DT_NULL) {
+                break;
+            }
+            if (dyn.d_tag != DT_NEEDED || dyn.d_un.d_val >= str->sh_size) {
+                continue;
+            }
+            name = data + str->sh_offset + dyn.d_un.d_val;
+            if (!memchr(name, '\0', str->sh_size - dyn.d_un.d_val)) {
+                continue;
+            }
+            if (!strncmp(name, lib, strlen(lib))) {
+                unsigned long long v;
+                char num[16];
+
+                snprintf(num, sizeof num, "%s", name + strlen(lib));
+                num[strcspn(num, ".")] = '\0';
+                if (!parse_uint(num, 0, 1000, &v)) {
+                    *abi = v;
+                    error = 0;
+                    goto out;
+                }
+            }
+        }
+    }
+
+out:
+    free(data);
+    return error;
+}
+
+/* Finds program 'name' in $PATH (for reading its ELF), or NULL. */
+static char *
+which(const char *name)
+{
+    const char *path = getenv("PATH");
+    char *copy, *dir, *save = NULL, *found = NULL;
+
+    if (strchr(name, '/')) {
+        return strdup(name);
+    }
+    copy = strdup(path ? path : "/usr/bin:/bin");
+    for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found;
+         dir = strtok_r(NULL, ":", &save)) {
+        char *p = xasprintf_("%s/%s", dir, name);
+
+        if (p && !access(p, X_OK)) {
+            found = p;
+        } else {
+            free(p);
+        }
+    }
+    free(copy);
+    return found;
+}
+
+/* The plugin loaded with "-d PATH" in dpdk-extra, or NULL. */
+static char *
+plugin_from_extra(const char *extra)
+{
+    const char *p;
+
+    for (p = extra; p && (p = strstr(p, "-d")) != NULL; p += 2) {
+        if ((p == extra || p[-1] == ' ') && (p[2] == ' ' || p[2] == '=')) {
+            const char *s = p + 3;
+            size_t len;
+
+            while (*s == ' ') {
+                s++;
+            }
+            len = strcspn(s, " ");
+            if (len && strstr(s, "pmmap")) {
+                return strndup(s, len);
+            }
+        }
+    }
+    return NULL;
+}
+
+static void
+check_versions(struct preflight *pf)
+{
+    char *argv[] = { pf->vswitchd, "--version", NULL };
+    char ovs_ver[64] = "", dpdk_ver[64] = "", *out = NULL;
+    char switch_dpdk[128];
+    const char *db_dpdk = NULL, *plugin_src = NULL;
+    char *plugin = NULL, *vswitchd_path;
+    unsigned ovs_abi = 0, plugin_abi, bin_abi;
+    int status, error;
+    bool have_abi = false;
+
+    status = pf->no_ovs ? -ECANCELED
+                        : ctl_sysfs_run(argv, 10000, &out, NULL);
+    if (status == 0) {
+        const char *v = strstr(out, "(Open vSwitch) ");
+        const char *d = strstr(out, "\nDPDK ");
+
+        if (v) {
+            sscanf(v + strlen("(Open vSwitch) "), "%63s", ovs_ver);
+        }
+        if (d) {
+            sscanf(d + strlen("\nDPDK "), "%63s", dpdk_ver);
+        }
+    }
+    free(out);
+    if (pf->ovs_ok) {
+        db_dpdk = ovs_str(json_object_get(pf->ovs, "dpdk_version"));
+    }
+
+    if (pf->no_ovs) {
+        add(pf, "ovs-version", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+    } else if (!ovs_ver[0]) {
+        add(pf, "ovs-version", NULL, pf->ovs_ok ? SEV_WARN : SEV_SKIP, NULL,
+            "cannot run '%s --version'%s%s", pf->vswitchd,
+            status < 0 ? ": " : "", status < 0 ? strerror(-status) : "");
+    } else if (!dpdk_ver[0]) {
+        add(pf, "ovs-version", NULL, SEV_FAIL,
+            strdup("apt-get install openvswitch-switch-dpdk && "
+                   "update-alternatives --set ovs-vswitchd "
+                   "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"),
+            "%s is Open vSwitch %s without DPDK", pf->vswitchd, ovs_ver);
+    } else if (db_dpdk && db_dpdk[0] && !strstr(db_dpdk, dpdk_ver)) {
+        add(pf, "ovs-version", NULL, SEV_WARN,
+            strdup("systemctl restart openvswitch-switch"),
+            "%s is Open vSwitch %s with DPDK %s, but the running one "
+            "reports %s: restart it", pf->vswitchd, ovs_ver, dpdk_ver,
+            db_dpdk);
+    } else {
+        add(pf, "ovs-version", NULL, SEV_PASS, NULL,
+            "Open vSwitch %s, DPDK %s%s", ovs_ver, dpdk_ver,
+            db_dpdk && db_dpdk[0] ? " (running)" : "");
+    }
+    if (pf->ovs_ok) {
+        const char *init = ovs_other_config(pf, "dpdk-init");
+        json_t *inited = json_object_get(pf->ovs, "dpdk_initialized");
+
+        if (init && !strcmp(init, "true") && json_is_false(inited)) {
+            add(pf, "dpdk-init", NULL, SEV_FAIL,
+                xasprintf_("grep -i dpdk %s/ovs-vswitchd.log",
+                           strcmp(pf->rundir, PF_DEFAULT_RUNDIR)
+                           ? pf->rundir : "/var/log/openvswitch"),
+                "dpdk-init=true, but DPDK did not initialize");
+        }
+    }
+
+    /* The plugin's ABI against the switch's DPDK. */
+    if (pf->plugin_arg) {
+        plugin = strdup(pf->plugin_arg);
+        plugin_src = "--plugin";
+    } else if ((plugin = plugin_from_extra(ovs_other_config(pf,
+                                                            "dpdk-extra")))) {
+        plugin_src = "other_config:dpdk-extra";
+    } else if ((plugin = plugin_from_extra(pf->dpdk_extra))) {
+        plugin_src = "the sandbox's DPDK_EXTRA";
+    }
+    if (db_dpdk && db_dpdk[0]) {
+        snprintf(switch_dpdk, sizeof switch_dpdk, "%s", db_dpdk);
+    } else {
+        snprintf(switch_dpdk, sizeof switch_dpdk, "DPDK %s", dpdk_ver);
+    }
+    if (!plugin) {
+        add(pf, "plugin-abi", NULL, SEV_SKIP, NULL, "no net_pmmap plugin "
+            "configured (no -d in dpdk-extra; or pass --plugin PATH)");
+        return;
+    }
+    if (db_dpdk && !dpdk_abi_major(db_dpdk, &ovs_abi)) {
+        have_abi = true;
+    } else if (dpdk_ver[0] && !dpdk_abi_major(dpdk_ver, &ovs_abi)) {
+        have_abi = true;
+    }
+    error = elf_needed_abi(pf->plugin_arg ? "" : pf->rundir_root, plugin,
+                           "librte_ethdev.so.", &plugin_abi);
+    if (error) {
+        add(pf, "plugin-abi", plugin, SEV_FAIL, NULL, "cannot read the "
+            "plugin (from %s): %s", plugin_src,
+            error == -ENOEXEC ? "not a 64-bit ELF file"
+            : error == -ENOENT ? "no DT_NEEDED librte_ethdev.so.N (not a "
+                                 "shared DPDK driver)"
+            : strerror(-error));
+    } else if (!have_abi) {
+        add(pf, "plugin-abi", plugin, SEV_SKIP, NULL, "the plugin needs "
+            "DPDK ABI %u; the switch's DPDK version is unknown",
+            plugin_abi);
+    } else if (plugin_abi != ovs_abi) {
+        add(pf, "plugin-abi", plugin, SEV_FAIL,
+            strdup("./configure --with-dpdk-sdk=DIR (the DPDK source of "
+                   "the switch's version) && make, or build the switch "
+                   "with 'make ovs'"),
+            "the plugin is built for DPDK ABI %u (librte_ethdev.so.%u), "
+            "the switch runs %s (ABI %u): the EAL refuses or crashes",
+            plugin_abi, plugin_abi, switch_dpdk, ovs_abi);
+    } else {
+        /* A dynamically linked switch names its own librte_ethdev. */
+        vswitchd_path = which(pf->vswitchd);
+        if (vswitchd_path
+            && !elf_needed_abi("", vswitchd_path, "librte_ethdev.so.",
+                               &bin_abi) && bin_abi != plugin_abi) {
+            add(pf, "plugin-abi", plugin, SEV_FAIL, NULL, "the plugin "
+                "needs librte_ethdev.so.%u, %s links librte_ethdev.so.%u",
+                plugin_abi, vswitchd_path, bin_abi);
+        } else {
+            add(pf, "plugin-abi", plugin, SEV_PASS, NULL, "DPDK ABI %u, as "
+                "the switch's %s", plugin_abi, switch_dpdk);
+        }
+        free(vswitchd_path);
+    }
+    free(plugin);
+}
+
+/* The guest's NICs and what gfp can do with each. */
+static void
+check_guest_nics(struct preflight *pf)
+{
+    static const struct {
+        const char *driver;
+        const char *what;
+    } known[] = {
+        { "virtio_net", "virtio: DPDK mode uses net_virtio" },
+        { "iavf", "SR-IOV VF: DPDK mode uses net_iavf" },
+        { "i40evf", "SR-IOV VF (old driver): DPDK mode uses net_iavf" },
+        { "i40e", "passthrough PF: DPDK mode uses net_i40e" },
+        { "ixgbevf", "SR-IOV VF: DPDK mode uses net_ixgbe_vf" },
+        { "mlx5_core", "DPDK mode uses net_mlx5 (stays on mlx5_core)" },
+        { "ice", "passthrough PF: DPDK mode uses net_ice" },
+    };
+    char **names;
+    size_t n = 0, found = 0;
+
+    if (!ctl_sysfs_list(pf->root, "/sys/class/net", "", &names, &n)) {
+        for (size_t i = 0; i < n; i++) {
+            char path[PATH_MAX], drv[64];
+            size_t k;
+
+            snprintf(path, sizeof path, "/sys/class/net/%s/device/driver",
+                     names[i]);
+            if (ctl_sysfs_link_name(pf->root, path, drv, sizeof drv)) {
+                continue;
+            }
+            found++;
+            for (k = 0; k < ARRAY_SIZE(known); k++) {
+                if (!strcmp(drv, known[k].driver)) {
+                    break;
+                }
+            }
+            if (k < ARRAY_SIZE(known)) {
+                add(pf, "nic", names[i], SEV_PASS, NULL, "%s: %s", drv,
+                    known[k].what);
+            } else {
+                add(pf, "nic", names[i], SEV_WARN, NULL, "%s: no DPDK "
+                    "driver gfp knows for it: PacketMMAP mode only", drv);
+            }
+        }
+        ctl_sysfs_free_names(names, n);
+    }
+    {
+        char addrs[64][16];
+        size_t k = dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
+
+        for (size_t i = 0; i < k; i++) {
+            add(pf, "nic", addrs[i], SEV_PASS, NULL, "bound to a DPDK "
+                "driver (vfio-pci or uio): ready for DPDK mode");
+        }
+        found += k;
+    }
+    if (!found) {
+        add(pf, "nic", NULL, SEV_WARN, NULL, "no PCI NIC in %s/sys/class/net "
+            "or bound to vfio-pci", pf->root);
+    }
+}
+
+/* --- Setup and output. --- */
+
+static char *
+state_get(const char *state, const char *key)
+{
+    size_t len = strlen(key);
+    const char *p = state, *last = NULL;
+
+    for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+        if (!strncmp(p, key, len) && p[len] == '=') {
+            last = p + len + 1;
+        }
+    }
+    return last ? strndup(last, strcspn(last, "\n")) : NULL;
+}
+
+static int
+load_sandbox(struct preflight *pf, const char *dir)
+{
+    char *state = NULL, *path;
+    char *v;
+    int error;
+
+    path = xasprintf_("%s/gfp-sandbox.state", dir);
+    if (!path) {
+        return -ENOMEM;
+    }
+    error = ctl_sysfs_slurp("", path, &state, NULL);
+    free(path);
+    if (error) {
+        return error;
+    }
+    v = state_get(state, "DB");
+    pf->db = v ? v : xasprintf_("unix:%s/db.sock", dir);
+    if ((v = state_get(state, "VSCTL")) && v[0]) {
+        free(pf->vsctl);
+        pf->vsctl = v;
+    } else {
+        free(v);
+    }
+    if ((v = state_get(state, "VSWITCHD")) && v[0]) {
+        free(pf->vswitchd);
+        pf->vswitchd = v;
+    } else {
+        free(v);
+    }
+    pf->dpdk_extra = state_get(state, "DPDK_EXTRA");
+    free(pf->rundir);
+    pf->rundir = state_get(state, "DIR");
+    if (!pf->rundir || !pf->rundir[0]) {
+        free(pf->rundir);
+        pf->rundir = strdup(dir);
+    }
+    pf->rundir_root = "";
+    free(state);
+    return pf->db && pf->vsctl && pf->rundir ? 0 : -ENOMEM;
+}
+
+static void
+print_report(const struct preflight *pf, bool json)
+{
+    unsigned count[4] = { 0, 0, 0, 0 };
+    int width = 10;
+
+    if (json) {
+        json_t *list = json_array();
+
+        for (size_t i = 0; i < pf->n; i++) {
+            const struct finding *f = &pf->f[i];
+
+            json_array_append_new(list, json_pack(
+                "{s:s, s:s, s:s, s:s, s:s?}", "id", f->id,
+                "subject", f->subject, "severity", sev_names[f->sev],
+                "message", f->message, "fix", f->fix));
+        }
+        json_dumpf(list, stdout, JSON_INDENT(2));
+        putchar('\n');
+        json_decref(list);
+        return;
+    }
+    for (size_t i = 0; i < pf->n; i++) {
+        int w = strlen(pf->f[i].id) + (pf->f[i].subject[0]
+                                       ? strlen(pf->f[i].subject) + 3 : 0);
+
+        width = MAX(width, MIN(w, 40));
+    }
+    printf("%-4s  %-*s  %s\n", "", width, "CHECK", "FINDING");
+    for (size_t i = 0; i < pf->n; i++) {
+        const struct finding *f = &pf->f[i];
+        char name[512];
+
+        snprintf(name, sizeof name, f->subject[0] ? "%s (%s)" : "%s", f->id,
+                 f->subject);
+        printf("%-4s  %-*s  %s\n", sev_names[f->sev], width, name,
+               f->message);
+        if (f->fix) {
+            printf("%-4s  %-*s  fix: %s\n", "", width, "", f->fix);
+        }
+        count[f->sev]++;
+    }
+    printf("preflight (%s): %u pass, %u warn, %u fail, %u skip\n",
+           pf->guest ? "guest" : "host", count[SEV_PASS], count[SEV_WARN],
+           count[SEV_FAIL], count[SEV_SKIP]);
+}
+
+static void
+preflight_destroy(struct preflight *pf)
+{
+    for (size_t i = 0; i < pf->n; i++) {
+        free(pf->f[i].id);
+        free(pf->f[i].subject);
+        free(pf->f[i].message);
+        free(pf->f[i].fix);
+    }
+    free(pf->f);
+    free(pf->db);
+    free(pf->vsctl);
+    free(pf->vswitchd);
+    free(pf->rundir);
+    free(pf->dpdk_extra);
+    free(pf->vsctl_cmd);
+    json_decref(pf->ovs);
+    json_decref(pf->bridges);
+    json_decref(pf->ports);
+    json_decref(pf->ifaces);
+}
+
+static void
+preflight_usage(void)
+{
+    printf("usage: gfp-ctl preflight [--host|--guest] [--json] [--root DIR]\n"
+           "                         [--db DB | --sandbox DIR] [--no-ovs]\n"
+           "                         [--pmd-cpu-mask MASK] "
+           "[--socket-mem LIST] [--plugin PATH]\n"
+           "Checks this host (default) or guest before traffic; each "
+           "finding says\npass, skip, warn or fail, and the command that "
+           "fixes it.\n"
+           "Exit status: 0 all pass (or skip), 1 a warning, 2 usage error, "
+           "3 a failure.\n");
+}
 
 int
 ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
 {
-    fprintf(stderr, "gfp-ctl: %s: not built yet\n", argv[0]);
-    return EXIT_FAILURE;
+    static const struct option options[] = {
+        { "host", no_argument, NULL, 'H' },
+        { "guest", no_argument, NULL, 'G' },
+        { "json", no_argument, NULL, 'j' },
+        { "root", required_argument, NULL, 'r' },
+        { "db", required_argument, NULL, 'd' },
+        { "sandbox", required_argument, NULL, 'S' },
+        { "no-ovs", no_argument, NULL, 'n' },
+        { "pmd-cpu-mask", required_argument, NULL, 'p' },
+        { "socket-mem", required_argument, NULL, 'm' },
+        { "plugin", required_argument, NULL, 'P' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    struct preflight pf = {
+        .root = "", .rundir_root = "", .n_socket_mem = -1,
+    };
+    const char *db_arg = NULL, *sandbox = NULL, *pmd_arg = NULL;
+    const char *mem_arg = NULL;
+    bool json = false, host = false, dpdk_initialized = false;
+    int opt, status = 0, error;
+
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
+        switch (opt) {
+        case 'H':
+            host = true;
+            break;
+        case 'G':
+            pf.guest = true;
+            break;
+        case 'j':
+            json = true;
+            break;
+        case 'r':
+            if (optarg[0] != '/' || !ctl_sysfs_exists("", optarg)) {
+                gfp_ctl_usage_error("--root '%s' is not an existing "
+                                    "absolute directory", optarg);
+            }
+            pf.root = strcmp(optarg, "/") ? optarg : "";
+            break;
+        case 'd':
+            if (!optarg[0]) {
+                gfp_ctl_usage_error("--db needs a value, e.g. "
+                                    "unix:/var/run/openvswitch/db.sock");
+            }
+            db_arg = optarg;
+            break;
+        case 'S':
+            sandbox = optarg;
+            break;
+        case 'n':
+            pf.no_ovs = true;
+            break;
+        case 'p':
+            if (cpuset_parse_mask(optarg, &pf.pmd)
+                || !cpuset_count(&pf.pmd)) {
+                gfp_ctl_usage_error("invalid value '%s' for --pmd-cpu-mask: "
+                                    "expected a non-zero hex CPU mask such "
+                                    "as 0x6 (CPUs below %d)", optarg,
+                                    PF_MAX_CPUS);
+            }
+            pmd_arg = optarg;
+            break;
+        case 'm':
+            if (parse_socket_mem(optarg, pf.socket_mem, &pf.n_socket_mem)) {
+                gfp_ctl_usage_error("invalid value '%s' for --socket-mem: "
+                                    "expected MB per NUMA node, e.g. "
+                                    "1024,1024", optarg);
+            }
+            mem_arg = optarg;
+            break;
+        case 'P':
+            if (!optarg[0]) {
+                gfp_ctl_usage_error("--plugin needs a path");
+            }
+            pf.plugin_arg = optarg;
+            break;
+        case 'h':
+            preflight_usage();
+            return EXIT_SUCCESS;
+        case ':':
+            gfp_ctl_usage_error("preflight: option '%s' needs a value",
+                                argv[optind - 1]);
+        default:
+            gfp_ctl_usage_error("preflight: unknown option '%s'",
+                                argv[optind - 1]);
+        }
+    }
+    if (optind < argc) {
+        gfp_ctl_usage_error("preflight: unexpected argument '%s'",
+                            argv[optind]);
+    }
+    if (host && pf.guest) {
+        gfp_ctl_usage_error("preflight: --host and --guest exclude each "
+                            "other");
+    }
+    if (db_arg && sandbox) {
+        gfp_ctl_usage_error("preflight: --db and --sandbox exclude each "
+                            "other");
+    }
+    if (pf.no_ovs && (db_arg || sandbox)) {
+        gfp_ctl_usage_error("preflight: --no-ovs excludes --db and "
+                            "--sandbox");
+    }
+
+    pf.vsctl = strdup("ovs-vsctl");
+    pf.vswitchd = strdup("ovs-vswitchd");
+    pf.rundir = strdup(PF_DEFAULT_RUNDIR);
+    pf.rundir_root = pf.root;
+    if (db_arg) {
+        pf.db = strdup(db_arg);
+    }
+    if (sandbox) {
+        error = load_sandbox(&pf, sandbox);
+        if (error == -ENOENT) {
+            preflight_destroy(&pf);
+            gfp_ctl_usage_error("--sandbox %s: no %s/gfp-sandbox.state "
+                                "(start one with gfp-sandbox start --dir "
+                                "%s)", sandbox, sandbox, sandbox);
+        } else if (error) {
+            fprintf(stderr, "gfp-ctl: preflight: --sandbox %s: %s\n",
+                    sandbox, strerror(-error));
+            preflight_destroy(&pf);
+            return PF_EXIT_FAIL;
+        }
+    }
+    pf.vsctl_cmd = pf.db ? xasprintf_("ovs-vsctl --db=%s", pf.db)
+                         : strdup("ovs-vsctl");
+    if (!pf.vsctl || !pf.vswitchd || !pf.rundir || !pf.vsctl_cmd
+        || (db_arg && !pf.db)) {
+        fprintf(stderr, "gfp-ctl: preflight: out of memory\n");
+        preflight_destroy(&pf);
+        return PF_EXIT_FAIL;
+    }
+
+    /* OVS's facts, unless we are a guest or told not to ask. */
+    if (pf.guest) {
+        snprintf(pf.ovs_err, sizeof pf.ovs_err, "a guest has no OVS");
+    } else if (pf.no_ovs) {
+        snprintf(pf.ovs_err, sizeof pf.ovs_err, "OVS not asked (--no-ovs)");
+    } else {
+        pf.ovs_ok = !ovs_load(&pf);
+    }
+    if (pmd_arg) {
+        pf.have_pmd = true;
+        snprintf(pf.pmd_from, sizeof pf.pmd_from, "--pmd-cpu-mask");
+    } else if (ovs_other_config(&pf, "pmd-cpu-mask")) {
+        pf.have_pmd = !cpuset_parse_mask(ovs_other_config(&pf,
+                                                          "pmd-cpu-mask"),
+                                         &pf.pmd);
+        snprintf(pf.pmd_from, sizeof pf.pmd_from, "pmd-cpu-mask");
+    }
+    if (mem_arg) {
+        snprintf(pf.socket_mem_from, sizeof pf.socket_mem_from,
+                 "--socket-mem");
+    } else if (ovs_other_config(&pf, "dpdk-socket-mem")) {
+        if (parse_socket_mem(ovs_other_config(&pf, "dpdk-socket-mem"),
+                             pf.socket_mem, &pf.n_socket_mem)) {
+            pf.n_socket_mem = -1;
+        }
+        snprintf(pf.socket_mem_from, sizeof pf.socket_mem_from,
+                 "dpdk-socket-mem");
+    }
+    if (pf.ovs_ok) {
+        dpdk_initialized = json_is_true(json_object_get(pf.ovs,
+                                                        "dpdk_initialized"));
+    }
+
+    check_hugepages(&pf, dpdk_initialized);
+    check_hugetlbfs(&pf);
+    check_iommu(&pf);
+    check_modules(&pf);
+    if (pf.guest) {
+        check_guest_nics(&pf);
+    } else {
+        check_numa(&pf);
+        check_sock_dir(&pf);
+        check_vhost_mode(&pf);
+        check_mtu(&pf);
+        check_queues(&pf);
+        check_versions(&pf);
+    }
+    if (pf.oom) {
+        fprintf(stderr, "gfp-ctl: preflight: out of memory\n");
+        preflight_destroy(&pf);
+        return PF_EXIT_FAIL;
+    }
+    print_report(&pf, json);
+    for (size_t i = 0; i < pf.n; i++) {
+        if (pf.f[i].sev == SEV_FAIL) {
+            status = PF_EXIT_FAIL;
+        } else if (pf.f[i].sev == SEV_WARN && !status) {
+            status = PF_EXIT_WARN;
+        }
+    }
+    preflight_destroy(&pf);
+    (void) opts;
+    return status;
 }

@@ -1,0 +1,278 @@
+#include <config.h>
+#include "fwd-telemetry.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_telemetry.h>
+
+#include "dataplane.h"
+#include "log.h"
+#include "stats.h"
+#include "util.h"
+
+LOG_MODULE(fwd_telemetry);
+
+/* DPDK 22.11's telemetry callbacks take no argument of ours, so what they
+ * read lives here.  'mutex' guards the other members: the main thread
+ * holds it across every change to the data plane, the callbacks while
+ * they read it. */
+static struct {
+    pthread_mutex_t mutex;
+    const struct dataplane *dp;     /* NULL: not forwarding. */
+    unsigned switches;
+} tel = { .mutex = PTHREAD_MUTEX_INITIALIZER };
+
+static bool registered;             /* Main thread only. */
+
+void
+fwd_telemetry_lock(void)
+{
+    pthread_mutex_lock(&tel.mutex);
+}
+
+void
+fwd_telemetry_unlock(void)
+{
+    pthread_mutex_unlock(&tel.mutex);
+}
+
+void
+fwd_telemetry_publish(const struct dataplane *dp, unsigned mode_switches)
+{
+    tel.dp = dp;
+    tel.switches = mode_switches;
+}
+
+/* One dict entry per counter of QUEUE_COUNTERS, as the JSON dumps have
+ * them. */
+static void
+add_counters(struct rte_tel_data *d, const struct queue_stats *s)
+{
+#define ADD_COUNTER(NAME, DESC) rte_tel_data_add_dict_u64(d, #NAME, s->NAME);
+    QUEUE_COUNTERS(ADD_COUNTER)
+#undef ADD_COUNTER
+}
+
+static bool
+no_params(const char *params)
+{
+    return !params || !params[0];
+}
+
+/* Takes the lock and returns the published data plane, or releases it
+ * and returns NULL when there is none. */
+static const struct dataplane *
+dp_get(void)
+{
+    const struct dataplane *dp;
+
+    fwd_telemetry_lock();
+    dp = tel.dp;
+    if (!dp) {
+        fwd_telemetry_unlock();
+    }
+    return dp;
+}
+
+static int
+cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    uint16_t ids[CONFIG_MAX_PORTS];
+    const struct dataplane *dp;
+    struct queue_stats total;
+    unsigned n;
+
+    if (!no_params(params)) {
+        return -EINVAL;
+    }
+    dp = dp_get();
+    if (!dp) {
+        return -ENODEV;
+    }
+    memset(&total, 0, sizeof total);
+    n = dataplane_port_ids(dp, ids);
+    for (unsigned i = 0; i < n; i++) {
+        struct queue_stats sum;
+
+        dataplane_port_stats(dp, ids[i], &sum, NULL);
+        queue_stats_add(&total, &sum);
+    }
+    rte_tel_data_start_dict(d);
+    rte_tel_data_add_dict_string(d, "mode",
+                                 config_mode_name(dataplane_mode(dp)));
+    rte_tel_data_add_dict_u64(d, "mode_switches", tel.switches);
+    rte_tel_data_add_dict_u64(d, "ports", n);
+    rte_tel_data_add_dict_u64(d, "queues", dataplane_queues(dp));
+    add_counters(d, &total);
+    fwd_telemetry_unlock();
+    return 0;
+}
+
+static int
+cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    uint16_t ids[CONFIG_MAX_PORTS];
+    const struct dataplane *dp;
+    unsigned n;
+
+    if (!no_params(params)) {
+        return -EINVAL;
+    }
+    dp = dp_get();
+    if (!dp) {
+        return -ENODEV;
+    }
+    n = dataplane_port_ids(dp, ids);
+    fwd_telemetry_unlock();
+
+    rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
+    for (unsigned i = 0; i < n; i++) {
+        rte_tel_data_add_array_int(d, ids[i]);
+    }
+    return 0;
+}
+
+/* Port 'id''s "name" and "driver", as the control socket's "ports"
+ * shows them. */
+static void
+add_port_info(struct rte_tel_data *d, const struct dataplane *dp,
+              unsigned id)
+{
+    json_t *ports = dataplane_ports_json(dp);
+    json_t *port;
+    size_t i;
+
+    json_array_foreach (ports, i, port) {
+        if (json_integer_value(json_object_get(port, "id"))
+            == (json_int_t) id) {
+            const char *name = json_string_value(json_object_get(port,
+                                                                 "name"));
+            const char *driver = json_string_value(
+                json_object_get(port, "driver"));
+
+            rte_tel_data_add_dict_string(d, "name", name ? name : "");
+            rte_tel_data_add_dict_string(d, "driver", driver ? driver : "");
+            break;
+        }
+    }
+    json_decref(ports);
+}
+
+static int
+cmd_port_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    struct queue_stats total, queues[CONFIG_MAX_QUEUES];
+    const struct dataplane *dp;
+    struct rte_tel_data *jqueues;
+    unsigned long long id;
+    unsigned n_queues;
+    int error = 0;
+
+    if (parse_uint(params, 0, CONFIG_MAX_PORTS - 1, &id)) {
+        return -EINVAL;
+    }
+    dp = dp_get();
+    if (!dp) {
+        return -ENODEV;
+    }
+    n_queues = dataplane_queues(dp);
+    if (n_queues > ARRAY_SIZE(queues)
+        || dataplane_port_stats(dp, id, &total, queues)) {
+        error = -EINVAL;
+        goto out;
+    }
+    jqueues = rte_tel_data_alloc();
+    if (!jqueues) {
+        error = -ENOMEM;
+        goto out;
+    }
+    rte_tel_data_start_dict(jqueues);
+    for (unsigned q = 0; q < n_queues; q++) {
+        struct rte_tel_data *jq = rte_tel_data_alloc();
+        char name[16];
+
+        if (!jq) {
+            rte_tel_data_free(jqueues);
+            error = -ENOMEM;
+            goto out;
+        }
+        rte_tel_data_start_dict(jq);
+        add_counters(jq, &queues[q]);
+        snprintf(name, sizeof name, "%u", q);
+        rte_tel_data_add_dict_container(jqueues, name, jq, 0);
+    }
+
+    rte_tel_data_start_dict(d);
+    rte_tel_data_add_dict_u64(d, "id", id);
+    add_port_info(d, dp, id);
+    add_counters(d, &total);
+    rte_tel_data_add_dict_container(d, "queues", jqueues, 0);
+
+out:
+    fwd_telemetry_unlock();
+    return error;
+}
+
+static int
+cmd_mode(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    const struct dataplane *dp;
+
+    if (!no_params(params)) {
+        return -EINVAL;
+    }
+    dp = dp_get();
+    if (!dp) {
+        return -ENODEV;
+    }
+    rte_tel_data_start_dict(d);
+    rte_tel_data_add_dict_string(d, "mode",
+                                 config_mode_name(dataplane_mode(dp)));
+    rte_tel_data_add_dict_u64(d, "mode_switches", tel.switches);
+    fwd_telemetry_unlock();
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    telemetry_cb fn;
+    const char *help;
+} commands[] = {
+    { "/gfp/stats", cmd_stats,
+      "gfp-fwd's counters over every port, the mode and mode_switches. "
+      "No parameters." },
+    { "/gfp/ports", cmd_ports, "gfp-fwd's port ids. No parameters." },
+    { "/gfp/port_stats", cmd_port_stats,
+      "One gfp-fwd port's counters, total and per queue. "
+      "Parameter: port id." },
+    { "/gfp/mode", cmd_mode,
+      "gfp-fwd's packet I/O mode (dpdk or mmap) and mode_switches. "
+      "No parameters." },
+};
+
+int
+fwd_telemetry_register(void)
+{
+    if (registered) {
+        return 0;
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+        int error = rte_telemetry_register_cmd(commands[i].name,
+                                               commands[i].fn,
+                                               commands[i].help);
+
+        if (error) {
+            LOG_WARN("DPDK telemetry: cannot register %s: %s",
+                     commands[i].name, strerror(-error));
+            return error;
+        }
+    }
+    registered = true;
+    LOG_INFO("DPDK telemetry: /gfp/stats, /gfp/ports, /gfp/port_stats "
+             "and /gfp/mode registered");
+    return 0;
+}

@@ -1,0 +1,465 @@
+/* ctl-sysfs: files under a root prefix and programs run without a shell. */
+#include <config.h>
+
+#include "ctl-sysfs.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int
+ctl_sysfs_path(const char *root, char *buf, size_t size, const char *fmt, ...)
+{
+    va_list args;
+    size_t len;
+    int n;
+
+    len = strlen(root);
+    if (len >= size) {
+        return -ENAMETOOLONG;
+    }
+    memcpy(buf, root, len + 1);
+    va_start(args, fmt);
+    n = vsnprintf(buf + len, size - len, fmt, args);
+    va_end(args);
+    return n < 0 || (size_t) n >= size - len ? -ENAMETOOLONG : 0;
+}
+
+int
+ctl_sysfs_slurp(const char *root, const char *path, char **data, size_t *lenp)
+{
+    char full[PATH_MAX];
+    size_t len = 0, cap = 4096;
+    char *buf;
+    int fd, err;
+
+    *data = NULL;
+    err = ctl_sysfs_path(root, full, sizeof full, "%s", path);
+    if (err) {
+        return err;
+    }
+    fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
+    }
+    buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return -ENOMEM;
+    }
+    for (;;) {
+        ssize_t n;
+
+        if (cap - len < 2) {
+            char *p = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+
+            if (!p) {
+                err = -ENOMEM;
+                goto error;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        n = read(fd, buf + len, cap - len - 1);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            err = -errno;
+            goto error;
+        }
+        if (!n) {
+            break;
+        }
+        len += n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *data = buf;
+    if (lenp) {
+        *lenp = len;
+    }
+    return 0;
+
+error:
+    free(buf);
+    close(fd);
+    return err;
+}
+
+int
+ctl_sysfs_read(const char *root, const char *path, char *buf, size_t size)
+{
+    char full[PATH_MAX];
+    ssize_t n;
+    int fd, err;
+
+    if (!size) {
+        return -EINVAL;
+    }
+    err = ctl_sysfs_path(root, full, sizeof full, "%s", path);
+    if (err) {
+        return err;
+    }
+    fd = open(full, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return -errno;
+    }
+    do {
+        n = read(fd, buf, size - 1);
+    } while (n < 0 && errno == EINTR);
+    err = n < 0 ? -errno : 0;
+    close(fd);
+    if (err) {
+        return err;
+    }
+    while (n > 0 && isspace((unsigned char) buf[n - 1])) {
+        n--;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+int
+ctl_sysfs_read_uint(const char *root, const char *path,
+                    unsigned long long *out)
+{
+    char buf[64], *end;
+    int n;
+
+    n = ctl_sysfs_read(root, path, buf, sizeof buf);
+    if (n < 0) {
+        return n;
+    }
+    if (!isdigit((unsigned char) buf[0])) {
+        return -EINVAL;
+    }
+    errno = 0;
+    *out = strtoull(buf, &end, 10);
+    return errno ? -errno : *end ? -EINVAL : 0;
+}
+
+int
+ctl_sysfs_read_int(const char *root, const char *path, long long *out)
+{
+    char buf[64], *end;
+    int n;
+
+    n = ctl_sysfs_read(root, path, buf, sizeof buf);
+    if (n < 0) {
+        return n;
+    }
+    if (!isdigit((unsigned char) buf[buf[0] == '-'])) {
+        return -EINVAL;
+    }
+    errno = 0;
+    *out = strtoll(buf, &end, 10);
+    return errno ? -errno : *end ? -EINVAL : 0;
+}
+
+int
+ctl_sysfs_link_name(const char *root, const char *path, char *buf,
+                    size_t size)
+{
+    char full[PATH_MAX], target[PATH_MAX];
+    const char *base;
+    ssize_t n;
+    int err;
+
+    err = ctl_sysfs_path(root, full, sizeof full, "%s", path);
+    if (err) {
+        return err;
+    }
+    n = readlink(full, target, sizeof target - 1);
+    if (n < 0) {
+        return -errno;
+    }
+    target[n] = '\0';
+    while (n > 1 && target[n - 1] == '/') {
+        target[--n] = '\0';
+    }
+    base = strrchr(target, '/');
+    base = base ? base + 1 : target;
+    if (!base[0] || strlen(base) >= size) {
+        return -ENAMETOOLONG;
+    }
+    strcpy(buf, base);
+    return 0;
+}
+
+static int
+compare_names(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+
+    return strcmp(*a, *b);
+}
+
+void
+ctl_sysfs_free_names(char **names, size_t n)
+{
+    if (names) {
+        for (size_t i = 0; i < n; i++) {
+            free(names[i]);
+        }
+        free(names);
+    }
+}
+
+int
+ctl_sysfs_list(const char *root, const char *dir, const char *prefix,
+               char ***namesp, size_t *np)
+{
+    char full[PATH_MAX];
+    char **names = NULL;
+    size_t n = 0, cap = 0, plen = strlen(prefix);
+    struct dirent *de;
+    DIR *d;
+    int err;
+
+    *namesp = NULL;
+    *np = 0;
+    err = ctl_sysfs_path(root, full, sizeof full, "%s", dir);
+    if (err) {
+        return err;
+    }
+    d = opendir(full);
+    if (!d) {
+        return -errno;
+    }
+    while ((de = readdir(d)) != NULL) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")
+            || strncmp(de->d_name, prefix, plen)) {
+            continue;
+        }
+        if (n == cap) {
+            char **p = realloc(names, (cap ? cap * 2 : 16) * sizeof *p);
+
+            if (!p) {
+                err = -ENOMEM;
+                goto error;
+            }
+            names = p;
+            cap = cap ? cap * 2 : 16;
+        }
+        names[n] = strdup(de->d_name);
+        if (!names[n]) {
+            err = -ENOMEM;
+            goto error;
+        }
+        n++;
+    }
+    closedir(d);
+    if (n) {
+        qsort(names, n, sizeof *names, compare_names);
+    }
+    *namesp = names;
+    *np = n;
+    return 0;
+
+error:
+    closedir(d);
+    ctl_sysfs_free_names(names, n);
+    return err;
+}
+
+int
+ctl_sysfs_stat(const char *root, const char *path, struct stat *st)
+{
+    char full[PATH_MAX];
+    int err;
+
+    err = ctl_sysfs_path(root, full, sizeof full, "%s", path);
+    if (err) {
+        return err;
+    }
+    return stat(full, st) ? -errno : 0;
+}
+
+bool
+ctl_sysfs_exists(const char *root, const char *path)
+{
+    struct stat st;
+
+    return !ctl_sysfs_stat(root, path, &st);
+}
+
+/* A growing NUL-terminated output buffer. */
+struct run_buf {
+    char *data;
+    size_t len, cap;
+};
+
+static int
+run_buf_read(int fd, struct run_buf *b)
+{
+    ssize_t n;
+
+    if (b->cap - b->len < 4096) {
+        size_t cap = b->cap ? b->cap * 2 : 8192;
+        char *p = cap <= (64u << 20) ? realloc(b->data, cap) : NULL;
+
+        if (!p) {
+            return -ENOMEM;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    n = read(fd, b->data + b->len, b->cap - b->len - 1);
+    if (n < 0) {
+        return errno == EINTR || errno == EAGAIN ? 1 : -errno;
+    }
+    b->len += n;
+    b->data[b->len] = '\0';
+    return n ? 1 : 0;
+}
+
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+int
+ctl_sysfs_run(char *const argv[], unsigned timeout_ms, char **out,
+              char **errp)
+{
+    struct run_buf bufs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+    int pipes[2][2] = { { -1, -1 }, { -1, -1 } };
+    int exec_pipe[2] = { -1, -1 };
+    long long deadline = now_ms() + timeout_ms;
+    bool open_fd[2] = { true, true };
+    int status, err = 0, exec_errno = 0;
+    pid_t pid;
+
+    if (out) {
+        *out = NULL;
+    }
+    if (errp) {
+        *errp = NULL;
+    }
+    if (pipe2(pipes[0], O_CLOEXEC) || pipe2(pipes[1], O_CLOEXEC)
+        || pipe2(exec_pipe, O_CLOEXEC)) {
+        err = -errno;
+        goto out;
+    }
+    pid = fork();
+    if (pid < 0) {
+        err = -errno;
+        goto out;
+    }
+    if (!pid) {
+        int null = open("/dev/null", O_RDONLY);
+
+        if (null < 0 || dup2(null, 0) < 0 || dup2(pipes[0][1], 1) < 0
+            || dup2(pipes[1][1], 2) < 0) {
+            _exit(127);
+        }
+        execvp(argv[0], argv);
+        exec_errno = errno;
+        if (write(exec_pipe[1], &exec_errno, sizeof exec_errno) < 0) {
+            /* Nothing to do: the parent sees status 127. */
+        }
+        _exit(127);
+    }
+    close(pipes[0][1]);
+    close(pipes[1][1]);
+    close(exec_pipe[1]);
+    pipes[0][1] = pipes[1][1] = exec_pipe[1] = -1;
+
+    while (open_fd[0] || open_fd[1]) {
+        struct pollfd pfd[2];
+        long long left = deadline - now_ms();
+        int n = 0, map[2];
+
+        if (left <= 0) {
+            err = -ETIMEDOUT;
+            break;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (open_fd[i]) {
+                pfd[n].fd = pipes[i][0];
+                pfd[n].events = POLLIN;
+                map[n++] = i;
+            }
+        }
+        if (poll(pfd, n, left) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            err = -errno;
+            break;
+        }
+        for (int j = 0; j < n; j++) {
+            if (pfd[j].revents) {
+                int r = run_buf_read(pfd[j].fd, &bufs[map[j]]);
+
+                if (r < 0) {
+                    err = r;
+                    break;
+                }
+                if (!r) {
+                    open_fd[map[j]] = false;
+                }
+            }
+        }
+        if (err) {
+            break;
+        }
+    }
+    if (err) {
+        kill(pid, SIGKILL);
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            err = err ? err : -errno;
+            goto out;
+        }
+    }
+    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno)
+        == sizeof exec_errno && exec_errno) {
+        err = -exec_errno;
+    } else if (!err) {
+        err = WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+    }
+
+out:
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            if (pipes[i][j] >= 0) {
+                close(pipes[i][j]);
+            }
+        }
+        if (exec_pipe[i] >= 0) {
+            close(exec_pipe[i]);
+        }
+    }
+    for (int i = 0; i < 2; i++) {
+        char **dst = i ? errp : out;
+
+        if (dst && !bufs[i].data) {
+            bufs[i].data = strdup("");
+        }
+        if (dst) {
+            *dst = bufs[i].data;
+        } else {
+            free(bufs[i].data);
+        }
+    }
+    return err;
+}

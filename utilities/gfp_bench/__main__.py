@@ -1,0 +1,281 @@
+"""gfp-bench's command line: ``python3 -m gfp_bench [OPTIONS]``.
+
+Measures the paths asked for with alternating trials, prints the table,
+and writes results.json, results.csv, report.md and the charts into the
+output directory.  Exit status: 0 when every path ran or was skipped for a
+missing prerequisite; 1 when a path failed or was unknown (the others
+still ran and the report says which and why) or no path could run at all;
+2 for a bad option; 130 after Ctrl-C (everything torn down, the partial
+report written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import sys
+from typing import Dict, List, Optional, Sequence, TextIO, Tuple
+
+from . import __version__, report
+from .config import BenchConfig, MAX_FLOWS, check_flows, check_frame_size
+from .paths import PATH_CATALOGUE, Path, simulated_paths
+from .results import STATUS_FAILED, STATUS_OK
+from .trials import Progress, Runner, estimate_seconds
+
+PROG = "gfp-bench"
+Unavailable = Tuple[str, str, str]
+
+
+def _int_list(text: str) -> List[int]:
+    try:
+        return [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a comma-separated list "
+                                         "of integers" % text)
+
+
+def _sizes(text: str) -> List[int]:
+    sizes = _int_list(text)
+    if not sizes:
+        raise argparse.ArgumentTypeError("no frame size given")
+    for s in sizes:
+        try:
+            check_frame_size(s)
+        except ValueError as e:
+            raise argparse.ArgumentTypeError(str(e))
+    return sizes
+
+
+def _flows(text: str) -> int:
+    try:
+        n = int(text)
+        check_flows(n)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "flow count %r: an integer from 1 to %d" % (text, MAX_FLOWS))
+    return n
+
+
+def _positive(kind: type):
+    def parse(text: str):
+        try:
+            v = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%r is not a number" % text)
+        if v <= 0:
+            raise argparse.ArgumentTypeError("%r must be positive" % text)
+        return v
+    return parse
+
+
+def _percent(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not a number" % text)
+    if not 0.0 < v < 100.0:
+        raise argparse.ArgumentTypeError("%r: a percentage in (0, 100)"
+                                         % text)
+    return v
+
+
+def parser() -> argparse.ArgumentParser:
+    """The option parser."""
+    default_paths = ",".join(PATH_CATALOGUE)
+    p = argparse.ArgumentParser(
+        prog=PROG,
+        description="Compares the paths from a generator through a host's "
+        "switch to a guest's forwarder and back: MRR, NDR, PDR, latency, "
+        "cycles per packet and CPU use, in alternating trials.",
+        epilog="Paths: " + "; ".join(
+            "%s: %s" % kv for kv in PATH_CATALOGUE.items()))
+    p.add_argument("--paths", default=default_paths,
+                   help="comma-separated paths to measure (default: %s)"
+                   % default_paths)
+    d = BenchConfig()
+    p.add_argument("--sizes", type=_sizes, default=list(d.sizes),
+                   help="frame sizes in bytes, 64..1518 or 9000 "
+                   "(default: %s)" % ",".join(str(s) for s in d.sizes))
+    p.add_argument("--flows", type=_flows, default=d.flows,
+                   help="flows, 1..%d (default: %d)" % (MAX_FLOWS, d.flows))
+    p.add_argument("--trial-duration", type=_positive(float),
+                   default=d.trial_duration_s, metavar="SECS",
+                   help="length of one trial (default: %g)"
+                   % d.trial_duration_s)
+    p.add_argument("--trials", type=_positive(int), default=d.trials,
+                   metavar="N", help="repeats of every measurement "
+                   "(default: %d)" % d.trials)
+    p.add_argument("--pdr-loss", type=_percent, default=100 * d.pdr_loss,
+                   metavar="PERCENT", help="loss PDR accepts, in percent "
+                   "(default: %g)" % (100 * d.pdr_loss))
+    p.add_argument("--tolerance", type=_percent,
+                   default=100 * d.tolerance_ratio, metavar="PERCENT",
+                   help="search resolution, in percent of the MRR "
+                   "(default: %g)" % (100 * d.tolerance_ratio))
+    p.add_argument("--max-iterations", type=_positive(int),
+                   default=d.max_iterations, metavar="N",
+                   help="at most N trials per search criterion "
+                   "(default: %d)" % d.max_iterations)
+    p.add_argument("--verify", type=_positive(int), default=d.verify,
+                   metavar="N", help="trials that must pass at the rate "
+                   "found (default: %d)" % d.verify)
+    p.add_argument("--out", metavar="DIR",
+                   help="where the report goes (default: "
+                   "./gfp-bench-DATE-TIME)")
+    p.add_argument("--no-charts", action="store_true",
+                   help="no PNG/SVG charts")
+    p.add_argument("--simulate", action="store_true",
+                   help="run on simulated paths: the whole pipeline, no "
+                   "switch, no guest")
+    p.add_argument("--seed", type=int, default=1,
+                   help="seed of the simulated paths' noise (default: 1)")
+    p.add_argument("--from-json", metavar="FILE",
+                   help="render the reports of a saved results.json again")
+    p.add_argument("--version", action="version",
+                   version="%(prog)s " + __version__)
+    return p
+
+
+def config_from_args(args: argparse.Namespace) -> BenchConfig:
+    """The run's configuration; ValueError on a bad combination."""
+    return BenchConfig(sizes=tuple(args.sizes), flows=args.flows,
+                       trial_duration_s=args.trial_duration,
+                       trials=args.trials, pdr_loss=args.pdr_loss / 100.0,
+                       tolerance_ratio=args.tolerance / 100.0,
+                       max_iterations=args.max_iterations,
+                       verify=args.verify)
+
+
+def resolve_paths(names: Sequence[str], config: BenchConfig, simulate: bool,
+                  seed: int) -> Tuple[List[Path], List[Unavailable],
+                                      List[str]]:
+    """The Path objects for ``names``, the paths that cannot be made (name,
+    description, reason), and the messages for unknown names."""
+    errors: List[str] = []
+    unavailable: List[Unavailable] = []
+    known: List[str] = []
+    for n in names:
+        if n in PATH_CATALOGUE:
+            known.append(n)
+        else:
+            reason = "unknown path (known: %s)" % ", ".join(PATH_CATALOGUE)
+            errors.append("unknown path %r: skipped (known: %s)"
+                          % (n, ", ".join(PATH_CATALOGUE)))
+            unavailable.append((n, "?", reason))
+    if simulate:
+        made: Dict[str, Path] = simulated_paths(known, seed=seed)
+        return [made[n] for n in known], unavailable, errors
+    try:
+        from . import runners  # type: ignore[attr-defined]
+    except ImportError:
+        for n in known:
+            unavailable.append((n, PATH_CATALOGUE[n],
+                                "no runner for real paths in this build "
+                                "(--simulate runs simulated ones)"))
+        return [], unavailable, errors
+    paths, more = runners.make_paths(known, config)
+    return list(paths), unavailable + list(more), errors
+
+
+class _ProgressLine:
+    """The live progress line on a terminal; nothing elsewhere."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+        self.width = 0
+
+    def show(self, progress: Progress) -> None:
+        if not self.live:
+            return
+        text = progress.line()
+        self.stream.write("\r" + text.ljust(self.width))
+        self.width = len(text)
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.live and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
+
+    def log(self, msg: str) -> None:
+        self.clear()
+        self.stream.write("%s: %s\n" % (PROG, msg))
+        self.stream.flush()
+
+
+def main(argv: Optional[Sequence[str]] = None,
+         stdout: Optional[TextIO] = None,
+         stderr: Optional[TextIO] = None) -> int:
+    """Runs gfp-bench; returns the exit status."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    args = parser().parse_args(argv)
+    out_dir = args.out or "gfp-bench-%s" % datetime.datetime.now().strftime(
+        "%Y%m%d-%H%M%S")
+    if args.from_json:
+        with open(args.from_json, encoding="utf-8") as f:
+            doc = json.load(f)
+        files = report.write_all(doc, out_dir, not args.no_charts)
+        stdout.write(report.table(doc))
+        _where(files, out_dir, stdout)
+        return 0
+    try:
+        config = config_from_args(args)
+    except ValueError as e:
+        stderr.write("%s: %s\n" % (PROG, e))
+        return 2
+    names = [n.strip() for n in args.paths.split(",") if n.strip()]
+    if len(set(names)) != len(names):
+        stderr.write("%s: a path is named twice in --paths\n" % PROG)
+        return 2
+    line = _ProgressLine(stderr)
+    paths, unavailable, errors = resolve_paths(names, config, args.simulate,
+                                               args.seed)
+    if paths:
+        line.log("%d path(s), about %s (estimate before the first trial)"
+                 % (len(paths), _minutes(estimate_seconds(len(paths),
+                                                           config))))
+    runner = Runner(paths, config, unavailable=unavailable, requested=names,
+                    progress=line.show, log=line.log,
+                    simulated=args.simulate, version=__version__)
+    results = runner.run()
+    line.clear()
+    doc = results.to_dict()
+    files = report.write_all(doc, out_dir, not args.no_charts)
+    stdout.write(report.table(doc))
+    _where(files, out_dir, stdout)
+    if results.interrupted:
+        return 130
+    if errors or any(p.status == STATUS_FAILED for p in results.paths):
+        return 1
+    if not any(p.status == STATUS_OK for p in results.paths):
+        stderr.write("%s: no path could run here\n" % PROG)
+        return 1
+    return 0
+
+
+def _minutes(seconds: float) -> str:
+    s = int(round(seconds))
+    return "%d:%02d" % (s // 60, s % 60)
+
+
+def _where(files: Dict[str, str], out_dir: str, stdout: TextIO) -> None:
+    stdout.write("\nreport: %s\n" % files.get("report.md", "-"))
+    stdout.write("data:   %s, %s\n" % (files.get("results.json", "-"),
+                                      files.get("results.csv", "-")))
+    charts = [f for k, f in sorted(files.items())
+              if k.endswith((".png", ".svg"))]
+    if charts:
+        stdout.write("charts: %s\n" % ", ".join(charts))
+    elif out_dir:
+        stdout.write("charts: none\n")
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BrokenPipeError:
+        sys.exit(1)
