@@ -17,14 +17,16 @@ utilities_gfp_ctl_SOURCES = \
 	utilities/ctl-compat.c \
 	utilities/ctl-fwd.c \
 	utilities/ctl-host.c \
-	utilities/ctl-topology.c \
-	utilities/ctl-topology.h \
 	utilities/ctl-ovs.c \
 	utilities/ctl-ovs.h \
+	utilities/ctl-preflight-ovs.c \
 	utilities/ctl-preflight.c \
+	utilities/ctl-preflight.h \
 	utilities/ctl-stats.c \
 	utilities/ctl-sysfs.c \
 	utilities/ctl-sysfs.h \
+	utilities/ctl-topology.c \
+	utilities/ctl-topology.h \
 	utilities/gfp-ctl.c \
 	utilities/gfp-ctl.h
 dist_pkgdata_DATA = utilities/compat-matrix.json
