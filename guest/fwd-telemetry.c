@@ -1,3 +1,5 @@
+/* gfp-fwd's counters as DPDK telemetry commands under /gfp/, readable
+ * with the stock dpdk-telemetry.py while gfp-fwd runs in either mode. */
 #include <config.h>
 #include "fwd-telemetry.h"
 
@@ -203,7 +205,9 @@ cmd_port_stats(const char *cmd, const char *params, struct rte_tel_data *d)
         rte_tel_data_start_dict(jq);
         add_counters(jq, &queues[q]);
         snprintf(name, sizeof name, "%u", q);
-        rte_tel_data_add_dict_container(jqueues, name, jq, 0);
+        if (rte_tel_data_add_dict_container(jqueues, name, jq, 0)) {
+            rte_tel_data_free(jq);
+        }
     }
 
     rte_tel_data_start_dict(d);

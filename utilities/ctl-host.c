@@ -90,6 +90,12 @@ xasprintf(const char *fmt, ...)
     return s;
 }
 
+static char *
+xstrdup(const char *s)
+{
+    return xasprintf("%s", s);
+}
+
 static void
 cmd_add(struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -151,7 +157,7 @@ ovsdb_quote(const char *s)
 
     if (n && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                        "0123456789_./:=,@+-") == n) {
-        return strdup(s);
+        return xstrdup(s);
     }
     q = p = xrealloc(NULL, 2 * n + 3);
     *p++ = '"';
@@ -344,6 +350,15 @@ db_list(const struct host_ctx *ctx, const char *table, const char *columns,
     doc = json_loads(out, 0, NULL);
     free(out);
     headings = json_object_get(doc, "headings");
+    if (!json_is_array(headings)
+        || !json_is_array(json_object_get(doc, "data"))) {
+        /* Never plan against what could not be read. */
+        json_decref(doc);
+        free(*err);
+        *err = xasprintf("ovs-vsctl list %s: output is not the JSON table "
+                         "expected", table);
+        return NULL;
+    }
     rows = json_array();
     json_array_foreach (json_object_get(doc, "data"), i, row) {
         json_t *obj = json_object();
@@ -453,13 +468,13 @@ row_get(const json_t *row, const char *column)
         v = json_array_get(v, 0);
     }
     if (json_is_string(v)) {
-        return strdup(json_string_value(v));
+        return xstrdup(json_string_value(v));
     } else if (json_is_integer(v)) {
         return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
     } else if (json_is_boolean(v)) {
-        return strdup(json_is_true(v) ? "true" : "false");
+        return xstrdup(json_is_true(v) ? "true" : "false");
     }
-    return strdup("");
+    return xstrdup("");
 }
 
 static bool
@@ -645,7 +660,7 @@ resolve_ovs(struct host_ctx *ctx)
         ctx->ovs_values[ctx->n_ovs++] = cpu_mask(words);
     }
     if (topo->socket_mem.given) {
-        char *s = strdup("");
+        char *s = xstrdup("");
 
         if (topo->socket_mem.is_auto) {
             uint64_t nodes = nic_nodes(topo);
@@ -670,7 +685,7 @@ resolve_ovs(struct host_ctx *ctx)
     }
     if (topo->dpdk_extra) {
         ctx->ovs_keys[ctx->n_ovs] = "dpdk-extra";
-        ctx->ovs_values[ctx->n_ovs++] = strdup(topo->dpdk_extra);
+        ctx->ovs_values[ctx->n_ovs++] = xstrdup(topo->dpdk_extra);
     }
     return 0;
 }
@@ -691,7 +706,7 @@ port_settings(const struct host_ctx *ctx, const struct topo_port *p,
     size_t n = 0;
 
 #define SET(COLUMN, ...) \
-    (s[n].column = strdup(COLUMN), s[n++].value = xasprintf(__VA_ARGS__))
+    (s[n].column = xstrdup(COLUMN), s[n++].value = xasprintf(__VA_ARGS__))
     SET("type", "%s", p->type == TOPO_VHOST_USER_CLIENT
         ? "dpdkvhostuserclient" : "dpdk");
     switch (p->type) {
@@ -1066,7 +1081,7 @@ plan_ovs_teardown(struct host_ctx *ctx)
     const char *name = ctx->topo->name;
     char *set_key = xasprintf("external_ids:gfp-ctl-%s-set", name);
     char *prefix = xasprintf("gfp-ctl-%s-", name);
-    char *set_list = ctx->ovs ? row_get(ctx->ovs, set_key) : strdup("");
+    char *set_list = ctx->ovs ? row_get(ctx->ovs, set_key) : xstrdup("");
     struct cmd absent = { NULL, 0 }, restore = { NULL, 0 };
     struct cmd records = { NULL, 0 };
     struct cmd cmd = cmd_start(ctx);
@@ -1087,8 +1102,8 @@ plan_ovs_teardown(struct host_ctx *ctx)
         char *was = xasprintf("external_ids:gfp-ctl-%s-was-%s", name,
                               ctx->ovs_keys[i]);
         char *cur = ctx->ovs ? row_get(ctx->ovs, col)
-                             : strdup(ctx->ovs_values[i]);
-        char *old = ctx->ovs ? row_get(ctx->ovs, was) : strdup("");
+                             : xstrdup(ctx->ovs_values[i]);
+        char *old = ctx->ovs ? row_get(ctx->ovs, was) : xstrdup("");
         bool listed = set_has(set_list, ctx->ovs_keys[i]);
 
         if (!listed && !old[0]) {
@@ -1274,13 +1289,13 @@ load_sandbox(struct host_ctx *ctx, const char *dir, char **db)
         line[strcspn(line, "\n")] = '\0';
         if (!strncmp(line, "DIR=", 4)) {
             free(sdir);
-            sdir = strdup(line + 4);
+            sdir = xstrdup(line + 4);
         } else if (!strncmp(line, "DB=", 3)) {
             free(sdb);
-            sdb = strdup(line + 3);
+            sdb = xstrdup(line + 3);
         } else if (!strncmp(line, "VSCTL=", 6)) {
             free(vsctl);
-            vsctl = strdup(line + 6);
+            vsctl = xstrdup(line + 6);
         }
     }
     fclose(f);
@@ -1309,7 +1324,7 @@ ctl_host_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
 {
     struct host_ctx ctx = {
         .timeout_s = (opts->timeout_ms + 999) / 1000,
-        .vsctl = strdup(VSCTL_DEFAULT),
+        .vsctl = xstrdup(VSCTL_DEFAULT),
     };
     const char *sandbox = NULL, *db = NULL;
     struct topology *topo;

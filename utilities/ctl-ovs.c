@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -68,6 +69,7 @@ ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
     int fds[2][2] = { { -1, -1 }, { -1, -1 } };
     char cmd[256];
     int status, error = 0;
+    time_t deadline;
     pid_t pid;
 
     *out = NULL;
@@ -99,7 +101,9 @@ ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
     close(fds[1][1]);
     fds[0][1] = fds[1][1] = -1;
 
-    /* Both pipes at once, so that a chatty stderr cannot block stdout. */
+    /* Both pipes at once, so that a chatty stderr cannot block stdout; at
+     * most 30 s in all, whatever the tool's own --timeout does. */
+    deadline = time(NULL) + 30;
     for (int open_fds = 2; open_fds > 0 && !error; ) {
         struct pollfd pfd[2];
         int n = 0, idx[2];
@@ -110,7 +114,11 @@ ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
                 idx[n++] = i;
             }
         }
-        if (poll(pfd, n, -1) < 0) {
+        if (time(NULL) >= deadline) {
+            error = -ETIMEDOUT;
+            break;
+        }
+        if (poll(pfd, n, 1000) < 0) {
             if (errno != EINTR) {
                 error = -errno;
             }
@@ -129,6 +137,16 @@ ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
                 close(fds[i][0]);
                 fds[i][0] = -1;
                 open_fds--;
+            }
+        }
+    }
+    if (error) {
+        /* It may be blocked writing to a pipe nobody reads any more. */
+        kill(pid, SIGKILL);
+        for (int i = 0; i < 2; i++) {
+            if (fds[i][0] >= 0) {
+                close(fds[i][0]);
+                fds[i][0] = -1;
             }
         }
     }

@@ -312,6 +312,7 @@ split_lines(char *text, size_t *n)
 
         if (!p) {
             free(list);
+            *n = 0;
             return NULL;
         }
         list = p;
@@ -1262,7 +1263,7 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     bool have_prev = false;
     int opt, status = EXIT_SUCCESS;
 
-    optind = 1;
+    optind = 0;
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "+:h", options, NULL)) != -1) {
         switch (opt) {
