@@ -1254,8 +1254,15 @@ check_ports(struct host_ctx *ctx)
 
         for (size_t j = 0; j < br->n_ports; j++) {
             json_t *row = find_row(ifaces, "name", br->ports[j].name);
-            char *e = row_get(row, "error");
+            char *e;
 
+            if (!row) {
+                fprintf(stderr, "gfp-ctl: port %s is not in the database "
+                        "after setup\n", br->ports[j].name);
+                status = EXIT_FAILURE;
+                continue;
+            }
+            e = row_get(row, "error");
             if (e[0]) {
                 fprintf(stderr, "gfp-ctl: ovs-vswitchd rejected port %s: "
                         "%s\n", br->ports[j].name, e);

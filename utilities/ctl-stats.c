@@ -421,7 +421,11 @@ collect_bridge(const struct stats_ctx *ctx, const char *bridge,
         for (j = 0; j < n_ports; j++) {
             char num[24];
 
+            /* dump-ports names the bridge's own port LOCAL. */
             snprintf(num, sizeof num, "%lld", iface->ofport);
+            if (iface->ofport == 65534) {
+                snprintf(num, sizeof num, "LOCAL");
+            }
             if (strcmp(ports[j].port, num)) {
                 continue;
             }
