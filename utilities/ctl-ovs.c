@@ -89,6 +89,14 @@ ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
         /* A Ctrl-C meant for 'gfp-ctl stats --watch' ends it between two
          * readings, not the tool half-way through one. */
         signal(SIGINT, SIG_IGN);
+        {
+            /* gfp-ctl stats --watch blocks its stop signals; the tool
+             * should not inherit that. */
+            sigset_t none;
+
+            sigemptyset(&none);
+            sigprocmask(SIG_SETMASK, &none, NULL);
+        }
         if (null < 0 || dup2(null, 0) < 0 || dup2(fds[0][1], 1) < 0
             || dup2(fds[1][1], 2) < 0) {
             _exit(126);

@@ -1265,6 +1265,7 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     struct snapshot cur, prev;
     unsigned long long secs;
     bool have_prev = false;
+    sigset_t stop_sigs, old_mask;
     int opt, status = EXIT_SUCCESS;
 
     optind = 0;
@@ -1373,11 +1374,25 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
     }
+    /* Ctrl-C is held pending while a reading is taken and taken up by the
+     * wait, so none is lost between a check and a sleep, and no reading is
+     * cut short by it. */
+    sigemptyset(&stop_sigs);
+    sigaddset(&stop_sigs, SIGINT);
+    sigaddset(&stop_sigs, SIGTERM);
+    sigprocmask(SIG_BLOCK, &stop_sigs, &old_mask);
     while (!stop_requested) {
         struct timespec ts = { .tv_sec = ctx.watch };
+        sigset_t pending;
+        int sig;
 
         if (collect(&ctx, &cur)) {
             status = EXIT_FAILURE;
+            break;
+        }
+        sigpending(&pending);
+        if (sigismember(&pending, SIGINT) || sigismember(&pending, SIGTERM)) {
+            snapshot_clear(&cur);
             break;
         }
         if (show(&ctx, &cur, have_prev ? &prev : NULL)) {
@@ -1390,10 +1405,15 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         }
         prev = cur;
         have_prev = true;
-        while (!stop_requested && nanosleep(&ts, &ts) && errno == EINTR) {
-            continue;
+        do {
+            sig = sigtimedwait(&stop_sigs, NULL, &ts);
+        } while (sig < 0 && errno == EINTR);
+        if (sig > 0) {
+            stop_requested = sig;
         }
     }
+    /* A signal still pending now runs the handler: the loop is over. */
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
     if (have_prev) {
         snapshot_clear(&prev);
     }
