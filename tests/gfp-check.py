@@ -13,6 +13,13 @@
         checks that every packet sent is either received or counted as a
         drop on exactly one hop, and that adjacent hops agree.
 
+    gfp-check.py frames DIR SIZE MAX-LOSS-PERCENT
+        After hops: every frame that arrived anywhere was SIZE bytes
+        (bytes = SIZE x packets at the generator's sink and on both of
+        gfp-fwd's ports), gfp-fwd counted no runt or oversize frame, and at
+        most MAX-LOSS-PERCENT of what was sent went missing (counted as
+        drops on a hop, which hops checks).
+
     gfp-check.py get FILE.json PATH...
         Prints the values at dotted PATHs (list indexes are numbers).
 """
@@ -126,6 +133,34 @@ def hops(d):
         sys.exit(1)
 
 
+def frames(d, size, max_loss):
+    import os
+    pg = json.load(open(os.path.join(d, "pktgen.json")))
+    fwd = json.load(open(os.path.join(d, "fwd.json")))
+    p0, p1 = fwd["ports"][0]["total"], fwd["ports"][1]["total"]
+    errors = []
+    for what, nbytes, npkts in (
+            ("gfp-pktgen received", pg["rx_bytes"], pg["rx_ours"]),
+            ("gfp-fwd port 0 received", p0["rx_bytes"], p0["rx_packets"]),
+            ("gfp-fwd port 1 sent", p1["tx_bytes"], p1["tx_packets"])):
+        if nbytes != size * npkts:
+            errors.append("%s %d bytes in %d frames, not %d-byte frames"
+                          % (what, nbytes, npkts, size))
+    for key in ("drop_runt", "drop_too_big"):
+        if p0[key] or p1[key]:
+            errors.append("gfp-fwd counted %s: %d" % (key, p0[key] + p1[key]))
+    lost = pg["tx_packets"] - pg["rx_ours"]
+    print("sent %d, received %d %d-byte frames, lost %d (drops counted)"
+          % (pg["tx_packets"], pg["rx_ours"], size, lost))
+    if pg["tx_packets"] == 0 or lost * 100.0 > max_loss * pg["tx_packets"]:
+        errors.append("lost %d of %d frames, more than %g%%"
+                      % (lost, pg["tx_packets"], max_loss))
+    for e in errors:
+        print("MISMATCH: " + e)
+    if errors:
+        sys.exit(1)
+
+
 def get(path, keys):
     j = json.load(open(path))
     for key in keys:
@@ -140,11 +175,13 @@ def main():
         check_fwd(sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else None)
     elif len(sys.argv) == 3 and sys.argv[1] == "hops":
         hops(sys.argv[2])
+    elif len(sys.argv) == 5 and sys.argv[1] == "frames":
+        frames(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
     elif len(sys.argv) >= 4 and sys.argv[1] == "get":
         get(sys.argv[2], sys.argv[3:])
     else:
         fail("usage: gfp-check.py fwd STATS [PAIRS] | hops DIR "
-             "| get FILE PATH...")
+             "| frames DIR SIZE MAX-LOSS-PERCENT | get FILE PATH...")
 
 
 if __name__ == "__main__":
