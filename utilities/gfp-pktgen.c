@@ -6,7 +6,11 @@
  * another, on a single lcore.  Each frame carries a sequence number and a
  * TSC timestamp, so the sink tells its own frames from anything else and
  * measures latency.  Transmission retries until the ring takes the frame:
- * the number sent is exact, never "offered". */
+ * the number sent is exact, never "offered".
+ *
+ * With --serve, it connects once and then runs one trial per request line
+ * on standard input ("trial RATE DURATION_MS SIZE FLOWS"), answering each
+ * with one JSON line: what gfp-bench drives. */
 #include <config.h>
 
 #include <errno.h>
@@ -14,6 +18,7 @@
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +57,7 @@ _Static_assert(sizeof(struct pktgen_payload) == 16, "payload layout");
 struct pktgen_opts {
     uint16_t tx_port, rx_port;
     uint64_t count;             /* 0: run for 'duration'. */
-    unsigned duration;          /* Seconds. */
+    uint64_t duration_ms;       /* When count is 0. */
     unsigned size;              /* Frame length without CRC. */
     unsigned flows;
     uint64_t rate;              /* Packets per second; 0: as fast as can. */
@@ -65,6 +70,7 @@ struct pktgen_opts {
     char json_path[256];
     bool linger;                /* Keep the ports open after the run. */
     char start_file[256];       /* Wait for this file before sending. */
+    bool serve;                 /* Trials on request, from stdin. */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -126,6 +132,14 @@ usage(void)
            "                       SIGINT or SIGTERM (a vhost-user peer's "
            "counters live\n"
            "                       only while connected)\n"
+           "  --serve              once the links are up, print {\"ready\": "
+           "true} and run\n"
+           "                       one trial per stdin line \"trial RATE "
+           "DURATION_MS SIZE FLOWS\"\n"
+           "                       (RATE 0: as fast as possible; SIZE up to "
+           "--size), each\n"
+           "                       answered by one JSON line; \"quit\" or "
+           "end of input exits\n"
            "When --rate is set and the next burst is due in more than 50 us, "
            "gfp-pktgen\nsleeps, leaving its CPU to whoever shares it.\n");
 }
@@ -172,6 +186,7 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
         { "json", required_argument, NULL, 'j' },
         { "linger", no_argument, NULL, 'L' },
         { "start-file", required_argument, NULL, 'F' },
+        { "serve", no_argument, NULL, 'V' },
         { "help", no_argument, NULL, 'h' },
         { NULL, 0, NULL, 0 },
     };
@@ -186,7 +201,9 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
         case 't': o->tx_port = opt_uint(key, optarg, 0, 1023); break;
         case 'r': o->rx_port = opt_uint(key, optarg, 0, 1023); break;
         case 'n': o->count = opt_uint(key, optarg, 0, UINT64_MAX / 2); break;
-        case 'd': o->duration = opt_uint(key, optarg, 1, 86400); break;
+        case 'd':
+            o->duration_ms = opt_uint(key, optarg, 1, 86400) * 1000;
+            break;
         case 's': o->size = opt_uint(key, optarg, 60, 9014); break;
         case 'f': o->flows = opt_uint(key, optarg, 1, 65536); break;
         case 'R': o->rate = opt_uint(key, optarg, 0, 1000000000); break;
@@ -212,6 +229,9 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
         case 'L':
             o->linger = true;
             break;
+        case 'V':
+            o->serve = true;
+            break;
         case 'F':
             if (strlen(optarg) >= sizeof o->start_file) {
                 usage_error("--start-file: path too long");
@@ -230,8 +250,11 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
     if (optind < argc) {
         usage_error("unexpected argument '%s'", argv[optind]);
     }
-    if (!o->count && !o->duration) {
+    if (!o->count && !o->duration_ms && !o->serve) {
         usage_error("--count=0 needs --duration");
+    }
+    if (o->serve && (o->linger || o->json_path[0])) {
+        usage_error("--serve answers on stdout: no --json, no --linger");
     }
 }
 
@@ -269,7 +292,7 @@ struct results {
     uint64_t tx_cycles;         /* From the first to the last frame sent. */
 };
 
-static void
+static uint16_t
 receive(const struct pktgen_opts *o, struct results *r, uint32_t *last_seq)
 {
     struct rte_mbuf *mbufs[64];
@@ -311,11 +334,12 @@ receive(const struct pktgen_opts *o, struct results *r, uint32_t *last_seq)
             r->rx_reordered++;
         }
         *last_seq = plp->seq;
-        if (r->n_lat < MAX_LATENCY_SAMPLES) {
+        if (r->lat && r->n_lat < MAX_LATENCY_SAMPLES) {
             r->lat[r->n_lat++] = now - plp->tsc;
         }
     }
     rte_pktmbuf_free_bulk(mbufs, n);
+    return n;
 }
 
 static int
@@ -327,7 +351,7 @@ cmp_u64(const void *a_, const void *b_)
 }
 
 static json_t *
-latency_json(struct results *r)
+latency_json(struct results *r, unsigned cdf_points)
 {
     double ns_per_cycle = 1e9 / rte_get_tsc_hz();
     static const struct { const char *name; double q; } qs[] = {
@@ -345,6 +369,19 @@ latency_json(struct results *r)
 
         json_object_set_new(obj, qs[i].name,
                             json_real(r->lat[idx] * ns_per_cycle));
+    }
+    if (cdf_points) {
+        /* The distribution at 'cdf_points' + 1 evenly spaced ranks, for
+         * a CDF without shipping a million samples. */
+        json_t *cdf = json_array();
+        unsigned n = r->n_lat > cdf_points ? cdf_points : r->n_lat - 1;
+
+        for (unsigned i = 0; i <= n; i++) {
+            uint64_t idx = n ? (r->n_lat - 1) * i / n : 0;
+
+            json_array_append_new(cdf, json_real(r->lat[idx] * ns_per_cycle));
+        }
+        json_object_set_new(obj, "cdf", cdf);
     }
     return obj;
 }
@@ -406,6 +443,294 @@ setup_port(uint16_t port_id, unsigned size, struct port **portp)
     return error;
 }
 
+static void
+free_frames(uint8_t **frames, unsigned n)
+{
+    for (unsigned f = 0; frames && f < n; f++) {
+        free(frames[f]);
+    }
+    free(frames);
+}
+
+/* One frame per flow, built for o->size and o->flows; NULL when out of
+ * memory. */
+static uint8_t **
+build_frames(const struct pktgen_opts *o)
+{
+    uint8_t **frames = calloc(o->flows, sizeof *frames);
+
+    for (unsigned f = 0; frames && f < o->flows; f++) {
+        frames[f] = malloc(o->size);
+        if (!frames[f]) {
+            free_frames(frames, f);
+            return NULL;
+        }
+        build_frame(o, frames[f], f);
+    }
+    return frames;
+}
+
+/* Keeps counting what comes back, for at most o->drain_ms ms after the
+ * last frame; with 'quiet_ms', stops sooner once nothing came for that
+ * long. */
+static void
+drain(const struct pktgen_opts *o, struct results *r, uint32_t *last_seq,
+      unsigned quiet_ms)
+{
+    uint64_t hz = rte_get_tsc_hz();
+    uint64_t now = rte_rdtsc();
+    uint64_t end = now + o->drain_ms * hz / 1000;
+    uint64_t last_rx = now;
+
+    while (!stop_signal && (now = rte_rdtsc()) < end) {
+        if (receive(o, r, last_seq)) {
+            last_rx = now;
+        } else if (quiet_ms && now - last_rx > quiet_ms * hz / 1000) {
+            break;
+        }
+    }
+}
+
+/* Sends o->count frames, or for o->duration_ms, at o->rate, counting what
+ * comes back meanwhile and while it drains. */
+static void
+send_traffic(const struct pktgen_opts *o, struct rte_mempool *mp,
+             uint8_t *const *frames, struct results *r)
+{
+    uint64_t hz = rte_get_tsc_hz();
+    uint64_t gap = o->rate ? hz / o->rate : 0;
+    uint64_t start, end, next_tx, seq = 0;
+    uint32_t last_seq = 0;
+
+    start = next_tx = rte_rdtsc();
+    end = o->count ? UINT64_MAX : start + o->duration_ms * hz / 1000;
+    while (!stop_signal && (o->count ? seq < o->count : rte_rdtsc() < end)) {
+        struct rte_mbuf *mbufs[64];
+        uint64_t now = rte_rdtsc();
+        unsigned n = o->burst;
+        uint16_t sent = 0;
+
+        receive(o, r, &last_seq);
+        if (gap) {
+            if (now < next_tx) {
+                /* Ahead of schedule: give the CPU away.  On a small
+                 * host the forwarder under test may share it. */
+                if (next_tx - now > hz / 20000) {
+                    struct timespec nap = { 0, 20 * 1000 };
+
+                    nanosleep(&nap, NULL);
+                }
+                continue;
+            }
+            n = RTE_MIN((now - next_tx) / gap + 1, (uint64_t) o->burst);
+        }
+        if (o->count) {
+            n = RTE_MIN((uint64_t) n, o->count - seq);
+        }
+        if (rte_pktmbuf_alloc_bulk(mp, mbufs, n)) {
+            continue;
+        }
+        for (unsigned i = 0; i < n; i++) {
+            unsigned flow = (seq + i) % o->flows;
+            uint8_t *p = (uint8_t *) rte_pktmbuf_append(mbufs[i], o->size);
+            struct pktgen_payload pl = {
+                .magic = PKTGEN_MAGIC, .seq = seq + i,
+            };
+
+            rte_memcpy(p, frames[flow], o->size);
+            pl.tsc = rte_rdtsc();
+            memcpy(p + HDRS_LEN, &pl, sizeof pl);
+        }
+        /* Retry until the ring takes every frame: backpressure, not
+         * loss, so that the count sent is exact. */
+        while (sent < n && !stop_signal) {
+            sent += rte_eth_tx_burst(o->tx_port, 0, mbufs + sent, n - sent);
+            if (sent < n) {
+                receive(o, r, &last_seq);
+            }
+        }
+        if (sent < n) {
+            rte_pktmbuf_free_bulk(mbufs + sent, n - sent);
+        }
+        r->tx_packets += sent;
+        r->tx_bytes += (uint64_t) sent * o->size;
+        seq += sent;
+        next_tx += (uint64_t) sent * gap;
+    }
+    r->tx_cycles = rte_rdtsc() - start;
+    drain(o, r, &last_seq, o->serve ? 50 : 0);
+}
+
+/* The results as JSON; 'rx_missed' is what the receive port's device
+ * counted as missed or without buffers (the sink's own drops). */
+static json_t *
+results_json(const struct pktgen_opts *o, struct results *r,
+             uint64_t rx_missed)
+{
+    double secs = (double) r->tx_cycles / rte_get_tsc_hz();
+    json_t *out;
+
+    out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
+                    " s:I, s:i, s:i, s:I, s:f, s:f, s:f}",
+                    "tx_packets", (json_int_t) r->tx_packets,
+                    "tx_bytes", (json_int_t) r->tx_bytes,
+                    "rx_packets", (json_int_t) r->rx_packets,
+                    "rx_bytes", (json_int_t) r->rx_bytes,
+                    "rx_ours", (json_int_t) r->rx_ours,
+                    "rx_other", (json_int_t) r->rx_other,
+                    "rx_src_mismatch", (json_int_t) r->rx_src_mismatch,
+                    "rx_dst_mismatch", (json_int_t) r->rx_dst_mismatch,
+                    "rx_reordered", (json_int_t) r->rx_reordered,
+                    "rx_segmented", (json_int_t) r->rx_segmented,
+                    "rx_missed", (json_int_t) rx_missed,
+                    "size", (int) o->size, "flows", (int) o->flows,
+                    "rate", (json_int_t) o->rate,
+                    "tx_seconds", secs,
+                    "tx_mpps", secs > 0 ? r->tx_packets / secs / 1e6 : 0.0,
+                    "rx_mpps", secs > 0 ? r->rx_ours / secs / 1e6 : 0.0);
+    json_object_set_new(out, "latency_ns",
+                        latency_json(r, o->serve ? 1000 : 0));
+    return out;
+}
+
+/* What the receive port's device dropped so far: no room in its ring, no
+ * buffer. */
+static uint64_t
+rx_port_missed(const struct pktgen_opts *o)
+{
+    struct rte_eth_stats st;
+
+    if (rte_eth_stats_get(o->rx_port, &st)) {
+        return 0;
+    }
+    return st.imissed + st.rx_nombuf;
+}
+
+/* Prints one JSON line on stdout and flushes it. */
+static void
+reply(json_t *obj)
+{
+    json_dumpf(obj, stdout, JSON_COMPACT | JSON_SORT_KEYS);
+    putchar('\n');
+    fflush(stdout);
+    json_decref(obj);
+}
+
+static void
+reply_error(const char *line, const char *why)
+{
+    reply(json_pack("{s:s, s:s}", "error", why, "request", line));
+}
+
+/* Parses "trial RATE DURATION_MS SIZE FLOWS" into 'o' (whose size is the
+ * largest allowed); NULL on success, else what is wrong. */
+static const char *
+parse_trial(const char *line, struct pktgen_opts *o, unsigned max_size)
+{
+    unsigned long long v[4];
+    static const struct {
+        const char *name;
+        unsigned long long min, max;
+    } f[4] = {
+        { "RATE", 0, 1000000000 }, { "DURATION_MS", 1, 3600 * 1000 },
+        { "SIZE", 60, 9014 }, { "FLOWS", 1, 65536 },
+    };
+    static char why[128];
+    const char *p = line + strlen("trial");
+
+    for (int i = 0; i < 4; i++) {
+        char *end;
+
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p < '0' || *p > '9') {
+            snprintf(why, sizeof why, "%s missing or not a number: expected "
+                     "\"trial RATE DURATION_MS SIZE FLOWS\"", f[i].name);
+            return why;
+        }
+        errno = 0;
+        v[i] = strtoull(p, &end, 10);
+        if (errno || (*end && *end != ' ') || v[i] < f[i].min
+            || v[i] > f[i].max) {
+            snprintf(why, sizeof why, "%s must be an integer from %llu to "
+                     "%llu", f[i].name, f[i].min, f[i].max);
+            return why;
+        }
+        p = end;
+    }
+    while (*p == ' ') {
+        p++;
+    }
+    if (*p) {
+        return "junk after FLOWS";
+    }
+    if (v[2] > max_size) {
+        snprintf(why, sizeof why, "SIZE %llu is larger than --size %u, "
+                 "the largest frame the ports were set up for", v[2],
+                 max_size);
+        return why;
+    }
+    o->rate = v[0];
+    o->duration_ms = v[1];
+    o->size = v[2];
+    o->flows = v[3];
+    o->count = 0;
+    return NULL;
+}
+
+/* --serve: one trial per request line until "quit", end of input or a
+ * signal. */
+static int
+serve(struct pktgen_opts *o, struct rte_mempool *mp, struct results *r)
+{
+    unsigned max_size = o->size;
+    char line[256];
+
+    reply(json_pack("{s:b, s:i}", "ready", 1, "max_size", (int) max_size));
+    while (!stop_signal && fgets(line, sizeof line, stdin)) {
+        struct pktgen_opts t = *o;
+        uint64_t missed0;
+        uint8_t **frames;
+        const char *why;
+        uint32_t seq = 0;
+
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!strcmp(line, "quit")) {
+            break;
+        }
+        if (strncmp(line, "trial", 5) || (line[5] && line[5] != ' ')) {
+            reply_error(line, "unknown request: expected \"trial RATE "
+                        "DURATION_MS SIZE FLOWS\" or \"quit\"");
+            continue;
+        }
+        why = parse_trial(line, &t, max_size);
+        if (why) {
+            reply_error(line, why);
+            continue;
+        }
+        frames = build_frames(&t);
+        if (!frames) {
+            reply_error(line, "out of memory for the flows' frames");
+            continue;
+        }
+        /* What came late from an earlier trial is no part of this one. */
+        {
+            struct results stale = { 0 };
+
+            drain(&t, &stale, &seq, 20);
+        }
+        memset(r, 0, offsetof(struct results, lat));
+        r->n_lat = 0;
+        r->tx_cycles = 0;
+        missed0 = rx_port_missed(o);
+        send_traffic(&t, mp, frames, r);
+        free_frames(frames, t.flows);
+        reply(results_json(&t, r, rx_port_missed(o) - missed0));
+    }
+    return stop_signal ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -418,8 +743,6 @@ main(int argc, char *argv[])
     struct results r = { 0 };
     struct rte_mempool *mp;
     uint8_t **frames;
-    uint64_t hz, start, end, next_tx, gap, seq = 0;
-    uint32_t last_seq = 0;
     int eal_argc = argc, ret;
     json_t *out;
 
@@ -469,20 +792,11 @@ main(int argc, char *argv[])
                                  RTE_MAX((unsigned) RTE_MBUF_DEFAULT_BUF_SIZE,
                                          o.size + RTE_PKTMBUF_HEADROOM),
                                  rte_socket_id());
-    frames = calloc(o.flows, sizeof *frames);
     r.lat = malloc(MAX_LATENCY_SAMPLES * sizeof *r.lat);
-    if (!mp || !frames || !r.lat) {
+    if (!mp || !r.lat) {
         fprintf(stderr, "gfp-pktgen: out of memory\n");
         ret = EXIT_FAILURE;
         goto out;
-    }
-    for (unsigned f = 0; f < o.flows; f++) {
-        frames[f] = malloc(o.size);
-        if (!frames[f]) {
-            ret = EXIT_FAILURE;
-            goto out;
-        }
-        build_frame(&o, frames[f], f);
     }
 
     if (wait_links(&o)) {
@@ -503,95 +817,19 @@ main(int argc, char *argv[])
         goto out;
     }
 
-    hz = rte_get_tsc_hz();
-    gap = o.rate ? hz / o.rate : 0;
-    start = next_tx = rte_rdtsc();
-    end = o.count ? UINT64_MAX : start + (uint64_t) o.duration * hz;
-    while (!stop_signal && (o.count ? seq < o.count : rte_rdtsc() < end)) {
-        struct rte_mbuf *mbufs[64];
-        uint64_t now = rte_rdtsc();
-        unsigned n = o.burst;
-        uint16_t sent = 0;
-
-        receive(&o, &r, &last_seq);
-        if (gap) {
-            if (now < next_tx) {
-                /* Ahead of schedule: give the CPU away.  On a small
-                 * host the forwarder under test may share it. */
-                if (next_tx - now > hz / 20000) {
-                    struct timespec nap = { 0, 20 * 1000 };
-
-                    nanosleep(&nap, NULL);
-                }
-                continue;
-            }
-            n = RTE_MIN((now - next_tx) / gap + 1, (uint64_t) o.burst);
-        }
-        if (o.count) {
-            n = RTE_MIN((uint64_t) n, o.count - seq);
-        }
-        if (rte_pktmbuf_alloc_bulk(mp, mbufs, n)) {
-            continue;
-        }
-        for (unsigned i = 0; i < n; i++) {
-            unsigned flow = (seq + i) % o.flows;
-            uint8_t *p = (uint8_t *) rte_pktmbuf_append(mbufs[i], o.size);
-            struct pktgen_payload pl = {
-                .magic = PKTGEN_MAGIC, .seq = seq + i,
-            };
-
-            rte_memcpy(p, frames[flow], o.size);
-            pl.tsc = rte_rdtsc();
-            memcpy(p + HDRS_LEN, &pl, sizeof pl);
-        }
-        /* Retry until the ring takes every frame: backpressure, not
-         * loss, so that the count sent is exact. */
-        while (sent < n && !stop_signal) {
-            sent += rte_eth_tx_burst(o.tx_port, 0, mbufs + sent, n - sent);
-            if (sent < n) {
-                receive(&o, &r, &last_seq);
-            }
-        }
-        if (sent < n) {
-            rte_pktmbuf_free_bulk(mbufs + sent, n - sent);
-        }
-        r.tx_packets += sent;
-        r.tx_bytes += (uint64_t) sent * o.size;
-        seq += sent;
-        next_tx += (uint64_t) sent * gap;
+    if (o.serve) {
+        ret = serve(&o, mp, &r);
+        goto out;
     }
-    r.tx_cycles = rte_rdtsc() - start;
-
-    /* Drain: count what is still on its way. */
-    {
-        uint64_t drain_end = rte_rdtsc() + o.drain_ms * hz / 1000;
-
-        while (!stop_signal && rte_rdtsc() < drain_end) {
-            receive(&o, &r, &last_seq);
-        }
+    frames = build_frames(&o);
+    if (!frames) {
+        fprintf(stderr, "gfp-pktgen: out of memory\n");
+        ret = EXIT_FAILURE;
+        goto out;
     }
-
-    out = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I,"
-                    " s:i, s:i, s:f, s:f, s:f}",
-                    "tx_packets", (json_int_t) r.tx_packets,
-                    "tx_bytes", (json_int_t) r.tx_bytes,
-                    "rx_packets", (json_int_t) r.rx_packets,
-                    "rx_bytes", (json_int_t) r.rx_bytes,
-                    "rx_ours", (json_int_t) r.rx_ours,
-                    "rx_other", (json_int_t) r.rx_other,
-                    "rx_src_mismatch", (json_int_t) r.rx_src_mismatch,
-                    "rx_dst_mismatch", (json_int_t) r.rx_dst_mismatch,
-                    "rx_reordered", (json_int_t) r.rx_reordered,
-                    "rx_segmented", (json_int_t) r.rx_segmented,
-                    "size", (int) o.size, "flows", (int) o.flows,
-                    "tx_seconds", (double) r.tx_cycles / hz,
-                    "tx_mpps", r.tx_cycles
-                               ? r.tx_packets / ((double) r.tx_cycles / hz)
-                                 / 1e6 : 0.0,
-                    "rx_mpps", r.tx_cycles
-                               ? r.rx_ours / ((double) r.tx_cycles / hz)
-                                 / 1e6 : 0.0);
-    json_object_set_new(out, "latency_ns", latency_json(&r));
+    send_traffic(&o, mp, frames, &r);
+    free_frames(frames, o.flows);
+    out = results_json(&o, &r, 0);
     if (o.json_path[0]) {
         ret = json_dump_file(out, o.json_path, JSON_INDENT(2)
                              | JSON_SORT_KEYS) ? EXIT_FAILURE : EXIT_SUCCESS;
