@@ -1,4 +1,5 @@
 dist_bin_SCRIPTS += \
+	utilities/gfp-bench \
 	utilities/gfp-demo \
 	utilities/gfp-fwd-bench \
 	utilities/gfp-pair \
@@ -15,6 +16,8 @@ utilities_gfp_ctl_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DGFP_PKGDATADIR='"$(pkgdatadir)"' -DGFP_SRCDIR='"$(abs_top_srcdir)"'
 utilities_gfp_ctl_SOURCES = \
 	utilities/ctl-compat.c \
+	utilities/ctl-cpuset.c \
+	utilities/ctl-cpuset.h \
 	utilities/ctl-fwd.c \
 	utilities/ctl-host.c \
 	utilities/ctl-ovs.c \
@@ -48,6 +51,7 @@ dist_gfp_bench_DATA = \
 	utilities/gfp_bench/config.py \
 	utilities/gfp_bench/paths.py \
 	utilities/gfp_bench/report.py \
+	utilities/gfp_bench/runners.py \
 	utilities/gfp_bench/results.py \
 	utilities/gfp_bench/search.py \
 	utilities/gfp_bench/stats.py \

@@ -233,8 +233,11 @@ def search_fn(run: TrialFn, max_rate_pps: float,
         if max_trial.passes(s.criterion.loss_ratio):
             s.lo, s.lo_ok = max_rate_pps, True
             finish(s, max_rate_pps, True,
-                   "passes at the generator's maximum: the generator, "
-                   "not the path, is the limit")
+                   "no loss at the highest rate the generator could "
+                   "offer through this path: the sender is the limit "
+                   "(the generator itself, or a path that pushes back on "
+                   "it, as kernel switching does in the sender's context; "
+                   "compare with the generator's capacity)")
 
     for s in states:
         while not s.done:
