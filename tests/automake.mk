@@ -30,7 +30,8 @@ DPDK_TESTSUITE_AT = \
 	tests/dpdk-pair.at \
 	tests/dpdk-ovs-build.at \
 	tests/dpdk-pmmap.at \
-	tests/dpdk-ctl.at
+	tests/dpdk-ctl.at \
+	tests/dpdk-bench.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite
@@ -83,6 +84,7 @@ clean-local:
 EXTRA_DIST += \
 	tests/pytest/conftest.py \
 	tests/pytest/test_report.py \
+	tests/pytest/test_runners.py \
 	tests/pytest/test_search.py \
 	tests/pytest/test_stats.py \
 	tests/pytest/test_trials.py

@@ -20,6 +20,15 @@
         most MAX-LOSS-PERCENT of what was sent went missing (counted as
         drops on a hop, which hops checks).
 
+    gfp-check.py bench DIR PATH...
+        A gfp-bench run's output in DIR: every report file is there and
+        not empty, results.json is schema gfp-bench/1 and not simulated,
+        each PATH ran (status ok; "PATH:skipped" for one that must be
+        skipped with a reason), forwarded frames in every MRR trial, and
+        in every trial of every path each frame sent was received or
+        counted as dropped by a hop (unaccounted 0).  Prints a line per
+        path.
+
     gfp-check.py get FILE.json PATH...
         Prints the values at dotted PATHs (list indexes are numbers).
 """
@@ -161,6 +170,66 @@ def frames(d, size, max_loss):
         sys.exit(1)
 
 
+BENCH_FILES = ("results.json", "results.csv", "report.md", "throughput.png",
+               "throughput.svg", "latency-cdf.png", "latency-cdf.svg")
+
+
+def bench(d, expected):
+    import os
+    for f in BENCH_FILES:
+        p = os.path.join(d, f)
+        if not os.path.isfile(p) or os.path.getsize(p) == 0:
+            fail("gfp-bench left no %s in %s" % (f, d))
+    doc = json.load(open(os.path.join(d, "results.json")))
+    if doc.get("schema") != "gfp-bench/1" or doc.get("simulated"):
+        fail("results.json: schema %r, simulated %r"
+             % (doc.get("schema"), doc.get("simulated")))
+    paths = {p["name"]: p for p in doc["paths"]}
+    errors = []
+    for want in expected:
+        name, _, status = want.partition(":")
+        status = status or "ok"
+        p = paths.get(name)
+        if p is None:
+            errors.append("%s: not in the results" % name)
+            continue
+        if p["status"] != status:
+            errors.append("%s: status %s (%s), expected %s"
+                          % (name, p["status"], p.get("reason"), status))
+            continue
+        if status != "ok":
+            if not p.get("reason"):
+                errors.append("%s: %s without a reason" % (name, status))
+            print("%s: %s: %s" % (name, status, p["reason"]))
+            continue
+        n = sent = received = dropped = 0
+        for size in p["sizes"]:
+            for t in size["trials"]:
+                n += 1
+                drops = sum(t["drops_by_hop"].values())
+                if t["sent"] - t["received"] != drops or t["sent"] <= 0:
+                    errors.append(
+                        "%s %dB %s trial: sent %d, received %d, dropped "
+                        "by hop %s, unaccounted %d"
+                        % (name, size["frame_size"], t["kind"], t["sent"],
+                           t["received"], t["drops_by_hop"],
+                           t["unaccounted"]))
+                if t["kind"] == "mrr" and t["received"] <= 0:
+                    errors.append("%s %dB: the MRR trial forwarded nothing"
+                                  % (name, size["frame_size"]))
+                sent += t["sent"]
+                received += t["received"]
+                dropped += drops
+            if not size["mrr_pps"]["n"]:
+                errors.append("%s %dB: no MRR" % (name, size["frame_size"]))
+        print("%s: ok: %d trials, sent %d = received %d + dropped %d"
+              % (name, n, sent, received, dropped))
+    for e in errors:
+        print("MISMATCH: " + e)
+    if errors:
+        sys.exit(1)
+
+
 def get(path, keys):
     j = json.load(open(path))
     for key in keys:
@@ -177,11 +246,14 @@ def main():
         hops(sys.argv[2])
     elif len(sys.argv) == 5 and sys.argv[1] == "frames":
         frames(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]))
+    elif len(sys.argv) >= 4 and sys.argv[1] == "bench":
+        bench(sys.argv[2], sys.argv[3:])
     elif len(sys.argv) >= 4 and sys.argv[1] == "get":
         get(sys.argv[2], sys.argv[3:])
     else:
         fail("usage: gfp-check.py fwd STATS [PAIRS] | hops DIR "
-             "| frames DIR SIZE MAX-LOSS-PERCENT | get FILE PATH...")
+             "| frames DIR SIZE MAX-LOSS-PERCENT | bench DIR PATH... "
+             "| get FILE PATH...")
 
 
 if __name__ == "__main__":

@@ -139,8 +139,10 @@ usage(void)
            "DURATION_MS SIZE FLOWS\"\n"
            "                       (RATE 0: as fast as possible; SIZE up to "
            "--size), each\n"
-           "                       answered by one JSON line; \"quit\" or "
-           "end of input exits\n"
+           "                       answered by one JSON line; \"drain MS\" "
+           "counts MS ms more\n"
+           "                       into the last trial; \"quit\" or end of "
+           "input exits\n"
            "When --rate is set and the next burst is due in more than 50 us, "
            "gfp-pktgen\nsleeps, leaving its CPU to whoever shares it.\n");
 }
@@ -496,7 +498,7 @@ drain(const struct pktgen_opts *o, struct results *r, uint32_t *last_seq,
  * comes back meanwhile and while it drains. */
 static void
 send_traffic(const struct pktgen_opts *o, struct rte_mempool *mp,
-             uint8_t *const *frames, struct results *r)
+             uint8_t *const *frames, struct results *r, uint32_t *last_seqp)
 {
     uint64_t hz = rte_get_tsc_hz();
     uint64_t gap = o->rate ? hz / o->rate : 0;
@@ -567,6 +569,7 @@ send_traffic(const struct pktgen_opts *o, struct rte_mempool *mp,
     }
     r->tx_cycles = rte_rdtsc() - start;
     drain(o, r, &last_seq, o->serve ? 50 : 0);
+    *last_seqp = last_seq;
 }
 
 /* The results as JSON; 'rx_missed' is what the receive port's device
@@ -693,6 +696,10 @@ static int
 serve(struct pktgen_opts *o, struct rte_mempool *mp, struct results *r)
 {
     unsigned max_size = o->size;
+    struct pktgen_opts last = *o;
+    uint64_t last_missed = 0;
+    bool have_trial = false;
+    uint32_t seq = 0;
     char line[256];
 
     reply(json_pack("{s:b, s:i}", "ready", 1, "max_size", (int) max_size));
@@ -701,15 +708,37 @@ serve(struct pktgen_opts *o, struct rte_mempool *mp, struct results *r)
         uint64_t missed0;
         uint8_t **frames;
         const char *why;
-        uint32_t seq = 0;
 
         line[strcspn(line, "\r\n")] = '\0';
         if (!strcmp(line, "quit")) {
             break;
         }
+        if (!strncmp(line, "drain ", 6)) {
+            /* More time for the last trial's stragglers (a forwarder that
+             * was descheduled holds a ring of them): counted into it. */
+            unsigned long long ms;
+            char *end;
+
+            errno = 0;
+            ms = strtoull(line + 6, &end, 10);
+            if (errno || *end || ms < 1 || ms > 10000 || !have_trial) {
+                reply_error(line, have_trial
+                            ? "MS must be an integer from 1 to 10000"
+                            : "no trial to drain for");
+                continue;
+            }
+            t = last;
+            t.drain_ms = ms;
+            missed0 = rx_port_missed(o);
+            drain(&t, r, &seq, 0);
+            last_missed += rx_port_missed(o) - missed0;
+            reply(results_json(&t, r, last_missed));
+            continue;
+        }
         if (strncmp(line, "trial", 5) || (line[5] && line[5] != ' ')) {
             reply_error(line, "unknown request: expected \"trial RATE "
-                        "DURATION_MS SIZE FLOWS\" or \"quit\"");
+                        "DURATION_MS SIZE FLOWS\", \"drain MS\" or "
+                        "\"quit\"");
             continue;
         }
         why = parse_trial(line, &t, max_size);
@@ -726,15 +755,20 @@ serve(struct pktgen_opts *o, struct rte_mempool *mp, struct results *r)
         {
             struct results stale = { 0 };
 
-            drain(&t, &stale, &seq, 20);
+            uint32_t stale_seq = 0;
+
+            drain(&t, &stale, &stale_seq, 20);
         }
         memset(r, 0, offsetof(struct results, lat));
         r->n_lat = 0;
         r->tx_cycles = 0;
         missed0 = rx_port_missed(o);
-        send_traffic(&t, mp, frames, r);
+        send_traffic(&t, mp, frames, r, &seq);
         free_frames(frames, t.flows);
-        reply(results_json(&t, r, rx_port_missed(o) - missed0));
+        last = t;
+        last_missed = rx_port_missed(o) - missed0;
+        have_trial = true;
+        reply(results_json(&t, r, last_missed));
     }
     return stop_signal ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -835,7 +869,11 @@ main(int argc, char *argv[])
         ret = EXIT_FAILURE;
         goto out;
     }
-    send_traffic(&o, mp, frames, &r);
+    {
+        uint32_t last_seq;
+
+        send_traffic(&o, mp, frames, &r, &last_seq);
+    }
     free_frames(frames, o.flows);
     out = results_json(&o, &r, 0);
     if (o.json_path[0]) {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import signal
 import sys
 from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
@@ -274,7 +275,15 @@ def _where(files: Dict[str, str], out_dir: str, stdout: TextIO) -> None:
         stdout.write("charts: none\n")
 
 
+def _terminate(signum, frame):
+    """SIGTERM and SIGHUP end the run as Ctrl-C does: torn down, the
+    partial report written."""
+    raise KeyboardInterrupt
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGHUP, _terminate)
     try:
         sys.exit(main())
     except BrokenPipeError:
