@@ -2,6 +2,7 @@
 # hand (nothing here is generated).
 EXTRA_DIST += \
 	Documentation/benchmark.rst \
+	Documentation/howto/compare-paths.rst \
 	Documentation/howto/host-setup.rst \
 	Documentation/howto/ovs-build.rst \
 	Documentation/index.rst \
@@ -16,6 +17,7 @@ EXTRA_DIST += \
 
 # man_MANS is installed but not distributed by itself.
 DOC_MANPAGES = \
+	Documentation/gfp-bench.1 \
 	Documentation/gfp-ctl.8 \
 	Documentation/gfp-demo.8 \
 	Documentation/gfp-fwd-bench.8 \

@@ -21,7 +21,8 @@ GENERATOR_PPS = 8e6
 # Capacities of the fixed run: host-dpdk runs within 10% of the
 # generator (7.5 of 8 Mpps), so its report carries the warning.
 CAPACITIES = {"vswitch-only": 1e6, "both": 4e6, "host-dpdk": 7.5e6}
-FIXED_CONFIG = BenchConfig(sizes=(64, 1518), trials=2, trial_duration_s=1.0)
+FIXED_CONFIG = BenchConfig(sizes=(64, 1518), trials=2, trial_duration_s=1.0,
+                           tolerance_ratio=0.03, max_iterations=10)
 
 
 def fixed_paths():

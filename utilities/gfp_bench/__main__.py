@@ -235,10 +235,12 @@ def main(argv: Optional[Sequence[str]] = None,
     line = _ProgressLine(stderr)
     paths, unavailable, errors = resolve_paths(names, config, args.simulate,
                                                args.seed)
-    if paths:
-        line.log("%d path(s), about %s (estimate before the first trial)"
-                 % (len(paths), _minutes(estimate_seconds(len(paths),
-                                                           config))))
+    runnable = [p for p in paths if not p.prerequisites()]
+    if runnable:
+        line.log("%d path(s), about %s of trials (estimate before the "
+                 "first one), set-up apart"
+                 % (len(runnable), _minutes(estimate_seconds(len(runnable),
+                                                             config))))
     runner = Runner(paths, config, unavailable=unavailable, requested=names,
                     progress=line.show, log=line.log,
                     simulated=args.simulate, version=__version__)
@@ -269,7 +271,9 @@ def _where(files: Dict[str, str], out_dir: str, stdout: TextIO) -> None:
                                       files.get("results.csv", "-")))
     charts = [f for k, f in sorted(files.items())
               if k.endswith((".png", ".svg"))]
-    if charts:
+    if "charts-error" in files:
+        stdout.write("charts: %s\n" % files["charts-error"])
+    elif charts:
         stdout.write("charts: %s\n" % ", ".join(charts))
     elif out_dir:
         stdout.write("charts: none\n")

@@ -363,18 +363,29 @@ def write_all(doc: Doc, out_dir: str, with_charts: bool = True
     the charts into ``out_dir``; returns {kind: file name}."""
     os.makedirs(out_dir, exist_ok=True)
     written: Dict[str, str] = {}
-    chart_files: List[str] = []
-    if with_charts:
-        from . import charts
-        chart_files = charts.write_charts(doc, out_dir)
-        for f in chart_files:
-            written[os.path.basename(f)] = f
-    for name, text in (("results.json", to_json(doc)),
-                       ("results.csv", to_csv(doc)),
-                       ("report.md", markdown(
-                           doc, [os.path.basename(f) for f in chart_files]))):
+
+    def put(name: str, text: str) -> None:
         path = os.path.join(out_dir, name)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         written[name] = path
+
+    # The data first: a chart that cannot be drawn loses no result.
+    put("results.json", to_json(doc))
+    put("results.csv", to_csv(doc))
+    chart_files: List[str] = []
+    chart_error = None
+    if with_charts:
+        try:
+            from . import charts
+            chart_files = charts.write_charts(doc, out_dir)
+        except ImportError as e:
+            chart_error = ("no charts: %s (apt-get install "
+                           "python3-matplotlib)" % e)
+        for f in chart_files:
+            written[os.path.basename(f)] = f
+    put("report.md", markdown(doc, [os.path.basename(f)
+                                    for f in chart_files]))
+    if chart_error:
+        written["charts-error"] = chart_error
     return written

@@ -739,7 +739,7 @@ class OvsPath(RealPath):
         # threads have taken the port's queues: give them a moment.
         time.sleep(1.0)
         self.pids = [self.gen.pid, guest_pid, ovs_pid]
-        self.components = {"guest": guest_pid, "ovs-vswitchd": ovs_pid}
+        self.components = {"guest": guest_pid, "ovs": ovs_pid}
         self.deactivate()
 
     def _wait_links(self, ports: Sequence[str]) -> None:
@@ -806,17 +806,18 @@ class OvsPath(RealPath):
                pg: dict) -> Dict[str, float]:
         out = super().cycles(before, after, pg)
         if "ovs_cpp" in after:
-            out["ovs pmd"] = after["ovs_cpp"]
+            out["ovs"] = after["ovs_cpp"]
         return out
 
     def generator_capacity(self, frame_size: int, flows: int,
                            duration_s: float) -> Optional[float]:
         # The guest bypassed: OVS sends gen's frames straight to sink.
-        self._ofctl("add-flow", "priority=100,in_port=1,actions=output:4")
+        # Above gfp-pair's flows, which have OpenFlow's default priority.
+        self._ofctl("add-flow", "priority=40000,in_port=1,actions=output:4")
         try:
             pg = self.gen.trial(None, frame_size, flows, duration_s)
         finally:
-            self._ofctl("del-flows", "--strict", "priority=100,in_port=1")
+            self._ofctl("del-flows", "--strict", "priority=40000,in_port=1")
         return pg["rx_ours"] / pg["tx_seconds"] if pg["tx_seconds"] else None
 
     def teardown(self) -> None:
@@ -844,14 +845,15 @@ class DirectPath(RealPath):
             bound += [os.path.basename(d) for d in
                       glob.glob("/sys/bus/pci/drivers/%s/0000:*" % drv)]
         vfs = glob.glob("/sys/bus/pci/devices/*/physfn")
-        if len(bound) < 2:
-            return ("no SR-IOV VF or spare PF bound for DPDK here (%d "
-                    "device(s) bound to vfio-pci/igb_uio, %d VF(s) on the "
-                    "host); the direct path needs two, looped back: see "
-                    "gfp-bench(1)" % (len(bound), len(vfs)))
+        if len(bound) < 4:
+            return ("no SR-IOV VFs or spare PFs bound for DPDK here (%d "
+                    "device(s) bound to %s; %d VF(s) on the host): the "
+                    "direct path needs four ports in two links (generator "
+                    "to guest, guest to sink), see gfp-bench(1)"
+                    % (len(bound), "/".join(self.DRIVERS), len(vfs)))
         return ("%d DPDK-bound device(s) found (%s), but gfp-bench cannot "
-                "tell which are looped back to each other: run the direct "
-                "path by hand, see gfp-bench(1)"
+                "tell which are linked to which: run the direct path by "
+                "hand, see gfp-bench(1)"
                 % (len(bound), ", ".join(sorted(bound)[:4])))
 
     def setup(self) -> None:
