@@ -448,8 +448,9 @@ matrix_path(const char *arg)
     return GFP_SRCDIR "/utilities/compat-matrix.json";
 }
 
-/* Parses NAME:VERSION for option 'opt'. */
-static void
+/* Parses NAME:VERSION for option 'opt'.  Returns 0, or the exit status
+ * of a usage error after saying what is wrong. */
+static int
 parse_side_arg(const char *opt, const char *arg, struct side *s)
 {
     const char *colon = strchr(arg, ':');
@@ -457,23 +458,25 @@ parse_side_arg(const char *opt, const char *arg, struct side *s)
 
     memset(s, 0, sizeof *s);
     if (!colon || !len || len >= sizeof s->name) {
-        gfp_ctl_usage_error("invalid value '%s' for %s: expected "
-                            "NAME:VERSION, e.g. i40e:2.22.18 or "
-                            "iavf:kernel-6.1", arg, opt);
+        return gfp_ctl_usage_error("invalid value '%s' for %s: expected "
+                                   "NAME:VERSION, e.g. i40e:2.22.18 or "
+                                   "iavf:kernel-6.1", arg, opt);
     }
     memcpy(s->name, arg, len);
     s->name[len] = '\0';
     if (!valid_driver_name(s->name)) {
-        gfp_ctl_usage_error("invalid driver name '%s' in %s: letters, "
-                            "digits, '_' and '-' only", s->name, opt);
+        return gfp_ctl_usage_error("invalid driver name '%s' in %s: "
+                                   "letters, digits, '_' and '-' only",
+                                   s->name, opt);
     }
     if (version_parse(colon + 1, false, &s->version)) {
-        gfp_ctl_usage_error("invalid version '%s' in %s: expected numbers "
-                            "separated by dots, e.g. 2.22.18 or kernel-6.1",
-                            colon + 1, opt);
+        return gfp_ctl_usage_error("invalid version '%s' in %s: expected "
+                                   "numbers separated by dots, e.g. 2.22.18 "
+                                   "or kernel-6.1", colon + 1, opt);
     }
     s->has_version = true;
     snprintf(s->ifaces, sizeof s->ifaces, "%s", opt);
+    return 0;
 }
 
 static bool
@@ -964,23 +967,29 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         case 'r':
             if (!optarg[0] || optarg[0] != '/'
                 || !ctl_sysfs_exists("", optarg)) {
-                gfp_ctl_usage_error("--root '%s' is not an existing "
-                                    "absolute directory", optarg);
+                return gfp_ctl_usage_error("--root '%s' is not an existing "
+                                           "absolute directory", optarg);
             }
             root = strcmp(optarg, "/") ? optarg : "";
             break;
         case 'm':
             if (!optarg[0]) {
-                gfp_ctl_usage_error("--matrix needs a file name");
+                return gfp_ctl_usage_error("--matrix needs a file name");
             }
             matrix_arg = optarg;
             break;
         case 'H':
-            parse_side_arg("--host-driver", optarg, &host);
+            error = parse_side_arg("--host-driver", optarg, &host);
+            if (error) {
+                return error;
+            }
             have_host = true;
             break;
         case 'G':
-            parse_side_arg("--guest-driver", optarg, &guest);
+            error = parse_side_arg("--guest-driver", optarg, &guest);
+            if (error) {
+                return error;
+            }
             have_guest = true;
             break;
         case 'M':
@@ -989,24 +998,20 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             } else if (!strcmp(optarg, "mmap")) {
                 mode = MODE_MMAP;
             } else {
-                gfp_ctl_usage_error("invalid value '%s' for --mode: "
-                                    "expected dpdk or mmap", optarg);
+                return gfp_ctl_usage_error("invalid value '%s' for --mode: "
+                                           "expected dpdk or mmap", optarg);
             }
             break;
         case 'h':
             compat_usage();
             return EXIT_SUCCESS;
-        case ':':
-            gfp_ctl_usage_error("compat: option '%s' needs a value",
-                                argv[optind - 1]);
         default:
-            gfp_ctl_usage_error("compat: unknown option '%s'",
-                                argv[optind - 1]);
+            return gfp_ctl_option_error("compat", opt, argv[optind - 1]);
         }
     }
     if (optind < argc) {
-        gfp_ctl_usage_error("compat: unexpected argument '%s'",
-                            argv[optind]);
+        return gfp_ctl_usage_error("compat: unexpected argument '%s'",
+                                   argv[optind]);
     }
 
     error = compat_matrix_load(matrix_path(matrix_arg), &m, err, sizeof err);

@@ -20,11 +20,13 @@ ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     int status;
 
     if (argc < 2) {
-        gfp_ctl_usage_error("fwd needs a command: stats, reset-stats, "
-                            "ports, mode, quit, version or help");
+        return gfp_ctl_usage_error("fwd needs a command: stats, "
+                                   "reset-stats, ports, mode, quit, version "
+                                   "or help");
     }
     if (argc - 2 > CTL_MAX_ARGS) {
-        gfp_ctl_usage_error("too many arguments (at most %d)", CTL_MAX_ARGS);
+        return gfp_ctl_usage_error("too many arguments (at most %d)",
+                                   CTL_MAX_ARGS);
     }
 
     /* The request as JSON, so that no argument can break the line. */

@@ -1,6 +1,7 @@
 /* gfp-ctl host: set up and tear down OVS-DPDK from a topology file.
  *
  *     gfp-ctl host setup FILE [--dry-run] [--db DB | --sandbox DIR]
+ *                             [--root DIR]
  *     gfp-ctl host teardown FILE [--dry-run] [--db DB | --sandbox DIR]
  *
  * The file is validated as a whole first (ctl-topology.c).  Then the
@@ -10,23 +11,27 @@
  * external_ids:gfp-ctl=NAME; the Open_vSwitch other_config keys it sets are
  * recorded in Open_vSwitch external_ids (gfp-ctl-NAME-set lists the keys
  * that were absent, gfp-ctl-NAME-was-KEY keeps a value it replaced), so
- * that teardown removes exactly what setup made and nothing else. */
+ * that teardown removes exactly what setup made and nothing else (a key
+ * whose value was the empty string is put back as one).
+ *
+ * Errors are returned up to ctl_host_main() as its exit status, each said
+ * once where it is found. */
 #include <config.h>
 
 #include <errno.h>
-#include <inttypes.h>
 #include <jansson.h>
-#include <numa.h>
-#include <sched.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "ctl-cpuset.h"
+#include "ctl-ovs.h"
+#include "ctl-sysfs.h"
 #include "ctl-topology.h"
 #include "gfp-ctl.h"
 #include "util.h"
@@ -34,6 +39,7 @@
 #define VSCTL_DEFAULT "ovs-vsctl"
 #define DB_DEFAULT "unix:/var/run/openvswitch/db.sock"
 #define AUTO_SOCKET_MEM_MB 1024
+#define HOST_RUN_TIMEOUT_MS 30000       /* At least, for one ovs-vsctl. */
 
 /* One ovs-vsctl command line. */
 struct cmd {
@@ -46,8 +52,10 @@ struct host_ctx {
     const struct topology *topo;
     bool dry_run;
     const char *db;             /* --db, or NULL for ovs-vsctl's default. */
+    const char *root;           /* "" or --root: where sysfs is read. */
     char *vsctl;                /* The ovs-vsctl to run. */
-    unsigned timeout_s;
+    unsigned timeout_s;         /* ovs-vsctl's --timeout. */
+    unsigned run_timeout_ms;    /* When an ovs-vsctl is killed. */
 
     /* The database as read before planning; all NULL (an empty OVS) when
      * a dry run cannot reach it. */
@@ -199,65 +207,22 @@ print_cmd(const struct cmd *cmd, FILE *stream)
     putc('\n', stream);
 }
 
-static char *
-read_all(FILE *f)
-{
-    size_t n = 0, alloc = 4096;
-    char *s = xrealloc(NULL, alloc);
-    size_t got;
-
-    rewind(f);
-    while ((got = fread(s + n, 1, alloc - n - 1, f)) > 0) {
-        n += got;
-        if (alloc - n < 2) {
-            alloc *= 2;
-            s = xrealloc(s, alloc);
-        }
-    }
-    s[n] = '\0';
-    return s;
-}
-
-/* Runs 'cmd' (execvp, no shell) and returns its exit status, with its
- * stdout in '*out' and stderr in '*err' (either may be NULL). */
+/* Runs 'cmd' and returns its exit status (a negative errno if it could
+ * not be run), with its standard output in '*out' (if 'out' is not NULL)
+ * and its standard error, or why it could not be run, in '*err'. */
 static int
-run(const struct cmd *cmd, char **out, char **err)
+run_vsctl(const struct host_ctx *ctx, const struct cmd *cmd, char **out,
+          char **err)
 {
-    FILE *fo = tmpfile(), *fe = tmpfile();
-    int status = -1;
-    pid_t pid;
+    int status;
 
-    if (!fo || !fe) {
-        fprintf(stderr, "gfp-ctl: cannot create a temporary file: %s\n",
-                strerror(errno));
-        exit(EXIT_FAILURE);
+    status = ctl_sysfs_run(cmd->argv, ctx->run_timeout_ms, out, err);
+    if (status < 0) {
+        free(*err);
+        *err = xasprintf("cannot run %s: %s", cmd->argv[0],
+                         status == -ETIMEDOUT ? "no answer in time"
+                                              : strerror(-status));
     }
-    fflush(stdout);
-    fflush(stderr);
-    pid = fork();
-    if (pid < 0) {
-        fprintf(stderr, "gfp-ctl: fork: %s\n", strerror(errno));
-        exit(EXIT_FAILURE);
-    } else if (!pid) {
-        dup2(fileno(fo), STDOUT_FILENO);
-        dup2(fileno(fe), STDERR_FILENO);
-        execvp(cmd->argv[0], cmd->argv);
-        fprintf(stderr, "cannot run %s: %s\n", cmd->argv[0],
-                strerror(errno));
-        _exit(127);
-    }
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-        continue;
-    }
-    status = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-    if (out) {
-        *out = read_all(fo);
-    }
-    if (err) {
-        *err = read_all(fe);
-    }
-    fclose(fo);
-    fclose(fe);
     return status;
 }
 
@@ -288,93 +253,36 @@ db_error(const char *db, char *err)
     return msg;
 }
 
-/* ovs-vsctl's JSON data as plain JSON: a map becomes an object, a set an
- * array, a UUID a string. */
-static json_t *
-normalize(json_t *v)
-{
-    const char *tag = json_string_value(json_array_get(v, 0));
-    json_t *body = json_array_get(v, 1);
-    json_t *res, *item;
-    size_t i;
-
-    if (!json_is_array(v) || !tag) {
-        return json_incref(v);
-    }
-    if (!strcmp(tag, "uuid")) {
-        return json_incref(body);
-    } else if (!strcmp(tag, "map")) {
-        res = json_object();
-        json_array_foreach (body, i, item) {
-            const char *k = json_string_value(json_array_get(item, 0));
-
-            if (k) {
-                json_object_set_new(res, k,
-                                    normalize(json_array_get(item, 1)));
-            }
-        }
-        return res;
-    } else if (!strcmp(tag, "set")) {
-        res = json_array();
-        json_array_foreach (body, i, item) {
-            json_array_append_new(res, normalize(item));
-        }
-        return res;
-    }
-    return json_incref(v);
-}
-
-/* Reads 'columns' of every row of 'table', as an array of objects.  NULL,
- * with '*err' set, if ovs-vsctl failed. */
-static json_t *
+/* Reads 'columns' of every row of 'table' into '*rows' (see
+ * ovs_parse_table()).  Returns 0; -EIO if ovs-vsctl failed, with '*err'
+ * what it said; -EPROTO, with '*err' saying so, if it printed something
+ * else than the table: never plan against what could not be read. */
+static int
 db_list(const struct host_ctx *ctx, const char *table, const char *columns,
-        char **err)
+        json_t **rows, char **err)
 {
     struct cmd cmd = cmd_start(ctx);
-    json_t *doc, *rows, *row, *headings;
-    char *out;
-    size_t i, j;
+    char *out = NULL, perr[OVS_ERR_LEN];
     int status;
 
+    *rows = NULL;
     cmd_add(&cmd, "--format=json");
     cmd_add(&cmd, "--data=json");
     cmd_add(&cmd, "--columns=%s", columns);
     cmd_add(&cmd, "list");
     cmd_add(&cmd, "%s", table);
-    status = run(&cmd, &out, err);
+    status = run_vsctl(ctx, &cmd, &out, err);
     cmd_free(&cmd);
-    if (status) {
-        free(out);
-        return NULL;
-    }
-    doc = json_loads(out, 0, NULL);
-    free(out);
-    headings = json_object_get(doc, "headings");
-    if (!json_is_array(headings)
-        || !json_is_array(json_object_get(doc, "data"))) {
-        /* Never plan against what could not be read. */
-        json_decref(doc);
-        free(*err);
-        *err = xasprintf("ovs-vsctl list %s: output is not the JSON table "
-                         "expected", table);
-        return NULL;
-    }
-    rows = json_array();
-    json_array_foreach (json_object_get(doc, "data"), i, row) {
-        json_t *obj = json_object();
-        json_t *v;
-
-        json_array_foreach (row, j, v) {
-            const char *h = json_string_value(json_array_get(headings, j));
-
-            if (h) {
-                json_object_set_new(obj, h, normalize(v));
-            }
+    if (!status) {
+        *rows = ovs_parse_table(out, perr);
+        if (!*rows) {
+            free(*err);
+            *err = xasprintf("unexpected output from 'ovs-vsctl list %s': "
+                             "%s", table, perr);
         }
-        json_array_append_new(rows, obj);
     }
-    json_decref(doc);
-    return rows;
+    free(out);
+    return status ? -EIO : *rows ? 0 : -EPROTO;
 }
 
 /* Reads what planning needs.  Returns 0, or EXIT_FAILURE after saying why
@@ -382,33 +290,36 @@ db_list(const struct host_ctx *ctx, const char *table, const char *columns,
 static int
 db_read(struct host_ctx *ctx)
 {
+    const char *db = ctx->db ? ctx->db : DB_DEFAULT;
+    json_t *ovs = NULL;
     char *err = NULL;
-    json_t *ovs;
+    int error;
 
-    ovs = db_list(ctx, "Open_vSwitch", "other_config,external_ids", &err);
-    if (ovs) {
+    error = db_list(ctx, "Open_vSwitch", "other_config,external_ids", &ovs,
+                    &err);
+    if (!error) {
         free(err);
-        ctx->bridges = db_list(ctx, "Bridge",
-                               "_uuid,name,datapath_type,ports,external_ids",
-                               &err);
+        error = db_list(ctx, "Bridge",
+                        "_uuid,name,datapath_type,ports,external_ids",
+                        &ctx->bridges, &err);
     }
-    if (ctx->bridges) {
+    if (!error) {
         free(err);
-        ctx->ports = db_list(ctx, "Port", "_uuid,name,external_ids", &err);
+        error = db_list(ctx, "Port", "_uuid,name,external_ids", &ctx->ports,
+                        &err);
     }
-    if (ctx->ports) {
+    if (!error) {
         free(err);
-        ctx->ifaces = db_list(ctx, "Interface", "name,type,options,"
-                              "mtu_request,external_ids,error", &err);
+        error = db_list(ctx, "Interface", "name,type,options,mtu_request,"
+                        "external_ids,error", &ctx->ifaces, &err);
     }
-    if (ctx->ifaces) {
+    if (!error) {
         free(err);
         ctx->ovs = json_incref(json_array_get(ovs, 0));
         json_decref(ovs);
         if (!ctx->ovs) {
             fprintf(stderr, "gfp-ctl: the OVS database at %s has no "
-                    "Open_vSwitch row: run 'ovs-vsctl init'\n",
-                    ctx->db ? ctx->db : DB_DEFAULT);
+                    "Open_vSwitch row: run 'ovs-vsctl init'\n", db);
             return EXIT_FAILURE;
         }
         return 0;
@@ -417,19 +328,20 @@ db_read(struct host_ctx *ctx)
     json_decref(ctx->bridges);
     json_decref(ctx->ports);
     ctx->bridges = ctx->ports = NULL;
-    if (ctx->dry_run) {
+    if (error == -EPROTO) {
+        fprintf(stderr, "gfp-ctl: %s (OVS at %s); nothing was changed\n",
+                err, db);
+    } else if (ctx->dry_run) {
         fprintf(stderr, "gfp-ctl: note: cannot reach OVS at %s: %s; "
                 "showing the commands for an OVS without this topology\n",
-                ctx->db ? ctx->db : DB_DEFAULT,
-                db_error(ctx->db ? ctx->db : DB_DEFAULT, err));
-        free(err);
-        return 0;
+                db, db_error(db, err));
+        error = 0;
+    } else {
+        fprintf(stderr, "gfp-ctl: cannot reach OVS at %s: %s\n", db,
+                db_error(db, err));
     }
-    fprintf(stderr, "gfp-ctl: cannot reach OVS at %s: %s\n",
-            ctx->db ? ctx->db : DB_DEFAULT,
-            db_error(ctx->db ? ctx->db : DB_DEFAULT, err));
     free(err);
-    return EXIT_FAILURE;
+    return error ? EXIT_FAILURE : 0;
 }
 
 static json_t *
@@ -448,16 +360,17 @@ find_row(json_t *rows, const char *col, const char *value)
     return NULL;
 }
 
-/* A column, or a key of a map column ("options:n_rxq"), as a string; ""
- * for an empty or missing value. */
+/* A column, or a key of a map column ("options:n_rxq"), as a string, or
+ * NULL if the row has no such key or the column is empty: an empty string
+ * is a value. */
 static char *
-row_get(const json_t *row, const char *column)
+row_value(const json_t *row, const char *column)
 {
     const char *colon = strchr(column, ':');
     json_t *v;
 
     if (colon) {
-        char *col = strndup(column, colon - column);
+        char *col = xasprintf("%.*s", (int) (colon - column), column);
 
         v = json_object_get(json_object_get(row, col), colon + 1);
         free(col);
@@ -474,7 +387,16 @@ row_get(const json_t *row, const char *column)
     } else if (json_is_boolean(v)) {
         return xstrdup(json_is_true(v) ? "true" : "false");
     }
-    return xstrdup("");
+    return NULL;
+}
+
+/* row_value(), "" for no value. */
+static char *
+row_get(const json_t *row, const char *column)
+{
+    char *v = row_value(row, column);
+
+    return v ? v : xstrdup("");
 }
 
 static bool
@@ -518,22 +440,18 @@ row_name(const json_t *row)
     return json_string_value(json_object_get(row, "name"));
 }
 
-/* Resolving "auto". */
+/* Resolving "auto", from the sysfs under ctx->root. */
 
 static int
-pci_numa_node(const char *pci)
+pci_numa_node(const struct host_ctx *ctx, const char *pci)
 {
     char path[128];
-    int node = -1;
-    FILE *f;
+    long long node;
 
     snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node", pci);
-    f = fopen(path, "r");
-    if (f) {
-        if (fscanf(f, "%d", &node) != 1) {
-            node = -1;
-        }
-        fclose(f);
+    if (ctl_sysfs_read_int(ctx->root, path, &node) || node < 0
+        || node >= 64) {
+        return -1;
     }
     return node;
 }
@@ -541,16 +459,17 @@ pci_numa_node(const char *pci)
 /* The NUMA nodes of the file's NICs, as a bit set; node 0 when none is
  * known (vhost-user and net_pmmap ports only, or no NUMA). */
 static uint64_t
-nic_nodes(const struct topology *topo)
+nic_nodes(const struct host_ctx *ctx)
 {
+    const struct topology *topo = ctx->topo;
     uint64_t nodes = 0;
 
     for (size_t i = 0; i < topo->n_bridges; i++) {
         for (size_t j = 0; j < topo->bridges[i].n_ports; j++) {
             const struct topo_port *p = &topo->bridges[i].ports[j];
-            int node = p->pci ? pci_numa_node(p->pci) : -1;
+            int node = p->pci ? pci_numa_node(ctx, p->pci) : -1;
 
-            if (node >= 0 && node < 64) {
+            if (node >= 0) {
                 nodes |= UINT64_C(1) << node;
             }
         }
@@ -574,35 +493,68 @@ max_queues(const struct topology *topo)
     return q;
 }
 
-static int
-cpu_node(int cpu)
+/* The CPUs this process may use (all, if the root has no /proc). */
+static void
+allowed_cpus(const struct host_ctx *ctx, struct cpuset *allowed)
 {
-    return numa_available() < 0 ? 0 : numa_node_of_cpu(cpu);
+    char *status = NULL, *line;
+
+    if (!ctl_sysfs_slurp(ctx->root, "/proc/self/status", &status, NULL)
+        && (line = strstr(status, "\nCpus_allowed_list:")) != NULL) {
+        line += strlen("\nCpus_allowed_list:");
+        line += strspn(line, " \t");
+        line[strcspn(line, "\n")] = '\0';
+        if (!cpuset_parse_list(line, allowed)) {
+            free(status);
+            return;
+        }
+    }
+    free(status);
+    memset(allowed->bits, 0xff, sizeof allowed->bits);
+}
+
+/* The CPUs of NUMA node 'node', into 'cpus'; a platform without NUMA
+ * has its online CPUs on node 0. */
+static void
+node_cpus(const struct host_ctx *ctx, const struct ctl_nodes *nodes,
+          int node, struct cpuset *cpus)
+{
+    const struct cpuset *c = ctl_sysfs_node_cpus(nodes, node);
+    char list[4096];
+
+    memset(cpus, 0, sizeof *cpus);
+    if (c) {
+        *cpus = *c;
+    } else if (!nodes->n && !node
+               && ctl_sysfs_read(ctx->root, "/sys/devices/system/cpu/online",
+                                 list, sizeof list) >= 0) {
+        cpuset_parse_list(list, cpus);
+    }
 }
 
 /* pmd-cores: auto: on each NIC's node, as many CPUs as the most queues a
  * port asks for (at least one), never CPU 0 (the kernel's and OVS's main
  * thread's), only CPUs this process may use. */
 static int
-auto_pmd_cores(const struct host_ctx *ctx, uint64_t words[TOPO_CPUS_MAX / 64])
+auto_pmd_cores(const struct host_ctx *ctx, const struct ctl_nodes *nodes,
+               struct cpuset *pmd)
 {
-    uint64_t nodes = nic_nodes(ctx->topo);
+    uint64_t nics = nic_nodes(ctx);
     unsigned want = max_queues(ctx->topo);
-    cpu_set_t allowed;
+    struct cpuset allowed;
 
-    if (sched_getaffinity(0, sizeof allowed, &allowed)) {
-        CPU_ZERO(&allowed);
-    }
+    allowed_cpus(ctx, &allowed);
     for (int node = 0; node < 64; node++) {
+        struct cpuset cpus;
         unsigned got = 0;
 
-        if (!(nodes & (UINT64_C(1) << node))) {
+        if (!(nics & (UINT64_C(1) << node))) {
             continue;
         }
-        for (int cpu = 1; cpu < TOPO_CPUS_MAX && cpu < CPU_SETSIZE
-                          && got < want; cpu++) {
-            if (CPU_ISSET(cpu, &allowed) && cpu_node(cpu) == node) {
-                words[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+        node_cpus(ctx, nodes, node, &cpus);
+        for (unsigned cpu = 1; cpu < CPUSET_MAX && got < want; cpu++) {
+            if (cpuset_has(&allowed, cpu) && cpuset_has(&cpus, cpu)) {
+                cpuset_set(pmd, cpu);
                 got++;
             }
         }
@@ -616,59 +568,51 @@ auto_pmd_cores(const struct host_ctx *ctx, uint64_t words[TOPO_CPUS_MAX / 64])
     return 0;
 }
 
-static char *
-cpu_mask(const uint64_t words[TOPO_CPUS_MAX / 64])
-{
-    char *s = NULL;
-    int top = TOPO_CPUS_MAX / 64 - 1;
-
-    while (top > 0 && !words[top]) {
-        top--;
-    }
-    s = xasprintf("0x%" PRIx64, words[top]);
-    for (int i = top - 1; i >= 0; i--) {
-        char *t = xasprintf("%s%016" PRIx64, s, words[i]);
-
-        free(s);
-        s = t;
-    }
-    return s;
-}
-
 /* Fills ctx->ovs_keys/values from the file's ovs section. */
 static int
 resolve_ovs(struct host_ctx *ctx)
 {
     const struct topology *topo = ctx->topo;
+    struct ctl_nodes nodes;
 
+    ctl_sysfs_read_nodes(ctx->root, &nodes);
     if (topo->pmd_cores.given) {
-        uint64_t words[TOPO_CPUS_MAX / 64] = { 0 };
+        struct cpuset pmd;
+        char *mask;
 
+        memset(&pmd, 0, sizeof pmd);
         if (topo->pmd_cores.is_auto) {
-            int error = auto_pmd_cores(ctx, words);
+            int error = auto_pmd_cores(ctx, &nodes, &pmd);
 
             if (error) {
                 return error;
             }
         }
         for (size_t i = 0; i < topo->pmd_cores.n; i++) {
-            unsigned cpu = topo->pmd_cores.v[i];
-
-            words[cpu / 64] |= UINT64_C(1) << (cpu % 64);
+            cpuset_set(&pmd, topo->pmd_cores.v[i]);
+        }
+        mask = cpuset_mask(&pmd);
+        if (!mask) {
+            abort();
         }
         ctx->ovs_keys[ctx->n_ovs] = "pmd-cpu-mask";
-        ctx->ovs_values[ctx->n_ovs++] = cpu_mask(words);
+        ctx->ovs_values[ctx->n_ovs++] = mask;
     }
     if (topo->socket_mem.given) {
         char *s = xstrdup("");
 
         if (topo->socket_mem.is_auto) {
-            uint64_t nodes = nic_nodes(topo);
-            int n = numa_available() < 0 ? 1 : numa_max_node() + 1;
+            uint64_t nics = nic_nodes(ctx);
+            int n = 1;
 
+            for (int i = 0; i < nodes.n; i++) {
+                if (nodes.id[i] + 1 > n) {
+                    n = nodes.id[i] + 1;
+                }
+            }
             for (int i = 0; i < n && i < 64; i++) {
                 char *t = xasprintf("%s%s%d", s, i ? "," : "",
-                                    nodes & (UINT64_C(1) << i)
+                                    nics & (UINT64_C(1) << i)
                                     ? AUTO_SOCKET_MEM_MB : 0);
                 free(s);
                 s = t;
@@ -901,62 +845,132 @@ set_has(const char *list, const char *key)
     return false;
 }
 
+/* A change to a key of a map column of the Open_vSwitch row, from 'old'
+ * to 'new' (NULL: absent), that setup or teardown plans. */
+struct ovs_change {
+    const char *column;         /* "other_config" or "external_ids". */
+    char *key;
+    char *old, *new;
+};
+
+struct ovs_changes {
+    struct ovs_change *v;
+    size_t n;
+};
+
+/* Adds a change; takes over 'old' and 'new'. */
 static void
-plan_ovs_setup(struct host_ctx *ctx)
+change_add(struct ovs_changes *list, const char *column, const char *key,
+           char *old, char *new)
 {
-    const char *name = ctx->topo->name;
-    char *set_key = xasprintf("external_ids:gfp-ctl-%s-set", name);
-    char *set_list = row_get(ctx->ovs, set_key);
+    list->v = xrealloc(list->v, (list->n + 1) * sizeof *list->v);
+    list->v[list->n++] = (struct ovs_change) {
+        column, xstrdup(key), old, new,
+    };
+}
+
+/* Plans the changes of 'list' that change anything as one ovs-vsctl
+ * transaction, in their order: a run of keys removed from one column is
+ * one "remove", a run of keys set one "set".  Frees the list. */
+static void
+plan_ovs_changes(struct host_ctx *ctx, struct ovs_changes *list)
+{
     struct cmd cmd = cmd_start(ctx);
-    bool change = false, list_changed = false;
+    const struct ovs_change *prev = NULL;
 
-    cmd_add(&cmd, "set");
-    cmd_add(&cmd, "Open_vSwitch");
-    cmd_add(&cmd, ".");
-    for (size_t i = 0; i < ctx->n_ovs; i++) {
-        const char *key = ctx->ovs_keys[i];
-        char *col = xasprintf("other_config:%s", key);
-        char *was = xasprintf("external_ids:gfp-ctl-%s-was-%s", name, key);
-        char *cur = row_get(ctx->ovs, col);
-        char *old = row_get(ctx->ovs, was);
-        struct setting s = { col, ctx->ovs_values[i] };
+    for (size_t i = 0; i < list->n; i++) {
+        const struct ovs_change *c = &list->v[i];
 
-        if (strcmp(cur, ctx->ovs_values[i])) {
-            cmd_add_setting(&cmd, &s);
-            change = true;
-            /* Remember what was there, once: a later setup changes a value
-             * that is already ours. */
-            if (!set_has(set_list, key) && !old[0]) {
-                if (!cur[0]) {
-                    char *t = xasprintf("%s%s%s", set_list,
-                                        set_list[0] ? "," : "", key);
-                    free(set_list);
-                    set_list = t;
-                    list_changed = true;
-                } else {
-                    struct setting w = { was, cur };
-
-                    cmd_add_setting(&cmd, &w);
-                }
+        if (c->old && c->new ? !strcmp(c->old, c->new) : c->old == c->new) {
+            continue;
+        }
+        if (!prev || !prev->new != !c->new
+            || (!c->new && strcmp(prev->column, c->column))) {
+            if (prev) {
+                cmd_add(&cmd, "--");
+            }
+            cmd_add(&cmd, "%s", c->new ? "set" : "remove");
+            cmd_add(&cmd, "Open_vSwitch");
+            cmd_add(&cmd, ".");
+            if (!c->new) {
+                cmd_add(&cmd, "%s", c->column);
             }
         }
-        free(col);
-        free(was);
-        free(cur);
-        free(old);
-    }
-    if (list_changed) {
-        struct setting s = { set_key, set_list };
+        if (c->new) {
+            char *q = ovsdb_quote(c->new);
 
-        cmd_add_setting(&cmd, &s);
+            cmd_add(&cmd, "%s:%s=%s", c->column, c->key, q);
+            free(q);
+        } else {
+            cmd_add(&cmd, "%s", c->key);
+        }
+        prev = c;
     }
-    if (change) {
+    if (prev) {
         plan_add(ctx, cmd);
     } else {
         cmd_free(&cmd);
     }
+    for (size_t i = 0; i < list->n; i++) {
+        free(list->v[i].key);
+        free(list->v[i].old);
+        free(list->v[i].new);
+    }
+    free(list->v);
+}
+
+/* Sets the file's other_config keys and records, once, what each was:
+ * gfp-ctl-NAME-set lists the keys that were absent, gfp-ctl-NAME-was-KEY
+ * keeps a value that was there (an empty one too). */
+static void
+plan_ovs_setup(struct host_ctx *ctx)
+{
+    const char *name = ctx->topo->name;
+    char *set_key = xasprintf("gfp-ctl-%s-set", name);
+    char *set_col = xasprintf("external_ids:%s", set_key);
+    char *set_list = row_value(ctx->ovs, set_col);
+    char *new_list = xstrdup(set_list ? set_list : "");
+    struct ovs_changes list = { NULL, 0 };
+
+    for (size_t i = 0; i < ctx->n_ovs; i++) {
+        const char *key = ctx->ovs_keys[i];
+        char *col = xasprintf("other_config:%s", key);
+        char *was_key = xasprintf("gfp-ctl-%s-was-%s", name, key);
+        char *was_col = xasprintf("external_ids:%s", was_key);
+        char *cur = row_value(ctx->ovs, col);
+        char *was = row_value(ctx->ovs, was_col);
+
+        /* Only the first setup records: a later one changes a value that
+         * is already ours. */
+        bool record = (!cur || strcmp(cur, ctx->ovs_values[i]))
+                      && !set_has(new_list, key) && !was;
+
+        change_add(&list, "other_config", key, cur ? xstrdup(cur) : NULL,
+                   xstrdup(ctx->ovs_values[i]));
+        if (record && cur) {
+            change_add(&list, "external_ids", was_key, NULL, cur);
+            cur = NULL;
+        } else if (record) {
+            char *t = xasprintf("%s%s%s", new_list, new_list[0] ? "," : "",
+                                key);
+
+            free(new_list);
+            new_list = t;
+        }
+        free(cur);
+        free(col);
+        free(was_key);
+        free(was_col);
+        free(was);
+    }
+    if (!new_list[0] && !set_list) {
+        free(new_list);
+        new_list = NULL;
+    }
+    change_add(&list, "external_ids", set_key, set_list, new_list);
+    plan_ovs_changes(ctx, &list);
     free(set_key);
-    free(set_list);
+    free(set_col);
 }
 
 static int
@@ -1075,22 +1089,54 @@ plan_teardown_db(struct host_ctx *ctx)
     free(brs);
 }
 
+/* What teardown does with other_config:KEY: nothing (setup did not set it,
+ * or it was changed since), remove it (it was absent), or put back the
+ * value it replaced. */
+enum undo { UNDO_NONE, UNDO_REMOVE, UNDO_RESTORE };
+
+static enum undo
+plan_undo(const struct host_ctx *ctx, size_t i, const char *set_list,
+          char **cur, char **was)
+{
+    const char *key = ctx->ovs_keys[i];
+    char *col = xasprintf("other_config:%s", key);
+    char *was_col = xasprintf("external_ids:gfp-ctl-%s-was-%s",
+                              ctx->topo->name, key);
+    enum undo undo = UNDO_NONE;
+
+    /* Without the database: undo what setup makes on an OVS that had none
+     * of the keys. */
+    *cur = ctx->ovs ? row_value(ctx->ovs, col) : xstrdup(ctx->ovs_values[i]);
+    *was = ctx->ovs ? row_value(ctx->ovs, was_col) : NULL;
+    if (!set_has(set_list, key) && !*was) {
+        /* Not set by this topology's setup. */
+    } else if (!*cur || strcmp(*cur, ctx->ovs_values[i])) {
+        fprintf(stderr, "gfp-ctl: note: leaving other_config:%s%s%s: it "
+                "was %s after setup\n", key, *cur ? "=" : "",
+                *cur ? *cur : "", *cur ? "changed" : "removed");
+    } else {
+        undo = *was ? UNDO_RESTORE : UNDO_REMOVE;
+    }
+    free(col);
+    free(was_col);
+    return undo;
+}
+
+/* One transaction: remove the keys that were absent, put back the values
+ * that were replaced, drop the records whatever became of the values. */
 static void
 plan_ovs_teardown(struct host_ctx *ctx)
 {
     const char *name = ctx->topo->name;
-    char *set_key = xasprintf("external_ids:gfp-ctl-%s-set", name);
+    char *set_col = xasprintf("external_ids:gfp-ctl-%s-set", name);
     char *prefix = xasprintf("gfp-ctl-%s-", name);
-    char *set_list = ctx->ovs ? row_get(ctx->ovs, set_key) : xstrdup("");
-    struct cmd absent = { NULL, 0 }, restore = { NULL, 0 };
-    struct cmd records = { NULL, 0 };
-    struct cmd cmd = cmd_start(ctx);
-    int parts = 0;
+    char *set_list = ctx->ovs ? row_get(ctx->ovs, set_col) : xstrdup("");
+    struct ovs_changes list = { NULL, 0 };
+    enum undo undo[ARRAY_SIZE(ctx->ovs_keys)];
+    char *cur[ARRAY_SIZE(ctx->ovs_keys)], *was[ARRAY_SIZE(ctx->ovs_keys)];
     const char *key;
     json_t *v;
 
-    /* Without the database: undo what setup makes on an OVS that had none
-     * of the keys. */
     for (size_t i = 0; !ctx->ovs && i < ctx->n_ovs; i++) {
         char *t = xasprintf("%s%s%s", set_list, i ? "," : "",
                             ctx->ovs_keys[i]);
@@ -1098,91 +1144,41 @@ plan_ovs_teardown(struct host_ctx *ctx)
         set_list = t;
     }
     for (size_t i = 0; i < ctx->n_ovs; i++) {
-        char *col = xasprintf("other_config:%s", ctx->ovs_keys[i]);
-        char *was = xasprintf("external_ids:gfp-ctl-%s-was-%s", name,
-                              ctx->ovs_keys[i]);
-        char *cur = ctx->ovs ? row_get(ctx->ovs, col)
-                             : xstrdup(ctx->ovs_values[i]);
-        char *old = ctx->ovs ? row_get(ctx->ovs, was) : xstrdup("");
-        bool listed = set_has(set_list, ctx->ovs_keys[i]);
-
-        if (!listed && !old[0]) {
-            /* Not set by this topology's setup. */
-        } else if (strcmp(cur, ctx->ovs_values[i])) {
-            fprintf(stderr, "gfp-ctl: note: leaving other_config:%s=%s: it "
-                    "was changed after setup\n", ctx->ovs_keys[i], cur);
-        } else if (listed) {
-            cmd_add(&absent, "%s", ctx->ovs_keys[i]);
-        } else {
-            struct setting s = { col, old };
-
-            cmd_add_setting(&restore, &s);
-        }
-        free(col);
-        free(was);
-        free(cur);
-        free(old);
+        undo[i] = plan_undo(ctx, i, set_list, &cur[i], &was[i]);
     }
-    /* The records go whatever became of the values. */
+    for (enum undo pass = UNDO_REMOVE; pass <= UNDO_RESTORE; pass++) {
+        for (size_t i = 0; i < ctx->n_ovs; i++) {
+            if (undo[i] == pass) {
+                change_add(&list, "other_config", ctx->ovs_keys[i], cur[i],
+                           was[i]);
+                cur[i] = was[i] = NULL;
+            }
+        }
+    }
+    for (size_t i = 0; i < ctx->n_ovs; i++) {
+        free(cur[i]);
+        free(was[i]);
+    }
     if (ctx->ovs) {
         json_object_foreach (json_object_get(ctx->ovs, "external_ids"),
                              key, v) {
             if (!strncmp(key, prefix, strlen(prefix))
                 && (!strcmp(key + strlen(prefix), "set")
                     || !strncmp(key + strlen(prefix), "was-", 4))) {
-                cmd_add(&records, "%s", key);
+                change_add(&list, "external_ids", key,
+                           xstrdup(json_string_value(v) ?: ""), NULL);
             }
         }
     } else if (ctx->n_ovs) {
-        cmd_add(&records, "%sset", prefix);
-    }
+        char *set_key = xasprintf("%sset", prefix);
 
-    /* One transaction: remove the keys that were absent, put back the
-     * values that were replaced, drop the records. */
-    if (absent.n) {
-        cmd_add(&cmd, "remove");
-        cmd_add(&cmd, "Open_vSwitch");
-        cmd_add(&cmd, ".");
-        cmd_add(&cmd, "other_config");
-        for (size_t i = 0; i < absent.n; i++) {
-            cmd_add(&cmd, "%s", absent.argv[i]);
-        }
-        parts++;
+        change_add(&list, "external_ids", set_key, xstrdup(set_list), NULL);
+        free(set_key);
     }
-    if (restore.n) {
-        if (parts++) {
-            cmd_add(&cmd, "--");
-        }
-        cmd_add(&cmd, "set");
-        cmd_add(&cmd, "Open_vSwitch");
-        cmd_add(&cmd, ".");
-        for (size_t i = 0; i < restore.n; i++) {
-            cmd_add(&cmd, "%s", restore.argv[i]);
-        }
-    }
-    if (records.n) {
-        if (parts++) {
-            cmd_add(&cmd, "--");
-        }
-        cmd_add(&cmd, "remove");
-        cmd_add(&cmd, "Open_vSwitch");
-        cmd_add(&cmd, ".");
-        cmd_add(&cmd, "external_ids");
-        for (size_t i = 0; i < records.n; i++) {
-            cmd_add(&cmd, "%s", records.argv[i]);
-        }
-    }
-    if (parts) {
-        plan_add(ctx, cmd);
-    } else {
-        cmd_free(&cmd);
-    }
-    cmd_free(&absent);
-    cmd_free(&restore);
-    cmd_free(&records);
+    plan_ovs_changes(ctx, &list);
     free(set_list);
     free(prefix);
-    free(set_key);
+    free(set_col);
 }
 
 static void
@@ -1216,10 +1212,15 @@ apply(struct host_ctx *ctx)
         if (ctx->dry_run) {
             continue;
         }
-        status = run(&ctx->cmds[i], NULL, &err);
+        fflush(stdout);
+        status = run_vsctl(ctx, &ctx->cmds[i], NULL, &err);
         if (status) {
-            fprintf(stderr, "gfp-ctl: ovs-vsctl failed (exit status %d): "
-                    "%s\n", status, first_line(err));
+            if (status > 0) {
+                fprintf(stderr, "gfp-ctl: ovs-vsctl failed (exit status %d):"
+                        " %s\n", status, first_line(err));
+            } else {
+                fprintf(stderr, "gfp-ctl: %s\n", err);
+            }
             if (i + 1 < ctx->n_cmds) {
                 fprintf(stderr, "gfp-ctl: %zu of %zu commands were run; fix "
                         "the cause and run the same command again\n", i,
@@ -1241,8 +1242,7 @@ check_ports(struct host_ctx *ctx)
     json_t *ifaces;
     int status = 0;
 
-    ifaces = db_list(ctx, "Interface", "name,error", &err);
-    if (!ifaces) {
+    if (db_list(ctx, "Interface", "name,error", &ifaces, &err)) {
         fprintf(stderr, "gfp-ctl: cannot read back the interfaces: %s\n",
                 first_line(err));
         free(err);
@@ -1279,51 +1279,22 @@ check_ports(struct host_ctx *ctx)
 static int
 load_sandbox(struct host_ctx *ctx, const char *dir, char **db)
 {
-    char *path = xasprintf("%s/gfp-sandbox.state", dir);
-    char *sdir = NULL, *sdb = NULL, *vsctl = NULL;
-    char line[4096];
-    FILE *f;
+    struct ovs_sandbox sb;
+    int error;
 
-    f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "gfp-ctl: no sandbox in %s (%s: %s); start one with "
-                "'gfp-sandbox start --dir %s'\n", dir, path,
-                strerror(errno), dir);
-        free(path);
+    error = ovs_sandbox_load(dir, &sb);
+    if (error) {
+        fprintf(stderr, "gfp-ctl: no sandbox in %s (%s/gfp-sandbox.state: "
+                "%s); start one with 'gfp-sandbox start --dir %s'\n", dir,
+                dir, strerror(-error), dir);
         return EXIT_FAILURE;
     }
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = '\0';
-        if (!strncmp(line, "DIR=", 4)) {
-            free(sdir);
-            sdir = xstrdup(line + 4);
-        } else if (!strncmp(line, "DB=", 3)) {
-            free(sdb);
-            sdb = xstrdup(line + 3);
-        } else if (!strncmp(line, "VSCTL=", 6)) {
-            free(vsctl);
-            vsctl = xstrdup(line + 6);
-        }
+    ovs_sandbox_take(db, &sb.db);
+    if (sb.vsctl && !access(sb.vsctl, X_OK)) {
+        ovs_sandbox_take(&ctx->vsctl, &sb.vsctl);
     }
-    fclose(f);
-    free(path);
-    /* gfp-sandbox's database is DIR/db.sock. */
-    *db = sdb ? sdb : xasprintf("unix:%s/db.sock", sdir ? sdir : dir);
-    if (vsctl && vsctl[0] && !access(vsctl, X_OK)) {
-        free(ctx->vsctl);
-        ctx->vsctl = vsctl;
-    } else {
-        free(vsctl);
-    }
-    free(sdir);
+    ovs_sandbox_destroy(&sb);
     return 0;
-}
-
-static void
-host_usage(const char *cmd)
-{
-    gfp_ctl_usage_error("usage: gfp-ctl host %s FILE [--dry-run] "
-                        "[--db DB | --sandbox DIR]", cmd);
 }
 
 int
@@ -1333,63 +1304,85 @@ ctl_host_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         .timeout_s = (opts->timeout_ms + 999) / 1000,
         .vsctl = xstrdup(VSCTL_DEFAULT),
     };
-    const char *sandbox = NULL, *db = NULL;
-    struct topology *topo;
+    const char *sandbox = NULL, *db = NULL, *root = NULL;
+    struct topology *topo = NULL;
     char *sandbox_db = NULL;
     char *error_msg;
-    bool setup;
-    int status;
+    bool setup = false;
+    int status = 0;
 
     if (argc < 2) {
-        gfp_ctl_usage_error("host needs a command: setup or teardown");
+        status = gfp_ctl_usage_error("host needs a command: setup or "
+                                     "teardown");
+        goto out;
     }
     if (!strcmp(argv[1], "setup")) {
         setup = true;
     } else if (!strcmp(argv[1], "teardown")) {
         setup = false;
     } else {
-        gfp_ctl_usage_error("unknown host command '%s': expected setup or "
-                            "teardown", argv[1]);
+        status = gfp_ctl_usage_error("unknown host command '%s': expected "
+                                     "setup or teardown", argv[1]);
+        goto out;
     }
-    for (int i = 2; i < argc; i++) {
+    for (int i = 2; i < argc && !status; i++) {
+        static const char *const valued[] = { "--db", "--sandbox", "--root" };
+        const char **dsts[] = { &db, &sandbox, &root };
         const char *a = argv[i];
+        size_t k, len = 0;
 
+        for (k = 0; k < ARRAY_SIZE(valued); k++) {
+            len = strlen(valued[k]);
+            if (!strncmp(a, valued[k], len) && (!a[len] || a[len] == '=')) {
+                break;
+            }
+        }
         if (!strcmp(a, "--dry-run")) {
             ctx.dry_run = true;
-        } else if (!strcmp(a, "--db") || !strcmp(a, "--sandbox")) {
-            if (i + 1 >= argc || !argv[i + 1][0]) {
-                gfp_ctl_usage_error("option '%s' needs a value", a);
+        } else if (k < ARRAY_SIZE(valued)) {
+            const char *v = a[len] ? a + len + 1 : argv[++i];
+
+            if (!v || !v[0]) {
+                status = gfp_ctl_option_error(NULL, ':', valued[k]);
+            } else {
+                *dsts[k] = v;
             }
-            *(a[2] == 'd' ? &db : &sandbox) = argv[++i];
-        } else if (!strncmp(a, "--db=", 5) && a[5]) {
-            db = a + 5;
-        } else if (!strncmp(a, "--sandbox=", 10) && a[10]) {
-            sandbox = a + 10;
         } else if (a[0] == '-' && a[1]) {
-            gfp_ctl_usage_error("unknown option '%s' for host %s", a,
-                                argv[1]);
+            status = gfp_ctl_usage_error("unknown option '%s' for host %s",
+                                         a, argv[1]);
         } else if (!ctx.file) {
             ctx.file = a;
         } else {
-            gfp_ctl_usage_error("unexpected argument '%s' for host %s", a,
-                                argv[1]);
+            status = gfp_ctl_usage_error("unexpected argument '%s' for "
+                                         "host %s", a, argv[1]);
         }
     }
-    if (!ctx.file) {
-        host_usage(argv[1]);
+    if (!status && !ctx.file) {
+        status = gfp_ctl_usage_error("usage: gfp-ctl host %s FILE "
+                                     "[--dry-run] [--db DB | --sandbox DIR] "
+                                     "[--root DIR]", argv[1]);
+    } else if (!status && db && sandbox) {
+        status = gfp_ctl_usage_error("give --db or --sandbox, not both");
+    } else if (!status && root
+               && (root[0] != '/' || !ctl_sysfs_exists("", root))) {
+        status = gfp_ctl_usage_error("--root '%s' is not an existing "
+                                     "absolute directory", root);
     }
-    if (db && sandbox) {
-        gfp_ctl_usage_error("give --db or --sandbox, not both");
+    if (status) {
+        goto out;
     }
+    ctx.root = root && strcmp(root, "/") ? root : "";
 
     /* The whole file first: nothing runs for a file with an error. */
     if (topology_load(ctx.file, &topo, &error_msg)) {
         fprintf(stderr, "gfp-ctl: %s\n", error_msg);
         free(error_msg);
-        free(ctx.vsctl);
-        return GFP_CTL_EXIT_USAGE;
+        status = GFP_CTL_EXIT_USAGE;
+        goto out;
     }
     ctx.topo = topo;
+    ctx.run_timeout_ms = ctx.timeout_s * 1000 + 5000 > HOST_RUN_TIMEOUT_MS
+                         ? ctx.timeout_s * 1000 + 5000 : HOST_RUN_TIMEOUT_MS;
 
     status = sandbox ? load_sandbox(&ctx, sandbox, &sandbox_db) : 0;
     ctx.db = sandbox ? sandbox_db : db;
@@ -1413,6 +1406,7 @@ ctl_host_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         status = check_ports(&ctx);
     }
 
+out:
     for (size_t i = 0; i < ctx.n_cmds; i++) {
         cmd_free(&ctx.cmds[i]);
     }

@@ -1,55 +1,21 @@
-/* gfp-ctl: running OVS's tools and parsing what they print. */
+/* gfp-ctl: running OVS's tools, parsing what they print, and the state
+ * file of a gfp-sandbox that says which tools and database to use. */
 #include <config.h>
 
 #include "ctl-ovs.h"
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "ctl-sysfs.h"
 #include "util.h"
 
-#define OVS_MAX_OUTPUT (16 * 1024 * 1024)
-
-struct buf {
-    char *data;
-    size_t len, size;
-};
-
-/* Reads what is available on 'fd' into 'b'.  Returns 0 at end of file,
- * 1 if more may come, a negative errno on error. */
-static int
-buf_read(struct buf *b, int fd)
-{
-    ssize_t n;
-
-    if (b->size - b->len < 4096) {
-        size_t size = b->size ? b->size * 2 : 8192;
-        char *p;
-
-        if (size > OVS_MAX_OUTPUT || !(p = realloc(b->data, size))) {
-            return -EFBIG;
-        }
-        b->data = p;
-        b->size = size;
-    }
-    n = read(fd, b->data + b->len, b->size - b->len - 1);
-    if (n < 0) {
-        return errno == EINTR || errno == EAGAIN ? 1 : -errno;
-    }
-    b->len += n;
-    b->data[b->len] = '\0';
-    return n > 0;
-}
+#define OVS_RUN_TIMEOUT_MS 30000
 
 static void
 format_argv(char *const argv[], char *s, size_t size)
@@ -65,135 +31,199 @@ format_argv(char *const argv[], char *s, size_t size)
 int
 ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
 {
-    struct buf bufs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-    int fds[2][2] = { { -1, -1 }, { -1, -1 } };
-    char cmd[256];
-    int status, error = 0;
-    time_t deadline;
-    pid_t pid;
+    char cmd[256], *msg;
+    int status;
 
-    *out = NULL;
     format_argv(argv, cmd, sizeof cmd);
-    if (pipe2(fds[0], O_CLOEXEC) || pipe2(fds[1], O_CLOEXEC)) {
-        snprintf(err, OVS_ERR_LEN, "'%s': pipe: %s", cmd, strerror(errno));
-        goto close_fds;
-    }
-    pid = fork();
-    if (pid < 0) {
-        snprintf(err, OVS_ERR_LEN, "'%s': fork: %s", cmd, strerror(errno));
-        goto close_fds;
-    }
-    if (!pid) {
-        int null = open("/dev/null", O_RDONLY);
-
-        /* A Ctrl-C meant for 'gfp-ctl stats --watch' ends it between two
-         * readings, not the tool half-way through one. */
-        signal(SIGINT, SIG_IGN);
-        {
-            /* gfp-ctl stats --watch blocks its stop signals; the tool
-             * should not inherit that. */
-            sigset_t none;
-
-            sigemptyset(&none);
-            sigprocmask(SIG_SETMASK, &none, NULL);
-        }
-        if (null < 0 || dup2(null, 0) < 0 || dup2(fds[0][1], 1) < 0
-            || dup2(fds[1][1], 2) < 0) {
-            _exit(126);
-        }
-        execvp(argv[0], argv);
-        dprintf(2, "cannot run %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
-    }
-    close(fds[0][1]);
-    close(fds[1][1]);
-    fds[0][1] = fds[1][1] = -1;
-
-    /* Both pipes at once, so that a chatty stderr cannot block stdout; at
-     * most 30 s in all, whatever the tool's own --timeout does. */
-    deadline = time(NULL) + 30;
-    for (int open_fds = 2; open_fds > 0 && !error; ) {
-        struct pollfd pfd[2];
-        int n = 0, idx[2];
-
-        for (int i = 0; i < 2; i++) {
-            if (fds[i][0] >= 0) {
-                pfd[n] = (struct pollfd) { .fd = fds[i][0], .events = POLLIN };
-                idx[n++] = i;
-            }
-        }
-        if (time(NULL) >= deadline) {
-            error = -ETIMEDOUT;
-            break;
-        }
-        if (poll(pfd, n, 1000) < 0) {
-            if (errno != EINTR) {
-                error = -errno;
-            }
-            continue;
-        }
-        for (int j = 0; j < n; j++) {
-            int i = idx[j], r;
-
-            if (!pfd[j].revents) {
-                continue;
-            }
-            r = buf_read(&bufs[i], fds[i][0]);
-            if (r < 0) {
-                error = r;
-            } else if (!r) {
-                close(fds[i][0]);
-                fds[i][0] = -1;
-                open_fds--;
-            }
-        }
-    }
-    if (error) {
-        /* It may be blocked writing to a pipe nobody reads any more. */
-        kill(pid, SIGKILL);
-        for (int i = 0; i < 2; i++) {
-            if (fds[i][0] >= 0) {
-                close(fds[i][0]);
-                fds[i][0] = -1;
-            }
-        }
-    }
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            status = -1;
-            break;
-        }
-    }
-    if (error) {
-        snprintf(err, OVS_ERR_LEN, "'%s': reading its output: %s", cmd,
-                 strerror(-error));
-    } else if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-        char *msg = bufs[1].data ? bufs[1].data : "";
-        size_t len = strcspn(msg, "\n");
+    status = ctl_sysfs_run(argv, OVS_RUN_TIMEOUT_MS, out, &msg);
+    if (status < 0) {
+        snprintf(err, OVS_ERR_LEN, "'%s': %s", cmd,
+                 status == -ETIMEDOUT ? "no answer within 30 s"
+                                      : strerror(-status));
+    } else if (status) {
+        size_t len = msg ? strcspn(msg, "\n") : 0;
 
         /* OVS's tools put "PROGRAM: " before their messages. */
         snprintf(err, OVS_ERR_LEN, "'%s' failed (%s %d): %.*s", cmd,
-                 WIFEXITED(status) ? "exit status" : "signal",
-                 WIFEXITED(status) ? WEXITSTATUS(status)
-                                   : WIFSIGNALED(status) ? WTERMSIG(status)
-                                                         : -1,
+                 status > 128 ? "signal" : "exit status",
+                 status > 128 ? status - 128 : status,
                  (int) len, len ? msg : "(no message)");
-    } else {
-        *out = bufs[0].data ? bufs[0].data : strdup("");
-        free(bufs[1].data);
-        return *out ? 0 : -1;
     }
+    free(msg);
+    if (status) {
+        free(*out);
+        *out = NULL;
+        return -1;
+    }
+    return 0;
+}
 
-close_fds:
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            if (fds[i][j] >= 0) {
-                close(fds[i][j]);
+/* An OVSDB JSON value made plain (see ovs_parse_table()). */
+static json_t *
+plain_value(json_t *v)
+{
+    const char *tag = json_string_value(json_array_get(v, 0));
+    json_t *body = json_array_get(v, 1);
+    json_t *res, *item;
+    size_t i;
+
+    if (!json_is_array(v) || json_array_size(v) != 2 || !tag) {
+        return json_incref(v);
+    }
+    if (!strcmp(tag, "uuid") || !strcmp(tag, "named-uuid")) {
+        return json_incref(body);
+    } else if (!strcmp(tag, "map")) {
+        res = json_object();
+        json_array_foreach (body, i, item) {
+            const char *k = json_string_value(json_array_get(item, 0));
+
+            if (k) {
+                json_object_set_new(res, k,
+                                    plain_value(json_array_get(item, 1)));
             }
         }
-        free(bufs[i].data);
+        return res;
+    } else if (!strcmp(tag, "set")) {
+        res = json_array();
+        json_array_foreach (body, i, item) {
+            json_array_append_new(res, plain_value(item));
+        }
+        return res;
     }
-    return -1;
+    return json_incref(v);
+}
+
+json_t *
+ovs_parse_table(const char *text, char err[OVS_ERR_LEN])
+{
+    json_t *doc, *data, *headings, *rows, *row;
+    json_error_t jerr;
+    size_t i, j;
+
+    doc = json_loads(text, 0, &jerr);
+    if (!doc) {
+        snprintf(err, OVS_ERR_LEN, "not JSON: %s", jerr.text);
+        return NULL;
+    }
+    data = json_object_get(doc, "data");
+    headings = json_object_get(doc, "headings");
+    if (!json_is_array(data) || !json_is_array(headings)) {
+        snprintf(err, OVS_ERR_LEN, "not a table: no \"headings\" and "
+                 "\"data\" arrays");
+        json_decref(doc);
+        return NULL;
+    }
+    rows = json_array();
+    json_array_foreach (data, i, row) {
+        json_t *obj = json_object();
+        json_t *v;
+
+        if (!json_is_array(row)
+            || json_array_size(row) != json_array_size(headings)) {
+            snprintf(err, OVS_ERR_LEN, "row %zu does not have one value per "
+                     "heading", i + 1);
+            json_decref(obj);
+            json_decref(rows);
+            json_decref(doc);
+            return NULL;
+        }
+        json_array_foreach (row, j, v) {
+            const char *h = json_string_value(json_array_get(headings, j));
+
+            if (h) {
+                json_object_set_new(obj, h, plain_value(v));
+            }
+        }
+        json_array_append_new(rows, obj);
+    }
+    json_decref(doc);
+    return rows;
+}
+
+/* The value of the last "KEY=" line of 'state', or NULL if none or
+ * empty. */
+static char *
+state_get(const char *state, const char *key, bool *oom)
+{
+    size_t len = strlen(key);
+    const char *last = NULL;
+    char *v;
+
+    for (const char *p = state; p && *p; p = strchr(p, '\n'),
+                                         p = p ? p + 1 : NULL) {
+        if (!strncmp(p, key, len) && p[len] == '=') {
+            last = p + len + 1;
+        }
+    }
+    if (!last || !last[0] || last[0] == '\n') {
+        return NULL;
+    }
+    v = strndup(last, strcspn(last, "\n"));
+    *oom |= !v;
+    return v;
+}
+
+int
+ovs_sandbox_load(const char *dir, struct ovs_sandbox *sb)
+{
+    char *state, *path;
+    bool oom = false;
+    int error;
+
+    memset(sb, 0, sizeof *sb);
+    if (asprintf(&path, "%s/gfp-sandbox.state", dir) < 0) {
+        return -ENOMEM;
+    }
+    error = ctl_sysfs_slurp("", path, &state, NULL);
+    free(path);
+    if (error) {
+        return error;
+    }
+    sb->dir = state_get(state, "DIR", &oom);
+    sb->db = state_get(state, "DB", &oom);
+    sb->vsctl = state_get(state, "VSCTL", &oom);
+    sb->ofctl = state_get(state, "OFCTL", &oom);
+    sb->appctl = state_get(state, "APPCTL", &oom);
+    sb->vswitchd = state_get(state, "VSWITCHD", &oom);
+    sb->dpdk_extra = state_get(state, "DPDK_EXTRA", &oom);
+    free(state);
+    if (!sb->dir) {
+        /* OVS takes a relative "unix:" path as relative to its rundir. */
+        sb->dir = realpath(dir, NULL);
+        sb->dir = sb->dir ? sb->dir : strdup(dir);
+    }
+    if (sb->dir && !sb->db
+        && asprintf(&sb->db, "unix:%s/db.sock", sb->dir) < 0) {
+        sb->db = NULL;
+    }
+    if (oom || !sb->dir || !sb->db) {
+        ovs_sandbox_destroy(sb);
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+void
+ovs_sandbox_take(char **dst, char **value)
+{
+    if (*value) {
+        free(*dst);
+        *dst = *value;
+        *value = NULL;
+    }
+}
+
+void
+ovs_sandbox_destroy(struct ovs_sandbox *sb)
+{
+    free(sb->dir);
+    free(sb->db);
+    free(sb->vsctl);
+    free(sb->ofctl);
+    free(sb->appctl);
+    free(sb->vswitchd);
+    free(sb->dpdk_extra);
+    memset(sb, 0, sizeof *sb);
 }
 
 /* Line iteration over a NUL-terminated text: '*line' is set to the next

@@ -7,6 +7,7 @@
 #ifndef GFP_CTL_OVS_H
 #define GFP_CTL_OVS_H 1
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -14,12 +15,37 @@
 #define OVS_NO_VALUE UINT64_MAX
 #define OVS_ERR_LEN 512
 
-/* Runs 'argv' (argv[0] looked up in $PATH) with stdin from /dev/null and
- * SIGINT ignored.
+/* Runs 'argv' with ctl_sysfs_run() and at most 30 s.
  * Returns 0 with its standard output in '*out' (NUL-terminated, to free)
  * if it exited 0; else -1 with 'err' naming the command and what it said
  * on stderr. */
 int ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN]);
+
+/* Parses one table that 'ovs-vsctl --format=json' printed,
+ * {"headings": [...], "data": [[...], ...]}, into an array of objects, one
+ * a row, from column name to value.  OVSDB's JSON values are made plain: a
+ * map becomes an object, a set an array (ovs-vsctl prints a set of one as
+ * the value itself), a UUID its string.  Returns NULL with 'err' saying
+ * what was wrong. */
+json_t *ovs_parse_table(const char *text, char err[OVS_ERR_LEN]);
+
+/* What the state file DIR/gfp-sandbox.state of a gfp-sandbox names; NULL
+ * for what it does not (or leaves empty). */
+struct ovs_sandbox {
+    char *dir;                  /* DIR=, else the directory, absolute. */
+    char *db;                   /* DB=, else "unix:DIR/db.sock". */
+    char *vsctl, *ofctl, *appctl, *vswitchd;
+    char *dpdk_extra;
+};
+
+/* Reads the state file of the sandbox in 'dir'.  Returns 0, or a negative
+ * errno (-ENOENT: no state file there, not a sandbox). */
+int ovs_sandbox_load(const char *dir, struct ovs_sandbox *);
+void ovs_sandbox_destroy(struct ovs_sandbox *);
+
+/* Takes over '*value' (a member of a struct ovs_sandbox), if the state
+ * file gave it, into '*dst' in place of what was there. */
+void ovs_sandbox_take(char **dst, char **value);
 
 /* One port of 'ovs-ofctl dump-ports': OpenFlow port counters, live. */
 #define OVS_PORT_COUNTERS(C)                            \

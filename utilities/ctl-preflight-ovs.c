@@ -3,8 +3,8 @@
  * The Open_vSwitch, Bridge, Port and Interface rows come from
  * ovs-vsctl --format=json (run without a shell); the checks built on
  * them (vhost socket directory, vhost mode, MTU, queues, OVS version
- * and dpdk-init, the plugin's DPDK ABI) say "skip" and why when OVS
- * cannot be reached. */
+ * and dpdk-init, the plugin's DPDK ABI, the NUMA node of each vhost-user
+ * guest's memory) say "skip" and why when OVS cannot be reached. */
 #include <config.h>
 
 #include "ctl-preflight.h"
@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl-ovs.h"
 #include "ctl-sysfs.h"
 #include "util.h"
 
@@ -35,28 +36,13 @@ ovs_str(const json_t *v)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* Value of 'key' in an OVSDB map ["map", [[k, v], ...]], as a string. */
 const char *
 preflight_ovs_map_get(const json_t *map, const char *key)
 {
-    const json_t *pairs = json_array_get(map, 1);
-    size_t i;
-    json_t *pair;
-
-    if (strcmp(ovs_str(json_array_get(map, 0)) ?: "", "map")) {
-        return NULL;
-    }
-    json_array_foreach (pairs, i, pair) {
-        const char *k = ovs_str(json_array_get(pair, 0));
-
-        if (k && !strcmp(k, key)) {
-            return ovs_str(json_array_get(pair, 1));
-        }
-    }
-    return NULL;
+    return ovs_str(json_object_get(map, key));
 }
 
-/* An integer column that may be empty (["set", []]). */
+/* An integer column that may be empty (an empty set). */
 static bool
 ovs_int(const json_t *v, long long *out)
 {
@@ -67,25 +53,19 @@ ovs_int(const json_t *v, long long *out)
     return false;
 }
 
-/* Whether 'uuid' is in column value 'v': ["uuid", U] or a set of them. */
+/* Whether 'uuid' is in column value 'v': a UUID or a set of them. */
 static bool
 ovs_has_uuid(const json_t *v, const char *uuid)
 {
-    const char *tag = ovs_str(json_array_get(v, 0));
     size_t i;
     json_t *e;
 
-    if (!tag) {
-        return false;
+    if (json_is_string(v)) {
+        return !strcmp(json_string_value(v), uuid);
     }
-    if (!strcmp(tag, "uuid")) {
-        return !strcmp(ovs_str(json_array_get(v, 1)) ?: "", uuid);
-    }
-    if (!strcmp(tag, "set")) {
-        json_array_foreach (json_array_get(v, 1), i, e) {
-            if (ovs_has_uuid(e, uuid)) {
-                return true;
-            }
+    json_array_foreach (v, i, e) {
+        if (!strcmp(ovs_str(e) ?: "", uuid)) {
+            return true;
         }
     }
     return false;
@@ -94,42 +74,13 @@ ovs_has_uuid(const json_t *v, const char *uuid)
 static const char *
 row_uuid(const json_t *row)
 {
-    return ovs_str(json_array_get(json_object_get(row, "_uuid"), 1));
+    return row_get(row, "_uuid");
 }
 
 const char *
 row_get(const json_t *row, const char *col)
 {
     return ovs_str(json_object_get(row, col));
-}
-
-/* ovs-vsctl's JSON table {"data": [...], "headings": [...]} as an array
- * of objects. */
-static json_t *
-table_rows(const json_t *table)
-{
-    const json_t *data = json_object_get(table, "data");
-    const json_t *head = json_object_get(table, "headings");
-    json_t *rows, *row;
-    size_t i;
-
-    if (!json_is_array(data) || !json_is_array(head)) {
-        return NULL;
-    }
-    rows = json_array();
-    json_array_foreach (data, i, row) {
-        json_t *obj = json_object();
-
-        for (size_t c = 0; c < json_array_size(head); c++) {
-            const char *name = ovs_str(json_array_get(head, c));
-
-            if (name && json_array_get(row, c)) {
-                json_object_set(obj, name, json_array_get(row, c));
-            }
-        }
-        json_array_append_new(rows, obj);
-    }
-    return rows;
 }
 
 int
@@ -146,6 +97,7 @@ preflight_ovs_load(struct preflight *pf)
     };
     json_t **tables[] = { &pf->ovs, &pf->bridges, &pf->ports, &pf->ifaces };
     char *out = NULL, *err = NULL, *line, *save = NULL;
+    char perr[OVS_ERR_LEN];
     size_t n = 0;
     int status;
 
@@ -178,10 +130,7 @@ preflight_ovs_load(struct preflight *pf)
     }
     for (line = strtok_r(out, "\n", &save); line && n < ARRAY_SIZE(tables);
          line = strtok_r(NULL, "\n", &save)) {
-        json_t *t = json_loads(line, 0, NULL);
-
-        *tables[n] = t ? table_rows(t) : NULL;
-        json_decref(t);
+        *tables[n] = ovs_parse_table(line, perr);
         if (!*tables[n]) {
             break;
         }
@@ -191,7 +140,8 @@ preflight_ovs_load(struct preflight *pf)
     free(err);
     if (n != ARRAY_SIZE(tables)) {
         snprintf(pf->ovs_err, sizeof pf->ovs_err, "OVS unreachable: %s "
-                 "printed no JSON tables", pf->vsctl);
+                 "printed no JSON tables (table %zu: %.160s)", pf->vsctl,
+                 n + 1, line ? perr : "missing");
         return -EPROTO;
     }
     {
@@ -882,4 +832,250 @@ check_versions(struct preflight *pf)
         free(vswitchd_path);
     }
     free(plugin);
+}
+
+/* --- The guests' memory. --- */
+
+/* The inode of the listening unix socket bound to 'path', from
+ * ROOT/proc/net/unix, or 0. */
+static unsigned long long
+unix_listener_inode(const struct preflight *pf, const char *path)
+{
+    char *text = NULL, *line, *save = NULL;
+    unsigned long long found = 0;
+
+    if (ctl_sysfs_slurp(pf->root, "/proc/net/unix", &text, NULL)) {
+        return 0;
+    }
+    /* "Num: RefCount Protocol Flags Type St Inode Path", the flags in
+     * hex with __SO_ACCEPTCON (0x10000) on a listening socket. */
+    for (line = strtok_r(text, "\n", &save); line && !found;
+         line = strtok_r(NULL, "\n", &save)) {
+        unsigned long long inode;
+        unsigned flags;
+        int pos = -1;
+
+        if (sscanf(line, "%*s %*s %*s %x %*s %*s %llu %n", &flags, &inode,
+                   &pos) == 2 && pos > 0 && flags & 0x10000
+            && !strcmp(line + pos, path)) {
+            found = inode;
+        }
+    }
+    free(text);
+    return found;
+}
+
+/* A process that has socket 'inode' open, or 0. */
+static unsigned long long
+socket_owner(const struct preflight *pf, unsigned long long inode)
+{
+    unsigned long long owner = 0;
+    char want[64], **pids;
+    size_t n_pids;
+
+    snprintf(want, sizeof want, "socket:[%llu]", inode);
+    if (ctl_sysfs_list(pf->root, "/proc", "", &pids, &n_pids)) {
+        return 0;
+    }
+    for (size_t i = 0; i < n_pids && !owner; i++) {
+        unsigned long long pid;
+        char dir[64], **fds;
+        size_t n_fds;
+
+        if (parse_uint(pids[i], 1, INT_MAX, &pid)) {
+            continue;
+        }
+        snprintf(dir, sizeof dir, "/proc/%llu/fd", pid);
+        if (ctl_sysfs_list(pf->root, dir, "", &fds, &n_fds)) {
+            continue;
+        }
+        for (size_t j = 0; j < n_fds && !owner; j++) {
+            char path[PATH_MAX], target[64];
+
+            snprintf(path, sizeof path, "%s/%s", dir, fds[j]);
+            if (!ctl_sysfs_link_name(pf->root, path, target, sizeof target)
+                && !strcmp(target, want)) {
+                owner = pid;
+            }
+        }
+        ctl_sysfs_free_names(fds, n_fds);
+    }
+    ctl_sysfs_free_names(pids, n_pids);
+    return owner;
+}
+
+/* The guest memory of process 'pid' per NUMA node, in kB, from
+ * ROOT/proc/PID/numa_maps: its shared file-backed mappings on hugetlbfs
+ * or a memfd, which is what vhost-user gives OVS.  Returns the total. */
+static unsigned long long
+guest_memory(const struct preflight *pf, unsigned long long pid,
+             unsigned long long kb[PF_MAX_NODES])
+{
+    char path[64], *text = NULL, *line, *save = NULL;
+    unsigned long long total = 0;
+
+    memset(kb, 0, PF_MAX_NODES * sizeof *kb);
+    snprintf(path, sizeof path, "/proc/%llu/numa_maps", pid);
+    if (ctl_sysfs_slurp(pf->root, path, &text, NULL)) {
+        return 0;
+    }
+    for (line = strtok_r(text, "\n", &save); line;
+         line = strtok_r(NULL, "\n", &save)) {
+        const char *k = strstr(line, " kernelpagesize_kB=");
+        unsigned long long page_kb = k ? strtoull(k + 19, NULL, 10) : 4;
+
+        if (!strstr(line, " huge") && !strstr(line, " file=/memfd:")) {
+            continue;
+        }
+        for (const char *p = line; (p = strstr(p, " N")) != NULL; p++) {
+            unsigned node;
+            unsigned long long pages;
+
+            if (sscanf(p, " N%u=%llu", &node, &pages) == 2
+                && node < PF_MAX_NODES) {
+                kb[node] += pages * page_kb;
+                total += pages * page_kb;
+            }
+        }
+    }
+    free(text);
+    return total;
+}
+
+/* The nodes the guests' memory should be on: those of the NICs DPDK
+ * drives, else those of the PMD cores. */
+static uint64_t
+wanted_nodes(const struct preflight *pf, const struct ctl_nodes *nodes,
+             const char **what)
+{
+    char addrs[64][CTL_PCI_ADDR_LEN];
+    size_t n = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
+    uint64_t want = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char path[PATH_MAX];
+        long long node;
+
+        snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node",
+                 addrs[i]);
+        if (!ctl_sysfs_read_int(pf->root, path, &node) && node >= 0
+            && node < PF_MAX_NODES) {
+            want |= UINT64_C(1) << node;
+        }
+    }
+    *what = "NIC";
+    if (!want && pf->have_pmd) {
+        *what = "PMD cores";
+        for (unsigned c = 0; c < PF_MAX_CPUS; c++) {
+            int node = cpuset_has(&pf->pmd, c) ? ctl_sysfs_cpu_node(nodes, c)
+                                               : -1;
+
+            if (node >= 0) {
+                want |= UINT64_C(1) << node;
+            }
+        }
+    }
+    return want;
+}
+
+/* A list of the nodes in 'set': "1" or "0,1". */
+static void
+node_list(uint64_t set, char *buf, size_t size)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (int i = 0; i < 64 && len < size; i++) {
+        if (set & (UINT64_C(1) << i)) {
+            len += snprintf(buf + len, size - len, "%s%d", len ? "," : "", i);
+        }
+    }
+}
+
+/* Is each vhost-user guest's memory on the node of the NIC (or PMD cores)
+ * whose packets OVS copies into it?  The guest is the process listening on
+ * the port's vhost-server-path; its memory, the shared mappings of its
+ * numa_maps. */
+void
+check_guest_numa(struct preflight *pf)
+{
+    struct ctl_nodes nodes;
+    const char *what;
+    uint64_t want;
+    bool any = false;
+    json_t *row;
+    size_t i;
+
+    ctl_sysfs_read_nodes(pf->root, &nodes);
+    if (nodes.n <= 1) {
+        return;                 /* check_numa(): nothing to align. */
+    }
+    if (!pf->ovs_ok) {
+        add(pf, "guest-numa", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        return;
+    }
+    want = wanted_nodes(pf, &nodes, &what);
+    json_array_foreach (pf->ifaces, i, row) {
+        const char *name = row_get(row, "name");
+        const char *path = preflight_ovs_map_get(
+            json_object_get(row, "options"), "vhost-server-path");
+        unsigned long long kb[PF_MAX_NODES], inode, pid, total;
+        char comm[64] = "?", where[256] = "", nodes_want[192], file[64];
+        int top = 0;
+
+        if (strcmp(row_get(row, "type") ?: "", "dpdkvhostuserclient")
+            || !name || !path || !path[0]) {
+            continue;
+        }
+        any = true;
+        if (!want) {
+            add(pf, "guest-numa", name, SEV_SKIP, NULL, "no NIC or PMD core "
+                "known to align the guest's memory with");
+            continue;
+        }
+        inode = unix_listener_inode(pf, path);
+        pid = inode ? socket_owner(pf, inode) : 0;
+        if (!pid) {
+            add(pf, "guest-numa", name, SEV_SKIP, NULL, "no process listens "
+                "on %s: the guest is not running", path);
+            continue;
+        }
+        snprintf(file, sizeof file, "/proc/%llu/comm", pid);
+        ctl_sysfs_read(pf->root, file, comm, sizeof comm);
+        total = guest_memory(pf, pid, kb);
+        if (!total) {
+            add(pf, "guest-numa", name, SEV_SKIP, NULL, "process %llu (%s) "
+                "on %s maps no shared guest memory", pid, comm, path);
+            continue;
+        }
+        for (int n = 0; n < PF_MAX_NODES; n++) {
+            size_t len = strlen(where);
+
+            if (kb[n]) {
+                snprintf(where + len, sizeof where - len, "%s%llu MB on node "
+                         "%d", len ? ", " : "", kb[n] / 1024, n);
+                top = kb[n] > kb[top] ? n : top;
+            }
+        }
+        node_list(want, nodes_want, sizeof nodes_want);
+        if (!(want & (UINT64_C(1) << top))) {
+            add(pf, "guest-numa", name, SEV_WARN,
+                xasprintf_("start the guest with its memory on node %d: "
+                           "numactl --membind=%d, or QEMU -object "
+                           "memory-backend-...,host-nodes=%d,policy=bind",
+                           __builtin_ctzll(want), __builtin_ctzll(want),
+                           __builtin_ctzll(want)),
+                "guest memory of process %llu (%s): %s; the %s on node %s: "
+                "every packet is copied across the NUMA interconnect",
+                pid, comm, where, what, nodes_want);
+        } else {
+            add(pf, "guest-numa", name, SEV_PASS, NULL, "guest memory of "
+                "process %llu (%s): %s; the %s on node %s", pid, comm,
+                where, what, nodes_want);
+        }
+    }
+    if (!any) {
+        add(pf, "guest-numa", NULL, SEV_PASS, NULL, "no vhost-user client "
+            "ports");
+    }
 }

@@ -14,10 +14,8 @@
 
 #include "ctl-preflight.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -28,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ctl-ovs.h"
 #include "ctl-sysfs.h"
 #include "gfp-ctl.h"
 #include "util.h"
@@ -96,139 +95,6 @@ add(struct preflight *pf, const char *id, const char *subject,
     pf->n++;
 }
 
-static void
-cpuset_set(struct cpuset *s, unsigned cpu)
-{
-    if (cpu < PF_MAX_CPUS) {
-        s->bits[cpu / 64] |= UINT64_C(1) << (cpu % 64);
-    }
-}
-
-static bool
-cpuset_has(const struct cpuset *s, unsigned cpu)
-{
-    return cpu < PF_MAX_CPUS && (s->bits[cpu / 64] >> (cpu % 64)) & 1;
-}
-
-unsigned
-cpuset_count(const struct cpuset *s)
-{
-    unsigned n = 0;
-
-    for (size_t i = 0; i < ARRAY_SIZE(s->bits); i++) {
-        n += __builtin_popcountll(s->bits[i]);
-    }
-    return n;
-}
-
-/* Parses a hex CPU mask ("0x3", "f0"), as OVS's pmd-cpu-mask. */
-static int
-cpuset_parse_mask(const char *s, struct cpuset *set)
-{
-    size_t len;
-
-    memset(set, 0, sizeof *set);
-    if (!strncmp(s, "0x", 2) || !strncmp(s, "0X", 2)) {
-        s += 2;
-    }
-    len = strlen(s);
-    if (!len) {
-        return -EINVAL;
-    }
-    for (size_t i = 0; i < len; i++) {
-        int c = tolower((unsigned char) s[len - 1 - i]);
-        int v = isdigit(c) ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                                             : -1;
-
-        if (v < 0) {
-            return -EINVAL;
-        }
-        for (int b = 0; b < 4; b++) {
-            if (v & (1 << b)) {
-                if (i * 4 + b >= PF_MAX_CPUS) {
-                    return -ERANGE;
-                }
-                cpuset_set(set, i * 4 + b);
-            }
-        }
-    }
-    return 0;
-}
-
-/* Parses a kernel CPU list ("0-3,8,10-11"). */
-static int
-cpuset_parse_list(const char *s, struct cpuset *set)
-{
-    memset(set, 0, sizeof *set);
-    while (*s) {
-        unsigned long a, b;
-        char *end;
-
-        if (!isdigit((unsigned char) *s)) {
-            return -EINVAL;
-        }
-        a = b = strtoul(s, &end, 10);
-        if (*end == '-') {
-            if (!isdigit((unsigned char) end[1])) {
-                return -EINVAL;
-            }
-            b = strtoul(end + 1, &end, 10);
-        }
-        if (b < a || b >= PF_MAX_CPUS) {
-            return -ERANGE;
-        }
-        for (unsigned long c = a; c <= b; c++) {
-            cpuset_set(set, c);
-        }
-        if (*end == ',') {
-            end++;
-        } else if (*end) {
-            return -EINVAL;
-        }
-        s = end;
-    }
-    return 0;
-}
-
-static char *
-cpuset_mask(const struct cpuset *s)
-{
-    char buf[PF_MAX_CPUS / 4 + 3];
-    int top = ARRAY_SIZE(s->bits) - 1;
-    size_t len;
-
-    while (top > 0 && !s->bits[top]) {
-        top--;
-    }
-    len = snprintf(buf, sizeof buf, "0x%" PRIx64, s->bits[top]);
-    for (int i = top - 1; i >= 0; i--) {
-        len += snprintf(buf + len, sizeof buf - len, "%016" PRIx64,
-                        s->bits[i]);
-    }
-    return strdup(buf);
-}
-
-/* "0,1,4" (at most 'size' bytes, "..." when cut). */
-static void
-cpuset_list(const struct cpuset *s, char *buf, size_t size)
-{
-    size_t len = 0;
-
-    buf[0] = '\0';
-    for (unsigned c = 0; c < PF_MAX_CPUS; c++) {
-        if (cpuset_has(s, c)) {
-            int n = snprintf(buf + len, size - len, "%s%u", len ? "," : "",
-                             c);
-
-            if (n < 0 || (size_t) n >= size - len) {
-                snprintf(buf + (size > 4 ? size - 4 : 0), 4, "...");
-                return;
-            }
-            len += n;
-        }
-    }
-}
-
 /* Parses "1024,1024" into pf->socket_mem. */
 static int
 parse_socket_mem(const char *s, unsigned long long *mem, int *n)
@@ -256,57 +122,6 @@ parse_socket_mem(const char *s, unsigned long long *mem, int *n)
     return error;
 }
 
-static void
-read_nodes(const struct preflight *pf, struct nodes *nodes)
-{
-    char **names;
-    size_t n;
-
-    memset(nodes, 0, sizeof *nodes);
-    if (ctl_sysfs_list(pf->root, "/sys/devices/system/node", "node", &names,
-                       &n)) {
-        return;
-    }
-    for (size_t i = 0; i < n && nodes->n < PF_MAX_NODES; i++) {
-        unsigned long long id;
-        char path[PATH_MAX], list[4096];
-
-        if (parse_uint(names[i] + 4, 0, PF_MAX_NODES - 1, &id)) {
-            continue;
-        }
-        snprintf(path, sizeof path, "/sys/devices/system/node/%s/cpulist",
-                 names[i]);
-        nodes->id[nodes->n] = id;
-        if (ctl_sysfs_read(pf->root, path, list, sizeof list) >= 0) {
-            cpuset_parse_list(list, &nodes->cpus[nodes->n]);
-        }
-        nodes->n++;
-    }
-    ctl_sysfs_free_names(names, n);
-}
-
-static int
-cpu_node(const struct nodes *nodes, unsigned cpu)
-{
-    for (int i = 0; i < nodes->n; i++) {
-        if (cpuset_has(&nodes->cpus[i], cpu)) {
-            return nodes->id[i];
-        }
-    }
-    return -1;
-}
-
-static const struct cpuset *
-node_cpus(const struct nodes *nodes, int node)
-{
-    for (int i = 0; i < nodes->n; i++) {
-        if (nodes->id[i] == node) {
-            return &nodes->cpus[i];
-        }
-    }
-    return NULL;
-}
-
 /* --- Checks. --- */
 
 static void
@@ -317,7 +132,7 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
     char **sizes;
     size_t n;
     char msg[1024] = "", def_size[64] = "hugepages-2048kB";
-    struct nodes nodes;
+    struct ctl_nodes nodes;
 
     if (ctl_sysfs_list(pf->root, "/sys/kernel/mm/hugepages", "hugepages-",
                        &sizes, &n) || !n) {
@@ -371,7 +186,7 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
     if (pf->n_socket_mem < 0 || dpdk_initialized) {
         return;
     }
-    read_nodes(pf, &nodes);
+    ctl_sysfs_read_nodes(pf->root, &nodes);
     for (int i = 0; i < pf->n_socket_mem; i++) {
         unsigned long long node_free_kb = 0;
         char dir[128], subject[32];
@@ -384,7 +199,7 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
         snprintf(subject, sizeof subject, "node%d", i);
         snprintf(dir, sizeof dir, "/sys/devices/system/node/node%d/"
                  "hugepages", i);
-        if (nodes.n && !node_cpus(&nodes, i)) {
+        if (nodes.n && !ctl_sysfs_node_cpus(&nodes, i)) {
             add(pf, "hugepages-node", subject, SEV_FAIL,
                 xasprintf_("%s set Open_vSwitch . other_config:"
                            "dpdk-socket-mem=<one value per existing node>",
@@ -614,28 +429,11 @@ check_modules(struct preflight *pf)
     }
 }
 
-/* A PCI address as sysfs spells it: "0000:af:00.0". */
-static bool
-normalize_pci(const char *s, char out[16])
-{
-    unsigned dom = 0, bus, dev, fn;
-    char tail;
-
-    if (sscanf(s, "%x:%x:%x.%x%c", &dom, &bus, &dev, &fn, &tail) != 4
-        && (dom = 0, sscanf(s, "%x:%x.%x%c", &bus, &dev, &fn, &tail) != 3)) {
-        return false;
-    }
-    if (dom > 0xffff || bus > 0xff || dev > 0x1f || fn > 7) {
-        return false;
-    }
-    snprintf(out, 16, "%04x:%02x:%02x.%x", dom, bus, dev, fn);
-    return true;
-}
-
 /* The PCI NICs DPDK drives: bound to a DPDK-capable kernel driver, or
  * named by an OVS dpdk port's dpdk-devargs. */
-static size_t
-dpdk_nics(const struct preflight *pf, char (*addrs)[16], size_t max)
+size_t
+preflight_dpdk_nics(const struct preflight *pf,
+                    char (*addrs)[CTL_PCI_ADDR_LEN], size_t max)
 {
     char **names;
     size_t n_names, n = 0;
@@ -658,7 +456,8 @@ dpdk_nics(const struct preflight *pf, char (*addrs)[16], size_t max)
             if ((!strcmp(drv, "vfio-pci") || !strcmp(drv, "uio_pci_generic")
                  || !strcmp(drv, "igb_uio"))
                 && (!cls[0] || !strncmp(cls, "0x02", 4))
-                && normalize_pci(names[i], addrs[n])) {
+                && ctl_sysfs_parse_pci(names[i], addrs[n])
+                   == strlen(names[i])) {
                 n++;
             }
         }
@@ -670,18 +469,18 @@ dpdk_nics(const struct preflight *pf, char (*addrs)[16], size_t max)
             const char *devargs
                 = preflight_ovs_map_get(json_object_get(row, "options"),
                                         "dpdk-devargs");
-            char addr[16];
+            char addr[CTL_PCI_ADDR_LEN];
             bool dup = false;
 
             if (!type || strcmp(type, "dpdk") || !devargs
-                || !normalize_pci(devargs, addr) || n >= max) {
+                || !ctl_sysfs_parse_pci(devargs, addr) || n >= max) {
                 continue;
             }
             for (size_t j = 0; j < n; j++) {
                 dup |= !strcmp(addrs[j], addr);
             }
             if (!dup) {
-                memcpy(addrs[n++], addr, 16);
+                memcpy(addrs[n++], addr, sizeof addr);
             }
         }
     }
@@ -711,11 +510,11 @@ socket_mem_fix(const struct preflight *pf, int node)
 static void
 check_numa(struct preflight *pf)
 {
-    char addrs[64][16], cpus[256];
-    struct nodes nodes;
+    char addrs[64][CTL_PCI_ADDR_LEN], cpus[256];
+    struct ctl_nodes nodes;
     size_t n_nics;
 
-    read_nodes(pf, &nodes);
+    ctl_sysfs_read_nodes(pf->root, &nodes);
     if (nodes.n <= 1) {
         add(pf, "numa", NULL, SEV_PASS, NULL, "%s NUMA node: nothing to "
             "align", nodes.n ? "one" : "no");
@@ -743,7 +542,7 @@ check_numa(struct preflight *pf)
         if (!cpuset_has(&pf->pmd, c)) {
             continue;
         }
-        node = cpu_node(&nodes, c);
+        node = ctl_sysfs_cpu_node(&nodes, c);
         if (node < 0) {
             char subject[32];
 
@@ -766,7 +565,7 @@ check_numa(struct preflight *pf)
         }
     }
 
-    n_nics = dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
+    n_nics = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
     if (!n_nics) {
         add(pf, "numa", NULL, SEV_PASS, NULL, "no PCI NIC for DPDK; PMD "
             "cores %s", cpus);
@@ -784,7 +583,7 @@ check_numa(struct preflight *pf)
                 "no NUMA node for this NIC");
             continue;
         }
-        ncpus = node_cpus(&nodes, node);
+        ncpus = ctl_sysfs_node_cpus(&nodes, node);
         for (unsigned c = 0; c < PF_MAX_CPUS && ncpus; c++) {
             pmd_here |= cpuset_has(&pf->pmd, c) && cpuset_has(ncpus, c);
         }
@@ -867,8 +666,8 @@ check_guest_nics(struct preflight *pf)
         ctl_sysfs_free_names(names, n);
     }
     {
-        char addrs[64][16];
-        size_t k = dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
+        char addrs[64][CTL_PCI_ADDR_LEN];
+        size_t k = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
 
         for (size_t i = 0; i < k; i++) {
             add(pf, "nic", addrs[i], SEV_PASS, NULL, "bound to a DPDK "
@@ -882,62 +681,83 @@ check_guest_nics(struct preflight *pf)
     }
 }
 
-/* --- Setup and output. --- */
+/* --- What OVS is told. --- */
 
-static char *
-state_get(const char *state, const char *key)
+/* PMD cores from other_config:pmd-cpu-mask.  A value OVS cannot use is a
+ * failure, not a fact to leave out. */
+static void
+take_pmd_cpu_mask(struct preflight *pf)
 {
-    size_t len = strlen(key);
-    const char *p = state, *last = NULL;
+    const char *v = preflight_ovs_other_config(pf, "pmd-cpu-mask");
 
-    for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-        if (!strncmp(p, key, len) && p[len] == '=') {
-            last = p + len + 1;
-        }
+    if (!v) {
+        return;
     }
-    return last ? strndup(last, strcspn(last, "\n")) : NULL;
+    if (cpuset_parse_mask(v, &pf->pmd) || !cpuset_count(&pf->pmd)) {
+        add(pf, "ovs-config", "pmd-cpu-mask", SEV_FAIL,
+            xasprintf_("%s set Open_vSwitch . other_config:pmd-cpu-mask="
+                       "MASK", pf->vsctl_cmd),
+            "other_config:pmd-cpu-mask is '%s': expected a non-zero hex "
+            "CPU mask such as 0x6 (CPUs below %d); OVS cannot place its "
+            "PMD threads by it", v, PF_MAX_CPUS);
+        memset(&pf->pmd, 0, sizeof pf->pmd);
+        return;
+    }
+    pf->have_pmd = true;
+    snprintf(pf->pmd_from, sizeof pf->pmd_from, "pmd-cpu-mask");
 }
 
+/* Memory per node from other_config:dpdk-socket-mem, likewise. */
+static void
+take_socket_mem(struct preflight *pf)
+{
+    const char *v = preflight_ovs_other_config(pf, "dpdk-socket-mem");
+    char list[PF_MAX_NODES * 6] = "1024";
+    struct ctl_nodes nodes;
+
+    if (!v) {
+        return;
+    }
+    if (!parse_socket_mem(v, pf->socket_mem, &pf->n_socket_mem)) {
+        snprintf(pf->socket_mem_from, sizeof pf->socket_mem_from,
+                 "dpdk-socket-mem");
+        return;
+    }
+    pf->n_socket_mem = -1;
+    /* The fix: 1024 MB on each node there is. */
+    ctl_sysfs_read_nodes(pf->root, &nodes);
+    for (int i = 1; i < nodes.n; i++) {
+        strcat(list, ",1024");
+    }
+    add(pf, "ovs-config", "dpdk-socket-mem", SEV_FAIL,
+        xasprintf_("%s set Open_vSwitch . other_config:dpdk-socket-mem="
+                   "\"%s\"", pf->vsctl_cmd, list),
+        "other_config:dpdk-socket-mem is '%s': expected MB per NUMA node, "
+        "comma-separated, such as 1024,1024; DPDK's EAL refuses to start "
+        "with it", v);
+}
+
+/* --- Setup and output. --- */
+
+/* Takes the tools, database and directory of the gfp-sandbox in 'dir'. */
 static int
 load_sandbox(struct preflight *pf, const char *dir)
 {
-    char *state = NULL, *path;
-    char *v;
+    struct ovs_sandbox sb;
     int error;
 
-    path = xasprintf_("%s/gfp-sandbox.state", dir);
-    if (!path) {
-        return -ENOMEM;
-    }
-    error = ctl_sysfs_slurp("", path, &state, NULL);
-    free(path);
+    error = ovs_sandbox_load(dir, &sb);
     if (error) {
         return error;
     }
-    v = state_get(state, "DB");
-    pf->db = v ? v : xasprintf_("unix:%s/db.sock", dir);
-    if ((v = state_get(state, "VSCTL")) && v[0]) {
-        free(pf->vsctl);
-        pf->vsctl = v;
-    } else {
-        free(v);
-    }
-    if ((v = state_get(state, "VSWITCHD")) && v[0]) {
-        free(pf->vswitchd);
-        pf->vswitchd = v;
-    } else {
-        free(v);
-    }
-    pf->dpdk_extra = state_get(state, "DPDK_EXTRA");
-    free(pf->rundir);
-    pf->rundir = state_get(state, "DIR");
-    if (!pf->rundir || !pf->rundir[0]) {
-        free(pf->rundir);
-        pf->rundir = strdup(dir);
-    }
+    ovs_sandbox_take(&pf->db, &sb.db);
+    ovs_sandbox_take(&pf->vsctl, &sb.vsctl);
+    ovs_sandbox_take(&pf->vswitchd, &sb.vswitchd);
+    ovs_sandbox_take(&pf->dpdk_extra, &sb.dpdk_extra);
+    ovs_sandbox_take(&pf->rundir, &sb.dir);
     pf->rundir_root = "";
-    free(state);
-    return pf->db && pf->vsctl && pf->rundir ? 0 : -ENOMEM;
+    ovs_sandbox_destroy(&sb);
+    return 0;
 }
 
 static void
@@ -1063,15 +883,15 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             break;
         case 'r':
             if (optarg[0] != '/' || !ctl_sysfs_exists("", optarg)) {
-                gfp_ctl_usage_error("--root '%s' is not an existing "
-                                    "absolute directory", optarg);
+                return gfp_ctl_usage_error("--root '%s' is not an existing "
+                                           "absolute directory", optarg);
             }
             pf.root = strcmp(optarg, "/") ? optarg : "";
             break;
         case 'd':
             if (!optarg[0]) {
-                gfp_ctl_usage_error("--db needs a value, e.g. "
-                                    "unix:/var/run/openvswitch/db.sock");
+                return gfp_ctl_usage_error("--db needs a value, e.g. unix:"
+                                           "/var/run/openvswitch/db.sock");
             }
             db_arg = optarg;
             break;
@@ -1084,53 +904,51 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         case 'p':
             if (cpuset_parse_mask(optarg, &pf.pmd)
                 || !cpuset_count(&pf.pmd)) {
-                gfp_ctl_usage_error("invalid value '%s' for --pmd-cpu-mask: "
-                                    "expected a non-zero hex CPU mask such "
-                                    "as 0x6 (CPUs below %d)", optarg,
-                                    PF_MAX_CPUS);
+                return gfp_ctl_usage_error("invalid value '%s' for "
+                                           "--pmd-cpu-mask: expected a "
+                                           "non-zero hex CPU mask such as "
+                                           "0x6 (CPUs below %d)", optarg,
+                                           PF_MAX_CPUS);
             }
             pmd_arg = optarg;
             break;
         case 'm':
             if (parse_socket_mem(optarg, pf.socket_mem, &pf.n_socket_mem)) {
-                gfp_ctl_usage_error("invalid value '%s' for --socket-mem: "
-                                    "expected MB per NUMA node, e.g. "
-                                    "1024,1024", optarg);
+                return gfp_ctl_usage_error("invalid value '%s' for "
+                                           "--socket-mem: expected MB per "
+                                           "NUMA node, e.g. 1024,1024",
+                                           optarg);
             }
             mem_arg = optarg;
             break;
         case 'P':
             if (!optarg[0]) {
-                gfp_ctl_usage_error("--plugin needs a path");
+                return gfp_ctl_usage_error("--plugin needs a path");
             }
             pf.plugin_arg = optarg;
             break;
         case 'h':
             preflight_usage();
             return EXIT_SUCCESS;
-        case ':':
-            gfp_ctl_usage_error("preflight: option '%s' needs a value",
-                                argv[optind - 1]);
         default:
-            gfp_ctl_usage_error("preflight: unknown option '%s'",
-                                argv[optind - 1]);
+            return gfp_ctl_option_error("preflight", opt, argv[optind - 1]);
         }
     }
     if (optind < argc) {
-        gfp_ctl_usage_error("preflight: unexpected argument '%s'",
-                            argv[optind]);
+        return gfp_ctl_usage_error("preflight: unexpected argument '%s'",
+                                   argv[optind]);
     }
     if (host && pf.guest) {
-        gfp_ctl_usage_error("preflight: --host and --guest exclude each "
-                            "other");
+        return gfp_ctl_usage_error("preflight: --host and --guest exclude "
+                                   "each other");
     }
     if (db_arg && sandbox) {
-        gfp_ctl_usage_error("preflight: --db and --sandbox exclude each "
-                            "other");
+        return gfp_ctl_usage_error("preflight: --db and --sandbox exclude "
+                                   "each other");
     }
     if (pf.no_ovs && (db_arg || sandbox)) {
-        gfp_ctl_usage_error("preflight: --no-ovs excludes --db and "
-                            "--sandbox");
+        return gfp_ctl_usage_error("preflight: --no-ovs excludes --db and "
+                                   "--sandbox");
     }
 
     pf.vsctl = strdup("ovs-vsctl");
@@ -1144,9 +962,10 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         error = load_sandbox(&pf, sandbox);
         if (error == -ENOENT) {
             preflight_destroy(&pf);
-            gfp_ctl_usage_error("--sandbox %s: no %s/gfp-sandbox.state "
-                                "(start one with gfp-sandbox start --dir "
-                                "%s)", sandbox, sandbox, sandbox);
+            return gfp_ctl_usage_error("--sandbox %s: no "
+                                       "%s/gfp-sandbox.state (start one with "
+                                       "gfp-sandbox start --dir %s)", sandbox,
+                                       sandbox, sandbox);
         } else if (error) {
             fprintf(stderr, "gfp-ctl: preflight: --sandbox %s: %s\n",
                     sandbox, strerror(-error));
@@ -1174,22 +993,14 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     if (pmd_arg) {
         pf.have_pmd = true;
         snprintf(pf.pmd_from, sizeof pf.pmd_from, "--pmd-cpu-mask");
-    } else if (preflight_ovs_other_config(&pf, "pmd-cpu-mask")) {
-        pf.have_pmd = !cpuset_parse_mask(
-            preflight_ovs_other_config(&pf, "pmd-cpu-mask"), &pf.pmd);
-        snprintf(pf.pmd_from, sizeof pf.pmd_from, "pmd-cpu-mask");
+    } else {
+        take_pmd_cpu_mask(&pf);
     }
     if (mem_arg) {
         snprintf(pf.socket_mem_from, sizeof pf.socket_mem_from,
                  "--socket-mem");
-    } else if (preflight_ovs_other_config(&pf, "dpdk-socket-mem")) {
-        if (parse_socket_mem(preflight_ovs_other_config(&pf,
-                                                        "dpdk-socket-mem"),
-                             pf.socket_mem, &pf.n_socket_mem)) {
-            pf.n_socket_mem = -1;
-        }
-        snprintf(pf.socket_mem_from, sizeof pf.socket_mem_from,
-                 "dpdk-socket-mem");
+    } else {
+        take_socket_mem(&pf);
     }
     if (pf.ovs_ok) {
         dpdk_initialized = json_is_true(json_object_get(pf.ovs,
@@ -1204,6 +1015,7 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         check_guest_nics(&pf);
     } else {
         check_numa(&pf);
+        check_guest_numa(&pf);
         check_sock_dir(&pf);
         check_vhost_mode(&pf);
         check_mtu(&pf);

@@ -9,6 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ctl-cpuset.h"
+#include "ctl-sysfs.h"
+
 #ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #endif
@@ -16,8 +19,8 @@
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #endif
 
-#define PF_MAX_CPUS 1024
-#define PF_MAX_NODES 64
+#define PF_MAX_CPUS CPUSET_MAX
+#define PF_MAX_NODES CTL_MAX_NODES
 #define PF_DEFAULT_RUNDIR "/var/run/openvswitch"
 
 enum pf_sev { SEV_PASS, SEV_SKIP, SEV_WARN, SEV_FAIL };
@@ -28,10 +31,6 @@ struct finding {
     char *message;
     char *fix;                  /* NULL: nothing to fix. */
     enum pf_sev sev;
-};
-
-struct cpuset {
-    uint64_t bits[PF_MAX_CPUS / 64];
 };
 
 struct preflight {
@@ -69,13 +68,6 @@ struct preflight {
     bool oom;
 };
 
-/* The NUMA nodes: ids and CPUs. */
-struct nodes {
-    int n;
-    int id[PF_MAX_NODES];
-    struct cpuset cpus[PF_MAX_NODES];
-};
-
 /* ctl-preflight.c. */
 
 /* asprintf() that returns the string, or NULL. */
@@ -87,7 +79,11 @@ void add(struct preflight *, const char *id, const char *subject,
          enum pf_sev, char *fix, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-unsigned cpuset_count(const struct cpuset *);
+/* The PCI NICs DPDK drives: bound to a DPDK-capable kernel driver, or
+ * named by an OVS dpdk port's dpdk-devargs.  At most 'max' addresses, as
+ * sysfs spells them. */
+size_t preflight_dpdk_nics(const struct preflight *,
+                           char (*addrs)[CTL_PCI_ADDR_LEN], size_t max);
 
 /* ctl-preflight-ovs.c. */
 
@@ -96,7 +92,8 @@ unsigned cpuset_count(const struct cpuset *);
  * saying why. */
 int preflight_ovs_load(struct preflight *);
 
-/* Value of 'key' in an OVSDB map ["map", [[k, v], ...]], as a string. */
+/* Value of 'key' in a map column (an object, see ovs_parse_table()), if
+ * it is a string. */
 const char *preflight_ovs_map_get(const json_t *map, const char *key);
 
 /* other_config:'key' of the Open_vSwitch row, or NULL. */
@@ -111,5 +108,6 @@ void check_vhost_mode(struct preflight *);
 void check_mtu(struct preflight *);
 void check_queues(struct preflight *);
 void check_versions(struct preflight *);
+void check_guest_numa(struct preflight *);
 
 #endif /* ctl-preflight.h */

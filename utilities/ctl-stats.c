@@ -213,86 +213,45 @@ now_s(void)
     return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Reads gfp-sandbox's state file for the tools it runs OVS with. */
+/* Takes the tools and database of the gfp-sandbox in ctx->sandbox. */
 static int
 load_sandbox(struct stats_ctx *ctx)
 {
-    char err[OVS_ERR_LEN], *path, *text, *save = NULL;
+    struct ovs_sandbox sb;
+    int error;
 
-    /* OVS takes a relative "unix:" path as relative to its rundir. */
-    path = realpath(ctx->sandbox, NULL);
-    if (!path) {
+    error = ovs_sandbox_load(ctx->sandbox, &sb);
+    if (error) {
         fprintf(stderr, "gfp-ctl: stats: --sandbox %s: %s\n", ctx->sandbox,
-                strerror(errno));
+                error == -ENOENT ? "not a gfp-sandbox directory (no "
+                                   "gfp-sandbox.state)" : strerror(-error));
         return -1;
     }
-    ctx->sandbox = ctx->sandbox_abs = path;
-    path = xasprintf("%s/gfp-sandbox.state", ctx->sandbox);
-    text = read_file(path, err);
-    free(path);
-    if (!text) {
-        fprintf(stderr, "gfp-ctl: stats: --sandbox %s: not a gfp-sandbox "
-                "directory (%s)\n", ctx->sandbox, err);
-        return -1;
-    }
-    for (char *line = strtok_r(text, "\n", &save); line;
-         line = strtok_r(NULL, "\n", &save)) {
-        static const char *const keys[] = { "DB=", "VSCTL=", "OFCTL=",
-                                            "APPCTL=" };
-        char **dst[] = { &ctx->db, &ctx->vsctl, &ctx->ofctl, &ctx->appctl };
-
-        for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
-            size_t len = strlen(keys[i]);
-
-            if (!strncmp(line, keys[i], len) && line[len]) {
-                free(*dst[i]);
-                *dst[i] = xstrdup(line + len);
-            }
-        }
-    }
-    free(text);
-    if (!ctx->db) {
-        ctx->db = xasprintf("unix:%s/db.sock", ctx->sandbox);
-    }
+    ctx->sandbox = ctx->sandbox_abs = sb.dir;
+    sb.dir = NULL;
+    ovs_sandbox_take(&ctx->db, &sb.db);
+    ovs_sandbox_take(&ctx->vsctl, &sb.vsctl);
+    ovs_sandbox_take(&ctx->ofctl, &sb.ofctl);
+    ovs_sandbox_take(&ctx->appctl, &sb.appctl);
+    ovs_sandbox_destroy(&sb);
     ctx->appctl_target = xasprintf("%s/ovs-vswitchd.ctl", ctx->sandbox);
     return 0;
 }
 
-/* One cell of ovs-vsctl's JSON table. */
+/* A string column of a row, "" if it is not one. */
 static const char *
-cell_string(json_t *cell)
+row_string(const json_t *row, const char *column)
 {
-    return json_is_string(cell) ? json_string_value(cell) : "";
+    const char *s = json_string_value(json_object_get(row, column));
+
+    return s ? s : "";
 }
 
-static long long
-cell_int(json_t *cell)
-{
-    return json_is_integer(cell) ? json_integer_value(cell) : -1;
-}
-
-/* A ["map", [[key, value], ...]] cell: the value of 'key', or NULL. */
-static json_t *
-cell_map_get(json_t *cell, const char *key)
-{
-    json_t *pairs = json_array_get(cell, 1), *pair;
-    size_t i;
-
-    if (strcmp(cell_string(json_array_get(cell, 0)), "map")) {
-        return NULL;
-    }
-    json_array_foreach (pairs, i, pair) {
-        if (!strcmp(cell_string(json_array_get(pair, 0)), key)) {
-            return json_array_get(pair, 1);
-        }
-    }
-    return NULL;
-}
-
+/* A counter in the map column 'stats' (an object), or OVS_NO_VALUE. */
 static uint64_t
-map_counter(json_t *cell, const char *key)
+map_counter(const json_t *stats, const char *key)
 {
-    json_t *v = cell_map_get(cell, key);
+    json_t *v = json_object_get(stats, key);
 
     return json_is_integer(v) && json_integer_value(v) >= 0
            ? (uint64_t) json_integer_value(v) : OVS_NO_VALUE;
@@ -337,8 +296,8 @@ snapshot_clear(struct snapshot *s)
     memset(s, 0, sizeof *s);
 }
 
-/* Fills in the interfaces of 'bridge' from 'table' (ovs-vsctl's JSON list
- * of Interface) and the bridge's dump-ports. */
+/* Fills in the interfaces of 'bridge' from 'table' (the Interface rows,
+ * from ovs_parse_table()) and the bridge's dump-ports. */
 static int
 collect_bridge(const struct stats_ctx *ctx, const char *bridge,
                json_t *table, struct snapshot *s, char err[OVS_ERR_LEN])
@@ -376,13 +335,12 @@ collect_bridge(const struct stats_ctx *ctx, const char *bridge,
 
     names = split_lines(names_text, &n_names);
     for (size_t i = 0; i < n_names; i++) {
-        json_t *data = json_object_get(table, "data"), *row = NULL, *r;
-        json_t *stats;
+        json_t *row = NULL, *r, *stats, *ofport;
         struct iface *iface, *p;
         size_t j;
 
-        json_array_foreach (data, j, r) {
-            if (!strcmp(cell_string(json_array_get(r, 0)), names[i])) {
+        json_array_foreach (table, j, r) {
+            if (!strcmp(row_string(r, "name"), names[i])) {
                 row = r;
                 break;
             }
@@ -402,13 +360,14 @@ collect_bridge(const struct stats_ctx *ctx, const char *bridge,
         s->ifaces = p;
         iface = &p[s->n_ifaces++];
         memset(iface, 0, sizeof *iface);
-        /* Columns: name, ofport, type, link_state, statistics. */
         iface->name = xstrdup(names[i]);
         iface->bridge = xstrdup(bridge);
-        iface->ofport = cell_int(json_array_get(row, 1));
-        iface->type = xstrdup(cell_string(json_array_get(row, 2)));
-        iface->link_state = xstrdup(cell_string(json_array_get(row, 3)));
-        stats = json_array_get(row, 4);
+        ofport = json_object_get(row, "ofport");
+        iface->ofport = json_is_integer(ofport) ? json_integer_value(ofport)
+                                                : -1;
+        iface->type = xstrdup(row_string(row, "type"));
+        iface->link_state = xstrdup(row_string(row, "link_state"));
+        stats = json_object_get(row, "statistics");
         for (int k = 0; k < N_SW_COUNTERS; k++) {
             iface->sw[k] = map_counter(stats, sw_counters[k].name);
         }
@@ -455,7 +414,6 @@ collect_ovs(const struct stats_ctx *ctx, struct snapshot *s,
     char *brs_text = NULL, *table_text = NULL, *text = NULL, **brs = NULL;
     char perr[OVS_ERR_LEN];
     json_t *table = NULL;
-    json_error_t jerr;
     size_t n_brs;
     int error = -1;
 
@@ -468,11 +426,10 @@ collect_ovs(const struct stats_ctx *ctx, struct snapshot *s,
                        "list", "Interface"))) {
         goto out;
     }
-    table = json_loads(table_text, 0, &jerr);
-    if (!json_is_array(json_object_get(table, "data"))) {
+    table = ovs_parse_table(table_text, perr);
+    if (!table) {
         snprintf(err, OVS_ERR_LEN, "unexpected output from 'ovs-vsctl "
-                 "--format=json list Interface': %s",
-                 table ? "no \"data\" array" : jerr.text);
+                 "--format=json list Interface': %.400s", perr);
         goto out;
     }
     brs = split_lines(brs_text, &n_brs);
@@ -1288,9 +1245,9 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             ctx.watch = 1;
             if (optarg) {
                 if (parse_uint(optarg, 1, 3600, &secs)) {
-                    gfp_ctl_usage_error("stats: invalid value '%s' for "
-                                        "--watch: expected seconds, 1 to "
-                                        "3600", optarg);
+                    return gfp_ctl_usage_error("stats: invalid value '%s' "
+                                               "for --watch: expected "
+                                               "seconds, 1 to 3600", optarg);
                 }
                 ctx.watch = secs;
             }
@@ -1313,16 +1270,13 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         case 'h':
             stats_usage();
             return EXIT_SUCCESS;
-        case ':':
-            gfp_ctl_usage_error("stats: option '%s' needs a value",
-                                argv[optind - 1]);
         default:
-            gfp_ctl_usage_error("stats: unknown option '%s'",
-                                argv[optind - 1]);
+            return gfp_ctl_option_error("stats", opt, argv[optind - 1]);
         }
     }
     if (optind < argc) {
-        gfp_ctl_usage_error("stats: unexpected argument '%s'", argv[optind]);
+        return gfp_ctl_usage_error("stats: unexpected argument '%s'",
+                                   argv[optind]);
     }
     if (parse_ports) {
         return parse_hook("dump-ports", parse_ports, NULL);
@@ -1331,7 +1285,8 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         return parse_hook("pmd", parse_stats, parse_perf);
     }
     if (db && ctx.sandbox) {
-        gfp_ctl_usage_error("stats: --db and --sandbox exclude each other");
+        return gfp_ctl_usage_error("stats: --db and --sandbox exclude each "
+                                   "other");
     }
 
     ctx.vsctl = xstrdup("ovs-vsctl");

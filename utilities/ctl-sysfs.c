@@ -365,7 +365,13 @@ ctl_sysfs_run(char *const argv[], unsigned timeout_ms, char **out,
     }
     if (!pid) {
         int null = open("/dev/null", O_RDONLY);
+        sigset_t none;
 
+        /* gfp-ctl stats --watch blocks its stop signals and takes a
+         * Ctrl-C between two readings; the tool inherits neither. */
+        signal(SIGINT, SIG_IGN);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         if (null < 0 || dup2(null, 0) < 0 || dup2(pipes[0][1], 1) < 0
             || dup2(pipes[1][1], 2) < 0) {
             _exit(127);
@@ -435,7 +441,8 @@ ctl_sysfs_run(char *const argv[], unsigned timeout_ms, char **out,
         == sizeof exec_errno && exec_errno) {
         err = -exec_errno;
     } else if (!err) {
-        err = WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
+        err = WIFEXITED(status) ? WEXITSTATUS(status)
+              : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -ECHILD;
     }
 
 out:
@@ -454,6 +461,9 @@ out:
 
         if (dst && !bufs[i].data) {
             bufs[i].data = strdup("");
+            if (!bufs[i].data && err >= 0) {
+                err = -ENOMEM;
+            }
         }
         if (dst) {
             *dst = bufs[i].data;
@@ -462,4 +472,101 @@ out:
         }
     }
     return err;
+}
+
+/* 'n' hex digits at 's', none more: their value, or -1. */
+static long
+hex_field(const char *s, size_t n)
+{
+    long v = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!isxdigit((unsigned char) s[i])) {
+            return -1;
+        }
+        v = v * 16 + (isdigit((unsigned char) s[i])
+                      ? s[i] - '0' : tolower((unsigned char) s[i]) - 'a' + 10);
+    }
+    return isxdigit((unsigned char) s[n]) ? -1 : v;
+}
+
+size_t
+ctl_sysfs_parse_pci(const char *s, char out[CTL_PCI_ADDR_LEN])
+{
+    /* "BB:DD.F" is 7 characters, with the domain "DDDD:" 5 more. */
+    const char *p = strspn(s, "0123456789abcdefABCDEF:.") >= 12 ? s + 5 : s;
+    long dom = 0, bus, dev = -1, fn = -1;
+
+    if (p != s && ((dom = hex_field(s, 4)) < 0 || s[4] != ':')) {
+        return 0;
+    }
+    bus = hex_field(p, 2);
+    if (bus >= 0 && p[2] == ':') {
+        dev = hex_field(p + 3, 2);
+    }
+    if (dev >= 0 && p[5] == '.') {
+        fn = hex_field(p + 6, 1);
+    }
+    if (dev > 0x1f || fn < 0 || fn > 7 || (p[7] && p[7] != ',')) {
+        return 0;
+    }
+    snprintf(out, CTL_PCI_ADDR_LEN, "%04x:%02x:%02x.%x",
+             (unsigned) dom & 0xffff, (unsigned) bus & 0xff,
+             (unsigned) dev & 0x1f, (unsigned) fn & 7);
+    return p + 7 - s;
+}
+
+void
+ctl_sysfs_read_nodes(const char *root, struct ctl_nodes *nodes)
+{
+    char **names;
+    size_t n;
+
+    memset(nodes, 0, sizeof *nodes);
+    if (ctl_sysfs_list(root, "/sys/devices/system/node", "node", &names,
+                       &n)) {
+        return;
+    }
+    for (size_t i = 0; i < n && nodes->n < CTL_MAX_NODES; i++) {
+        char path[PATH_MAX], list[4096], *end;
+        unsigned long id;
+
+        if (!isdigit((unsigned char) names[i][4])) {
+            continue;
+        }
+        id = strtoul(names[i] + 4, &end, 10);
+        if (*end || id >= CTL_MAX_NODES) {
+            continue;
+        }
+        snprintf(path, sizeof path, "/sys/devices/system/node/%s/cpulist",
+                 names[i]);
+        nodes->id[nodes->n] = id;
+        if (ctl_sysfs_read(root, path, list, sizeof list) >= 0) {
+            cpuset_parse_list(list, &nodes->cpus[nodes->n]);
+        }
+        nodes->n++;
+    }
+    ctl_sysfs_free_names(names, n);
+}
+
+int
+ctl_sysfs_cpu_node(const struct ctl_nodes *nodes, unsigned cpu)
+{
+    for (int i = 0; i < nodes->n; i++) {
+        if (cpuset_has(&nodes->cpus[i], cpu)) {
+            return nodes->id[i];
+        }
+    }
+    return -1;
+}
+
+const struct cpuset *
+ctl_sysfs_node_cpus(const struct ctl_nodes *nodes, int node)
+{
+    for (int i = 0; i < nodes->n; i++) {
+        if (nodes->id[i] == node) {
+            return &nodes->cpus[i];
+        }
+    }
+    return NULL;
 }

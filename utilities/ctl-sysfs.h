@@ -14,6 +14,11 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "ctl-cpuset.h"
+
+#define CTL_MAX_NODES 64
+#define CTL_PCI_ADDR_LEN 13     /* "0000:af:00.0" and its NUL. */
+
 /* Writes ROOT followed by the formatted path into 'buf'.  -ENAMETOOLONG if
  * it does not fit. */
 int ctl_sysfs_path(const char *root, char *buf, size_t size,
@@ -52,13 +57,44 @@ void ctl_sysfs_free_names(char **names, size_t n);
 int ctl_sysfs_stat(const char *root, const char *path, struct stat *st);
 bool ctl_sysfs_exists(const char *root, const char *path);
 
-/* Runs argv[0] (found through $PATH) with 'argv', stdin from /dev/null,
- * for at most 'timeout_ms', and returns its exit status (0-255), or a
- * negative errno if it could not be run, was killed, or timed out
- * (-ETIMEDOUT).  Its standard output and standard error are returned
+/* The one way gfp-ctl runs a program.  Runs argv[0] (found through
+ * $PATH, no shell) with 'argv', stdin from /dev/null, SIGINT ignored (a
+ * Ctrl-C meant for gfp-ctl ends it between two tools, not a tool half-way
+ * through a transaction) and no signal blocked, and reads its standard
+ * output and error together so that neither can block the other.  After
+ * 'timeout_ms' it is killed.  Returns its exit status (0-255), 128 + N if
+ * signal N ended it, or a negative errno if it could not be run (-ENOENT:
+ * no such program), timed out (-ETIMEDOUT) or its output could not be
+ * read.  Its standard output and standard error are returned
  * NUL-terminated in malloc'd '*out' and '*err' (either may be NULL to
- * discard), even on failure. */
+ * discard), even on failure; if memory for them ran out, -ENOMEM. */
 int ctl_sysfs_run(char *const argv[], unsigned timeout_ms, char **out,
                   char **err);
+
+/* Parses the PCI address that starts 's', "[DDDD:]BB:DD.F" with hex
+ * digits in exactly those widths (domain 0000 when left out, device at
+ * most 1f, function at most 7), as sysfs and DPDK's dpdk-devargs spell it.
+ * What follows the address must be the end of 's' or a ',' (dpdk-devargs
+ * options such as "0000:01:00.0,representor=[0]", ignored here).  Writes
+ * the address as sysfs names it, "0000:af:00.0", to 'out' and returns the
+ * length of the address in 's', or 0 if 's' does not start with one. */
+size_t ctl_sysfs_parse_pci(const char *s, char out[CTL_PCI_ADDR_LEN]);
+
+/* The NUMA nodes under ROOT/sys/devices/system/node, with their CPUs.
+ * 'n' is 0 when the platform shows none. */
+struct ctl_nodes {
+    int n;
+    int id[CTL_MAX_NODES];
+    struct cpuset cpus[CTL_MAX_NODES];
+};
+
+void ctl_sysfs_read_nodes(const char *root, struct ctl_nodes *);
+
+/* The node of 'cpu', or -1. */
+int ctl_sysfs_cpu_node(const struct ctl_nodes *, unsigned cpu);
+
+/* The CPUs of node 'node', or NULL. */
+const struct cpuset *ctl_sysfs_node_cpus(const struct ctl_nodes *,
+                                         int node);
 
 #endif /* ctl-sysfs.h */

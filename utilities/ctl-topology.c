@@ -14,6 +14,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "ctl-sysfs.h"
 #include "util.h"
 
 #define PATH_LEN 128
@@ -304,27 +305,6 @@ get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
     return 0;
 }
 
-static bool
-is_hex(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (!isxdigit((unsigned char) s[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* "DDDD:BB:DD.F": domain, bus, device 00-1f, function 0-7. */
-static bool
-is_pci(const char *s)
-{
-    return strlen(s) == 12 && is_hex(s, 4) && s[4] == ':'
-           && is_hex(s + 5, 2) && s[7] == ':' && is_hex(s + 8, 2)
-           && strtoul(s + 8, NULL, 16) <= 0x1f && s[10] == '.'
-           && s[11] >= '0' && s[11] <= '7';
-}
-
 static int
 seen_add(struct parse_ctx *ctx, struct seen *seen, const yaml_node_t *node,
          const char *path, const char *value)
@@ -480,10 +460,10 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
         "name", "type", "socket", "pci", "mac", "iface", "queues", "mtu",
     };
     const char *const *keys;
-    char kpath[PATH_LEN], expected[128], buf[48];
+    char kpath[PATH_LEN], expected[128], buf[48], addr[CTL_PCI_ADDR_LEN];
     yaml_node_t *v;
     const char *s;
-    size_t i;
+    size_t i, len;
     int error;
 
     error = check_keys(ctx, node, path, "a mapping with the port's name and "
@@ -581,18 +561,19 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
     v = map_get(ctx, node, "pci");
     if (v) {
         path_join(kpath, path, "pci");
-        error = get_string(ctx, v, kpath, "a PCI address DDDD:BB:DD.F", &s);
+        error = get_string(ctx, v, kpath, "a PCI address [DDDD:]BB:DD.F",
+                           &s);
         if (error) {
             return error;
         }
-        if (!is_pci(s)) {
-            return fail(ctx, v, kpath, "expected a PCI address DDDD:BB:DD.F "
-                        "(e.g. 0000:03:00.0), got '%s'", shown(v, buf));
+        len = ctl_sysfs_parse_pci(s, addr);
+        if (!len || s[len]) {
+            return fail(ctx, v, kpath, "expected a PCI address "
+                        "[DDDD:]BB:DD.F (e.g. 0000:03:00.0), got '%s'",
+                        shown(v, buf));
         }
-        port->pci = strdup(s);
-        for (char *c = port->pci; *c; c++) {
-            *c = tolower((unsigned char) *c);
-        }
+        /* As sysfs names it, so that setup finds its NUMA node. */
+        port->pci = strdup(addr);
         error = seen_add(ctx, &dups->pcis, v, kpath, port->pci);
         if (error) {
             return error;
@@ -608,7 +589,8 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
         if (error) {
             return error;
         }
-        if (parse_mac(s, mac) || mac[0] & 1 || !memcmp(mac, zero, sizeof mac)) {
+        if (parse_mac(s, mac) || mac[0] & 1
+            || !memcmp(mac, zero, sizeof mac)) {
             return fail(ctx, v, kpath, "expected a unicast MAC address "
                         "xx:xx:xx:xx:xx:xx (e.g. 02:00:00:00:00:10), got "
                         "'%s'", shown(v, buf));

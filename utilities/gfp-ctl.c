@@ -59,7 +59,7 @@ usage(void)
            "2 usage error.  See gfp-ctl(8).\n");
 }
 
-void
+int
 gfp_ctl_usage_error(const char *fmt, ...)
 {
     va_list args;
@@ -69,7 +69,16 @@ gfp_ctl_usage_error(const char *fmt, ...)
     vfprintf(stderr, fmt, args);
     va_end(args);
     fprintf(stderr, " (see gfp-ctl --help)\n");
-    exit(GFP_CTL_EXIT_USAGE);
+    return GFP_CTL_EXIT_USAGE;
+}
+
+int
+gfp_ctl_option_error(const char *group, int opt, const char *arg)
+{
+    return gfp_ctl_usage_error("%s%s%s '%s'%s", group ? group : "",
+                               group ? ": " : "",
+                               opt == ':' ? "option" : "unknown option", arg,
+                               opt == ':' ? " needs a value" : "");
 }
 
 int
@@ -103,9 +112,10 @@ main(int argc, char *argv[])
             break;
         case 't':
             if (parse_uint(optarg, 1, 3600 * 1000, &timeout)) {
-                gfp_ctl_usage_error("invalid value '%s' for --timeout: "
-                                    "expected milliseconds, 1 to 3600000",
-                                    optarg);
+                return gfp_ctl_usage_error("invalid value '%s' for "
+                                           "--timeout: expected "
+                                           "milliseconds, 1 to 3600000",
+                                           optarg);
             }
             opts.timeout_ms = timeout;
             break;
@@ -118,15 +128,12 @@ main(int argc, char *argv[])
         case 'V':
             printf("gfp-ctl (gfp) %s\n", PACKAGE_VERSION);
             return EXIT_SUCCESS;
-        case ':':
-            gfp_ctl_usage_error("option '%s' needs a value",
-                                argv[optind - 1]);
         default:
-            gfp_ctl_usage_error("unknown option '%s'", argv[optind - 1]);
+            return gfp_ctl_option_error(NULL, opt, argv[optind - 1]);
         }
     }
     if (optind >= argc) {
-        gfp_ctl_usage_error("no command given");
+        return gfp_ctl_usage_error("no command given");
     }
     for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
         if (!strcmp(argv[optind], groups[i].name)) {
@@ -136,6 +143,6 @@ main(int argc, char *argv[])
                  "%s%s", i ? (i + 1 == ARRAY_SIZE(groups) ? " or " : ", ")
                            : "", groups[i].name);
     }
-    gfp_ctl_usage_error("unknown command '%s': expected %s", argv[optind],
-                        names);
+    return gfp_ctl_usage_error("unknown command '%s': expected %s",
+                               argv[optind], names);
 }

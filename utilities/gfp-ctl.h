@@ -22,9 +22,18 @@ struct gfp_ctl_group {
     int (*main)(const struct gfp_ctl_opts *, int argc, char *argv[]);
 };
 
-/* Prints "gfp-ctl: MESSAGE (see gfp-ctl --help)" and exits with status 2. */
-void gfp_ctl_usage_error(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "gfp-ctl: MESSAGE (see gfp-ctl --help)" and returns the exit
+ * status of a usage error, GFP_CTL_EXIT_USAGE, for the command to return:
+ * nothing below main() exits. */
+int gfp_ctl_usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), warn_unused_result));
+
+/* The usage error for what getopt_long() returned as 'opt' (':' for an
+ * option without its value, anything else an unknown option) at 'arg',
+ * the word it was in (argv[optind - 1]): "GROUP: unknown option 'ARG'" (no
+ * "GROUP: " if 'group' is NULL).  Returns GFP_CTL_EXIT_USAGE. */
+int gfp_ctl_option_error(const char *group, int opt, const char *arg)
+    __attribute__((warn_unused_result));
 
 int ctl_fwd_main(const struct gfp_ctl_opts *, int argc, char *argv[]);
 int ctl_host_main(const struct gfp_ctl_opts *, int argc, char *argv[]);

@@ -171,6 +171,15 @@ def softirq_seconds() -> float:
     return int(fields[7]) / os.sysconf("SC_CLK_TCK")
 
 
+def _zombie(pid: int) -> bool:
+    """True if ``pid`` has exited and awaits its parent."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def signal_pids(pids: Sequence[int], sig: int) -> None:
     """Sends ``sig`` to every live pid."""
     for pid in pids:
@@ -435,6 +444,10 @@ class RealPath(Path):
             raise ValueError("frame size %d beyond the path's %d"
                              % (frame_size, self.max_size))
         pids = dict(self.components, generator=self.gen.pid)
+        for what, pid in pids.items():
+            if not os.path.exists("/proc/%d" % pid) or _zombie(pid):
+                raise RuntimeError("the path's %s (pid %d) is gone: see "
+                                   "its log in %s" % (what, pid, self.work))
         before = self.counters()
         self.before_trial()
         cpu0 = {c: cpu_seconds(p) for c, p in pids.items()}
@@ -594,6 +607,14 @@ class KernelSwitchPath(RealPath):
         # with these pollers.
         self.deactivate()
 
+    def prerequisites(self) -> Optional[str]:
+        why = super().prerequisites()
+        if not why and self.guest_dpdk and self.mtu > 1500:
+            why = ("DPDK 22.11's %s takes frames of at most 1518 bytes "
+                   "(its max_rx_pktlen): no 9000-byte frames on this path; "
+                   "measure it without 9000 in --sizes" % GUEST_PMD)
+        return why
+
     def _start_guest(self) -> None:
         fwd = find_tool("gfp-fwd")
         base = ["ip", "netns", "exec", self.ns_g, "taskset", "-c",
@@ -601,12 +622,15 @@ class KernelSwitchPath(RealPath):
         opts = ["--ctl-socket", self.ctl, "--mtu", str(self.mtu),
                 "--stats-file", os.path.join(self.work, "fwd.json")]
         if self.guest_dpdk:
+            # net_af_packet's frames are 2 KB unless told otherwise.
+            ring = (",blocksz=16384,framesz=16384,framecnt=512"
+                    if self.mtu > 1500 else "")
             argv = base + [
                 "--lcores", "0@%d,1@%d" % (GUEST_CPU, GUEST_CPU),
                 "--no-huge", "-m", "512", "--no-pci", "--no-telemetry",
                 "--file-prefix", "gfpb%sg" % self.tag,
-                "--vdev", "%s0,iface=eth0" % GUEST_PMD,
-                "--vdev", "%s1,iface=eth1" % GUEST_PMD, "--"] + opts
+                "--vdev", "%s0,iface=eth0%s" % (GUEST_PMD, ring),
+                "--vdev", "%s1,iface=eth1%s" % (GUEST_PMD, ring), "--"] + opts
         else:
             argv = base + ["--", "--mode", "mmap", "--ifaces",
                            "eth0,eth1"] + opts
