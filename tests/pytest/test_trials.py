@@ -254,3 +254,34 @@ def test_bad_config(kwargs, message):
 def test_good_sizes():
     assert BenchConfig(sizes=(64, 1518, 9000), flows=10000).sizes == (
         64, 1518, 9000)
+
+
+def test_paths_are_set_up_at_once():
+    # Each set-up waits for the other two: only set-ups that run at the
+    # same time get through the barrier (it breaks after 10 s otherwise).
+    import threading
+    barrier = threading.Barrier(3, timeout=10)
+
+    class Meeting(TimedPath):
+        def setup(self) -> None:
+            super().setup()
+            barrier.wait()
+
+    clock, log = Clock(), []
+    paths = [Meeting(n, 1e6, clock, log, seed=i)
+             for i, n in enumerate(["A", "B", "C"])]
+    res = Runner(paths, CFG).run()
+    assert [p.status for p in res.paths] == ["ok"] * 3
+    for p in paths:
+        assert p.events.count("teardown") == 1
+
+
+def test_a_failed_set_up_among_concurrent_ones():
+    paths, _, _ = make(["A", "B", "C"], B={"fail_in_setup": "no bridge"},
+                       C={"skip_in_setup": "no hugepages"})
+    res = Runner(paths, CFG).run()
+    assert [(p.status, p.reason) for p in res.paths] == [
+        ("ok", None), ("failed", "setup: RuntimeError: no bridge"),
+        ("skipped", "no hugepages")]
+    for p in paths:
+        assert p.events.count("teardown") == 1 and not p.is_set_up

@@ -76,6 +76,9 @@ STRAGGLER_MS = 200
 CTL_TIMEOUT = 5.0
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# Hugepage memory, in MB, that each path which passed its prerequisites
+# will take.
+_HUGEPAGES_PROMISED: Dict[str, int] = {}
 
 
 def _tool_dirs() -> List[str]:
@@ -387,12 +390,18 @@ class RealPath(Path):
             return ("no net_pmmap plugin (build it: ./configure finds the "
                     "DPDK source gfp-setup fetches; or set GFP_PMMAP_PLUGIN)")
         if self.needs_hugepages_mb:
-            free = hugepages_free_mb()
+            # Paths are set up at once: what the paths checked before this
+            # one will take is not free for it.
+            free = hugepages_free_mb() - sum(
+                mb for name, mb in _HUGEPAGES_PROMISED.items()
+                if name != self.name)
             if free < self.needs_hugepages_mb:
-                return ("needs %d MB of free hugepages, %d MB free (echo 2048 "
-                        "> /proc/sys/vm/nr_hugepages; mount -t hugetlbfs "
+                return ("needs %d MB of free hugepages, %d MB free beside "
+                        "the other paths' (echo 2048 > "
+                        "/proc/sys/vm/nr_hugepages; mount -t hugetlbfs "
                         "nodev /dev/hugepages)"
-                        % (self.needs_hugepages_mb, free))
+                        % (self.needs_hugepages_mb, max(free, 0)))
+            _HUGEPAGES_PROMISED[self.name] = self.needs_hugepages_mb
         return None
 
     def _plugin_copy(self) -> Optional[str]:

@@ -14,6 +14,7 @@ the reason, and goes on with the others.
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import datetime
 import math
@@ -168,8 +169,7 @@ class Runner:
                                 "cpus": os.cpu_count()},
                           version=self.version)
         try:
-            for p in self.paths:
-                self._setup(p)
+            self._setup_all()
             self._run_jobs()
         except KeyboardInterrupt:
             results.interrupted = True
@@ -187,23 +187,51 @@ class Runner:
                                key=lambda r: order.get(r.name, len(order)))
         return results
 
-    def _setup(self, p: Path) -> None:
-        rec = self._records[p.name]
-        reason = p.prerequisites()
-        if reason:
-            rec.status, rec.reason = STATUS_SKIPPED, reason
-            self.log("%s: skipped: %s" % (p.name, reason))
+    def _setup_all(self) -> None:
+        """Checks every path's prerequisites in turn (a path may count
+        what the ones before it took, hugepages say), then sets up those
+        that can run all at once: a path's set-up is mostly waiting (a
+        switch, a guest, a generator starting), and sets of paths add up.
+        Every path is registered for teardown before its set-up starts;
+        Ctrl-C waits for the set-ups under way, so that no half-built
+        path escapes the teardown."""
+        ready: List[Path] = []
+        for p in self.paths:
+            reason = p.prerequisites()
+            if reason:
+                rec = self._records[p.name]
+                rec.status, rec.reason = STATUS_SKIPPED, reason
+                self.log("%s: skipped: %s" % (p.name, reason))
+            else:
+                ready.append(p)
+                self._set_up.append(p)
+        if len(ready) <= 1:
+            for p in ready:
+                self._finish_setup(p, self._try_setup(p))
             return
-        # Registered before setup() so that a half-built path is torn
-        # down too.
-        self._set_up.append(p)
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=len(ready))
+        futures = [(p, pool.submit(self._try_setup, p)) for p in ready]
+        try:
+            for p, f in futures:
+                self._finish_setup(p, f.result())
+        finally:
+            pool.shutdown(wait=True)
+
+    @staticmethod
+    def _try_setup(p: Path):
+        """Sets ``p`` up; None, or (status, reason, detail) on failure."""
         try:
             p.setup()
         except Skip as e:
-            self._stop(p, STATUS_SKIPPED, e.reason)
+            return STATUS_SKIPPED, e.reason, None
         except Exception as e:
-            self._stop(p, STATUS_FAILED, "setup: %s" % _why(e),
-                       traceback.format_exc())
+            return (STATUS_FAILED, "setup: %s" % _why(e),
+                    traceback.format_exc())
+        return None
+
+    def _finish_setup(self, p: Path, failure) -> None:
+        if failure:
+            self._stop(p, *failure)
 
     def _stop(self, p: Path, status: str, reason: str,
               detail: Optional[str] = None) -> None:
