@@ -729,19 +729,16 @@ class OvsPath(RealPath):
 
     def setup(self) -> None:
         os.makedirs(self.work, exist_ok=True)
+        # The PMD thread shares its CPU with the generator on a small
+        # host: it sleeps when it finds nothing (OVS >= 3.1).
         up = ["up", self.pair, "--mtu", str(self.mtu),
-              "--socket-mem", str(self.SOCKET_MEM)]
+              "--socket-mem", str(self.SOCKET_MEM),
+              "--pmd-maxsleep", str(PMD_MAXSLEEP_US)]
         if self.guest == "kernel":
             self.plugin = self._plugin_copy()
             up += ["--guest", "kernel", "--host-port", "pmmap",
                    "--plugin", self.plugin]
         self._pair(*up)
-        if PMD_MAXSLEEP_US:
-            # The PMD thread shares its CPU with the generator on a small
-            # host: let it sleep when it finds nothing (OVS >= 3.1).
-            run([find_tool("gfp-sandbox"), "vsctl", "--dir", self.sb, "set",
-                 "Open_vSwitch", ".",
-                 "other_config:pmd-maxsleep=%d" % PMD_MAXSLEEP_US])
         start = ["guest-start", self.pair]
         if self.app == "testpmd":
             start += ["--app", "testpmd", "--", "--forward-mode=io"]
