@@ -376,6 +376,7 @@ class RealPath(Path):
         self.gen: Optional[Generator] = None
         self.pids: List[int] = []       # paused between turns
         self.components: Dict[str, int] = {}   # name -> pid, for CPU use
+        self.logs: Dict[str, str] = {}         # name -> its log file
         self.plugin: Optional[str] = None
 
     # -- prerequisites --------------------------------------------------
@@ -455,8 +456,10 @@ class RealPath(Path):
         pids = dict(self.components, generator=self.gen.pid)
         for what, pid in pids.items():
             if not os.path.exists("/proc/%d" % pid) or _zombie(pid):
-                raise RuntimeError("the path's %s (pid %d) is gone: see "
-                                   "its log in %s" % (what, pid, self.work))
+                log = self.logs.get(what)
+                raise RuntimeError("the path's %s (pid %d) is gone%s"
+                                   % (what, pid, ": " + tail(log) if log
+                                      else ""))
         before = self.counters()
         self.before_trial()
         cpu0 = {c: cpu_seconds(p) for c, p in pids.items()}
@@ -612,6 +615,8 @@ class KernelSwitchPath(RealPath):
             os.path.join(self.work, "pktgen.log"))
         self.pids = [self.gen.pid, self.fwd.pid]
         self.components = {"guest": self.fwd.pid}
+        self.logs = {"guest": os.path.join(self.work, "fwd.log"),
+                     "generator": self.gen.log}
         # Idle until its turn: the other paths' trials must not compete
         # with these pollers.
         self.deactivate()
@@ -770,6 +775,9 @@ class OvsPath(RealPath):
         time.sleep(1.0)
         self.pids = [self.gen.pid, guest_pid, ovs_pid]
         self.components = {"guest": guest_pid, "ovs": ovs_pid}
+        self.logs = {"guest": os.path.join(self.pair, "fwd.log"),
+                     "ovs": os.path.join(self.sb, "ovs-vswitchd.log"),
+                     "generator": self.gen.log}
         self.deactivate()
 
     def _wait_links(self, ports: Sequence[str]) -> None:
