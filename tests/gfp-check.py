@@ -98,23 +98,55 @@ def hops(d):
 
     def ld(name):
         return json.load(open(os.path.join(d, name)))
+    def delta(name):
+        # This run's counters: after minus before, where a before exists.
+        after = ld(name + ".json")
+        if not os.path.exists(os.path.join(d, name + ".base.json")):
+            return after
+        base = ld(name + ".base.json")
+        return {k: (v - (base.get(k) or 0) if isinstance(v, int) else v)
+                for k, v in after.items()}
+
     pg, fwd = ld("pktgen.json"), ld("fwd.json")
-    ovs = {p: ld("ovs-%s.json" % p) for p in ("gen", "g0", "g1", "sink")}
     p0, p1 = fwd["ports"][0]["total"], fwd["ports"][1]["total"]
     fwd_drops = (p0["drop_runt"] + p1["drop_tx_full"] + p1["drop_too_big"])
-    rows = [
-        ("gfp-pktgen sent", pg["tx_packets"], 0),
-        ("OVS gen rx", ovs["gen"]["rx_packets"],
-         ovs["gen"]["rx_dropped"] or 0),
-        ("OVS g0 tx, to the guest", ovs["g0"]["tx_packets"],
-         ovs["g0"]["tx_dropped"]),
-        ("gfp-fwd port 0 rx", p0["rx_packets"], 0),
-        ("gfp-fwd port 1 tx", p1["tx_packets"], fwd_drops),
-        ("OVS g1 rx, from the guest", ovs["g1"]["rx_packets"],
-         ovs["g1"]["rx_dropped"] or 0),
-        ("OVS sink tx", ovs["sink"]["tx_packets"], ovs["sink"]["tx_dropped"]),
-        ("gfp-pktgen received", pg["rx_ours"], 0),
-    ]
+    # Frames the guest's receive side dropped before gfp-fwd saw them (a
+    # PacketMMAP ring that was full; a PMD's missed frames).
+    missed = fwd["ports"][0].get("xstats", {}).get("rx_missed_errors", 0)
+    if os.path.exists(os.path.join(d, "kern-after.json")):
+        # Kernel switching: the host's interfaces, this run only.
+        a, b = ld("kern-after.json"), ld("kern-before.json")
+        k = {i: {c: a[i][c] - b[i][c] for c in a[i]} for i in a}
+        rows = [
+            ("gfp-pktgen sent", pg["tx_packets"], 0),
+            ("bridge port hgen rx", k["hgen"]["rx_packets"],
+             k["hgen"]["rx_dropped"]),
+            ("tap0 tx, to the guest", k["tap0"]["tx_packets"],
+             k["tap0"]["tx_dropped"]),
+            ("gfp-fwd port 0 rx", p0["rx_packets"], missed),
+            ("gfp-fwd port 1 tx", p1["tx_packets"], fwd_drops),
+            ("tap1 rx, from the guest", k["tap1"]["rx_packets"],
+             k["tap1"]["rx_dropped"]),
+            ("bridge port hsink tx", k["hsink"]["tx_packets"],
+             k["hsink"]["tx_dropped"]),
+            ("gfp-pktgen received", pg["rx_ours"], 0),
+        ]
+    else:
+        ovs = {p: delta("ovs-" + p) for p in ("gen", "g0", "g1", "sink")}
+        rows = [
+            ("gfp-pktgen sent", pg["tx_packets"], 0),
+            ("OVS gen rx", ovs["gen"]["rx_packets"],
+             ovs["gen"]["rx_dropped"] or 0),
+            ("OVS g0 tx, to the guest", ovs["g0"]["tx_packets"],
+             ovs["g0"]["tx_dropped"]),
+            ("gfp-fwd port 0 rx", p0["rx_packets"], missed),
+            ("gfp-fwd port 1 tx", p1["tx_packets"], fwd_drops),
+            ("OVS g1 rx, from the guest", ovs["g1"]["rx_packets"],
+             ovs["g1"]["rx_dropped"] or 0),
+            ("OVS sink tx", ovs["sink"]["tx_packets"],
+             ovs["sink"]["tx_dropped"]),
+            ("gfp-pktgen received", pg["rx_ours"], 0),
+        ]
     print("%-28s %12s %10s" % ("hop", "packets", "drops"))
     for name, n, drop in rows:
         print("%-28s %12d %10d" % (name, n, drop))
