@@ -112,7 +112,8 @@ def hops(d):
     fwd_drops = (p0["drop_runt"] + p1["drop_tx_full"] + p1["drop_too_big"])
     # Frames the guest's receive side dropped before gfp-fwd saw them (a
     # PacketMMAP ring that was full; a PMD's missed frames).
-    missed = fwd["ports"][0].get("xstats", {}).get("rx_missed_errors", 0)
+    xs = fwd["ports"][0].get("xstats", {})
+    missed = xs.get("rx_missed_errors", xs.get("kernel_drops", 0))
     if os.path.exists(os.path.join(d, "kern-after.json")):
         # Kernel switching: the host's interfaces, this run only.
         a, b = ld("kern-after.json"), ld("kern-before.json")
