@@ -1,5 +1,5 @@
 # The JSON checks of the test suites; gfp-demo reads the hop view with it.
-dist_pkgdata_SCRIPTS = tests/gfp-check.py
+dist_pkgdata_SCRIPTS += tests/gfp-check.py
 
 noinst_PROGRAMS += tests/gfp-test
 tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
@@ -32,15 +32,23 @@ DPDK_TESTSUITE_AT = \
 	tests/dpdk-pmmap.at \
 	tests/dpdk-ctl.at \
 	tests/dpdk-bench.at
+GUEST_TESTSUITE_AT = \
+	tests/guest-testsuite.at \
+	tests/ovs-macros.at \
+	tests/dpdk-macros.at \
+	tests/guest-macros.at \
+	tests/guest-vm.at \
+	tests/guest-pair.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite
+GUEST_TESTSUITE = $(srcdir)/tests/guest-testsuite
 AUTOTEST = $(AUTOM4TE) -language=autotest
 AUTOTEST_PATH = utilities:guest:tests
 
 EXTRA_DIST += \
-	$(TESTSUITE_AT) $(DPDK_TESTSUITE_AT) \
-	$(TESTSUITE) $(DPDK_TESTSUITE) \
+	$(TESTSUITE_AT) $(DPDK_TESTSUITE_AT) $(GUEST_TESTSUITE_AT) \
+	$(TESTSUITE) $(DPDK_TESTSUITE) $(GUEST_TESTSUITE) \
 	tests/atlocal.in \
 	tests/package.m4
 DISTCLEANFILES += tests/atconfig tests/atlocal
@@ -62,6 +70,10 @@ $(DPDK_TESTSUITE): $(srcdir)/tests/package.m4 $(DPDK_TESTSUITE_AT)
 	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)/tests' -o $@.tmp $@.at \
 	  && mv $@.tmp $@
 
+$(GUEST_TESTSUITE): $(srcdir)/tests/package.m4 $(GUEST_TESTSUITE_AT)
+	$(AM_V_GEN)$(AUTOTEST) -I '$(srcdir)/tests' -o $@.tmp $@.at \
+	  && mv $@.tmp $@
+
 TESTSUITE_DEPS = tests/atconfig tests/atlocal $(bin_PROGRAMS) \
 	$(noinst_PROGRAMS) $(dist_bin_SCRIPTS)
 
@@ -75,10 +87,19 @@ check-dpdk: $(TESTSUITE_DEPS) $(DPDK_TESTSUITE)
 	  $(TESTSUITEFLAGS)
 .PHONY: check-dpdk
 
+# The same pairs with a QEMU VM as the guest (gfp-vm): needs root,
+# hugepages, qemu-system-x86 and the cloud kernel (gfp-setup installs them).
+check-guest: $(TESTSUITE_DEPS) $(GUEST_TESTSUITE)
+	$(SHELL) '$(GUEST_TESTSUITE)' -C tests AUTOTEST_PATH='$(AUTOTEST_PATH)' \
+	  $(TESTSUITEFLAGS)
+.PHONY: check-guest
+
 clean-local:
 	test ! -f '$(TESTSUITE)' || $(SHELL) '$(TESTSUITE)' -C tests --clean
 	test ! -f '$(DPDK_TESTSUITE)' \
 	  || $(SHELL) '$(DPDK_TESTSUITE)' -C tests --clean
+	test ! -f '$(GUEST_TESTSUITE)' \
+	  || $(SHELL) '$(GUEST_TESTSUITE)' -C tests --clean
 
 # The gfp-bench harness's unit tests (pytest, run by tests/pytest.at).
 EXTRA_DIST += \

@@ -2,10 +2,14 @@ dist_bin_SCRIPTS += \
 	utilities/gfp-bench \
 	utilities/gfp-demo \
 	utilities/gfp-fwd-bench \
+	utilities/gfp-guest-image \
 	utilities/gfp-pair \
 	utilities/gfp-pmmap-bench \
-	utilities/gfp-sandbox
+	utilities/gfp-sandbox \
+	utilities/gfp-vm
 dist_noinst_SCRIPTS += utilities/gfp-setup
+# Run inside the guest: gfp-guest-image puts them in the image.
+dist_pkgdata_SCRIPTS += utilities/gfp-guest-agent utilities/gfp-guest-bind
 
 bin_PROGRAMS += utilities/gfp-ctl
 utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(NUMA_CFLAGS)
