@@ -995,26 +995,32 @@ node_list(uint64_t set, char *buf, size_t size)
 /* Is each vhost-user guest's memory on the node of the NIC (or PMD cores)
  * whose packets OVS copies into it?  The guest is the process listening on
  * the port's vhost-server-path; its memory, the shared mappings of its
- * numa_maps. */
+ * numa_maps.  On a host of one node nothing can be misaligned, but the
+ * finding still names the process that serves each port. */
 void
 check_guest_numa(struct preflight *pf)
 {
     struct ctl_nodes nodes;
     const char *what;
     uint64_t want;
-    bool any = false;
+    bool any = false, single;
     json_t *row;
     size_t i;
 
     ctl_sysfs_read_nodes(pf->root, &nodes);
-    if (nodes.n <= 1) {
-        return;                 /* check_numa(): nothing to align. */
-    }
+    single = nodes.n <= 1;
     if (!pf->ovs_ok) {
-        add(pf, "guest-numa", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        if (!single) {
+            add(pf, "guest-numa", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        }
         return;
     }
-    want = wanted_nodes(pf, &nodes, &what);
+    if (single) {
+        want = 1;
+        what = "host's only NUMA node is";
+    } else {
+        want = wanted_nodes(pf, &nodes, &what);
+    }
     json_array_foreach (pf->ifaces, i, row) {
         const char *name = row_get(row, "name");
         const char *path = preflight_ovs_map_get(
@@ -1074,7 +1080,7 @@ check_guest_numa(struct preflight *pf)
                 where, what, nodes_want);
         }
     }
-    if (!any) {
+    if (!any && !single) {
         add(pf, "guest-numa", NULL, SEV_PASS, NULL, "no vhost-user client "
             "ports");
     }
