@@ -3,6 +3,7 @@
 EXTRA_DIST += \
 	Documentation/benchmark.rst \
 	Documentation/howto/compare-paths.rst \
+	Documentation/howto/guest-vm.rst \
 	Documentation/howto/host-setup.rst \
 	Documentation/howto/ovs-build.rst \
 	Documentation/index.rst \
@@ -22,10 +23,12 @@ DOC_MANPAGES = \
 	Documentation/gfp-demo.8 \
 	Documentation/gfp-fwd-bench.8 \
 	Documentation/gfp-fwd.8 \
+	Documentation/gfp-guest-image.8 \
 	Documentation/gfp-pair.8 \
 	Documentation/gfp-pktgen.1 \
 	Documentation/gfp-pmmap-bench.8 \
 	Documentation/gfp-sandbox.8 \
+	Documentation/gfp-vm.8 \
 	Documentation/net_pmmap.7
 man_MANS += $(DOC_MANPAGES)
 EXTRA_DIST += $(DOC_MANPAGES)
