@@ -50,6 +50,9 @@ struct ctl_server {
     struct ctl_server_options opts;
     uid_t euid;
     size_t next;                /* Whose turn comes first (round robin). */
+    /* Evicted and refused clients are logged at most once a second. */
+    int64_t last_log_ms;
+    unsigned n_evicted, n_refused;
     struct ctl_client clients[CTL_MAX_CLIENTS];
 };
 
@@ -257,7 +260,7 @@ open_socket(const char *path, const struct sockaddr_un *sun,
                 strerror(error));
         goto fail;
     }
-    if (listen(fd, 16)) {
+    if (listen(fd, CTL_MAX_CLIENTS)) {
         error = errno;
         set_err(err, -error, "control socket %s: %s", path,
                 strerror(error));
@@ -634,11 +637,31 @@ free_slot(struct ctl_server *server)
             idlest = c;
         }
     }
-    LOG_INFO("control socket: %d clients connected; closing the one idle "
-             "the longest", CTL_MAX_CLIENTS);
+    server->n_evicted++;
     client_drop(idlest, "closed: too many clients, and this one was idle "
                 "the longest");
     return idlest;
+}
+
+/* What happened at accept since the last time, once a second. */
+static void
+log_accepts(struct ctl_server *server, int64_t now)
+{
+    if (now - server->last_log_ms < 1000
+        || !(server->n_evicted || server->n_refused > 1)) {
+        return;
+    }
+    if (server->n_evicted) {
+        LOG_INFO("control socket: %d clients were connected: closed the one "
+                 "idle the longest, %u times", CTL_MAX_CLIENTS,
+                 server->n_evicted);
+    }
+    if (server->n_refused > 1) {
+        LOG_WARN("control socket: refused %u more clients of other users",
+                 server->n_refused - 1);
+    }
+    server->n_evicted = server->n_refused = 0;
+    server->last_log_ms = now;
 }
 
 static void
@@ -656,10 +679,12 @@ accept_clients(struct ctl_server *server, int64_t now)
         if (!peer_allowed(server, fd, &uid)) {
             struct ctl_client tmp = { .fd = fd };
 
-            LOG_WARN("control socket: refused a client with uid %d: only "
-                     "root, uid %u%s may use it", (int) uid,
-                     (unsigned) server->euid,
-                     server->opts.has_group ? " and its group" : "");
+            if (!server->n_refused++) {
+                LOG_WARN("control socket: refused a client with uid %d: "
+                         "only root, uid %u%s may use it", (int) uid,
+                         (unsigned) server->euid,
+                         server->opts.has_group ? " and its group" : "");
+            }
             client_drop(&tmp, "permission denied: this user may not use "
                         "this control socket");
             continue;
@@ -826,6 +851,7 @@ ctl_server_run(struct ctl_server *server, int timeout_ms)
     int64_t now = now_ms(), deadline, wait;
     nfds_t n = 0;
 
+    log_accepts(server, now);
     wait = expire_idle(server, now);
     wait = wait < timeout_ms ? wait : timeout_ms;
     pfds[n++] = (struct pollfd) { .fd = server->fd, .events = POLLIN };
