@@ -18,9 +18,10 @@ Attacks:
   noread        requests pipelined by a client that never reads
   user:UID:GID:GROUPS:WORD  "WORD" from a process of that uid, gid and
                 supplementary groups (comma-separated); prints the reply
-  flood:SECS:RATES  a client that sends requests as fast as it can for
-                SECS seconds, while gfp-fwd's rate lines go on in the file
-                RATES; then, still flooding, SIGTERM to gfp-fwd
+  flood:SECS:RATES[:WAITPID]  a client that sends requests as fast as it
+                can for SECS seconds, while gfp-fwd's rate lines go on in
+                the file RATES; then, once process WAITPID is gone and still
+                flooding, SIGTERM to gfp-fwd
 """
 
 import json
@@ -275,7 +276,7 @@ def flooder(path, stop, counts):
     s.close()
 
 
-def attack_flood(path, pid, secs, rates):
+def attack_flood(path, pid, secs, rates, wait_pid=None):
     prober = Prober(path)
     stop = threading.Event()
     counts = {"sent": 0, "replies": 0}
@@ -288,6 +289,10 @@ def attack_flood(path, pid, secs, rates):
     time.sleep(float(secs))
     n1 = rate_lines(rates)
     probed = prober.finish("flood")
+    # The traffic generator done, still flooding: SIGTERM.
+    t0 = time.monotonic()
+    while wait_pid and alive(int(wait_pid)) and time.monotonic() - t0 < 60:
+        time.sleep(0.05)
     log("flood: %d requests sent, %d replies read, %d rate lines in %s s"
         % (counts["sent"], counts["replies"], n1 - n0, secs))
     t0 = time.monotonic()
