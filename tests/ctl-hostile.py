@@ -60,6 +60,16 @@ def connect(path, timeout=5.0):
             time.sleep(0.001)
 
 
+def send_all(s, data):
+    """Sends 'data'; a server that closed the connection is for the reads
+    that follow to show."""
+    try:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 def read_lines(s, timeout=5.0):
     """Every line until the end of input (or 'timeout' of silence)."""
     s.settimeout(timeout)
@@ -77,8 +87,18 @@ def read_lines(s, timeout=5.0):
     return data.split(b"\n")[:-1] if data else []
 
 
+def parse(line):
+    try:
+        msg = json.loads(line)
+    except ValueError:
+        return None
+    return msg if isinstance(msg, dict) else None
+
+
 def error_of(line):
-    msg = json.loads(line)
+    msg = parse(line)
+    if msg is None:
+        return "not a JSON object: %r" % line[:60]
     return msg.get("error") if not msg.get("ok") else "ok"
 
 
@@ -145,7 +165,7 @@ def attack_conns(path, pid, n):
     time.sleep(0.5)
     # The prober's connections took slots too: the oldest 64 are gone.
     probe = connect(path)
-    probe.sendall(b"version\n")
+    send_all(probe, b"version\n")
     answered = b'"program":"gfp-fwd"' in probe.makefile("rb").readline()
     probe.close()
     time.sleep(0.3)
@@ -179,8 +199,7 @@ def attack_conns(path, pid, n):
 
 def attack_longline(path, pid):
     s = connect(path)
-    s.sendall(b"x" * MIB + b"\nversion\n")
-    s.shutdown(socket.SHUT_WR)
+    send_all(s, b"x" * MIB + b"\nversion\n")
     lines = read_lines(s)
     s.close()
     return "longline: " + " | ".join(error_of(l) for l in lines)
@@ -188,8 +207,7 @@ def attack_longline(path, pid):
 
 def attack_nonewline(path, pid):
     s = connect(path)
-    s.sendall(b"y" * MIB)
-    s.shutdown(socket.SHUT_WR)
+    send_all(s, b"y" * MIB)
     lines = read_lines(s)
     s.close()
     return "nonewline: " + " | ".join(error_of(l) for l in lines)
@@ -197,8 +215,7 @@ def attack_nonewline(path, pid):
 
 def attack_partial(path, pid):
     s = connect(path)
-    s.sendall(b"stats")
-    s.shutdown(socket.SHUT_WR)
+    send_all(s, b"stats")
     lines = read_lines(s)
     s.close()
     return "partial: " + " | ".join(error_of(l) for l in lines)
@@ -210,11 +227,10 @@ def attack_garbage(path, pid, seed):
     # The server's rule: one reply per line, an overlong one included.
     expected = data.count(b"\n") + 1
     s = connect(path)
-    s.sendall(data + b"version\n")
-    s.shutdown(socket.SHUT_WR)
+    send_all(s, data + b"version\n")
     lines = read_lines(s)
     s.close()
-    bad = [l for l in lines if not isinstance(json.loads(l), dict)]
+    bad = [l for l in lines if parse(l) is None]
     return ("garbage: %d lines, %d replies, %d not JSON objects, last: %s"
             % (expected, len(lines), len(bad),
                error_of(lines[-1]) if lines else None))
