@@ -591,24 +591,25 @@ peer_allowed(const struct ctl_server *server, int fd, uid_t *uidp)
     } else if (cred.gid == server->opts.group) {
         return true;
     }
-#ifdef SO_PEERGROUPS
     {
+        /* Supplementary groups (Linux 4.13; fails on older ones). */
         gid_t small[64], *groups = small;
+        int error;
 
         len = sizeof small;
-        if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len)
-            && errno == ERANGE && (groups = malloc(len))
-            && getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len)) {
-            len = 0;
+        error = getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len);
+        if (error && errno == ERANGE) {
+            groups = malloc(len);
+            error = !groups || getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS,
+                                          groups, &len);
         }
-        for (size_t i = 0; groups && i < len / sizeof *groups; i++) {
+        for (size_t i = 0; !error && i < len / sizeof *groups; i++) {
             allowed = allowed || groups[i] == server->opts.group;
         }
         if (groups != small) {
             free(groups);
         }
     }
-#endif
     return allowed;
 }
 
