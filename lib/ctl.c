@@ -31,7 +31,6 @@ LOG_MODULE(ctl);
 
 struct ctl_client {
     int fd;
-    uid_t uid;
     int64_t last_ms;            /* Last request served or reply sent. */
     bool discarding;            /* Skipping the rest of an overlong line. */
     bool closing;               /* Close once 'out' is sent. */
@@ -569,7 +568,6 @@ dispatch(struct ctl_server *server, char *line)
     return msg;
 }
 
-
 /* Lets in root, this process's user and, with a group, its members
  * (primary or supplementary). */
 static bool
@@ -692,7 +690,6 @@ accept_clients(struct ctl_server *server, int64_t now)
         }
         c = free_slot(server);
         c->fd = fd;
-        c->uid = uid;
         c->last_ms = now;
     }
 }
@@ -794,7 +791,7 @@ client_turn(struct ctl_server *server, struct ctl_client *c, short revents,
 {
     int error = 0;
 
-    if (revents & (POLLIN | POLLHUP | POLLERR) && !c->closing) {
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && !c->closing) {
         error = client_read(c);
         if (error == -ECONNRESET) {
             c->closing = true;      /* The client may still read. */
@@ -854,7 +851,9 @@ ctl_server_run(struct ctl_server *server, int timeout_ms)
 
     log_accepts(server, now);
     wait = expire_idle(server, now);
-    wait = wait < timeout_ms ? wait : timeout_ms;
+    if (timeout_ms >= 0 && timeout_ms < wait) {
+        wait = timeout_ms;
+    }
     pfds[n++] = (struct pollfd) { .fd = server->fd, .events = POLLIN };
     for (size_t k = 0; k < CTL_MAX_CLIENTS; k++) {
         size_t i = (server->next + k) % CTL_MAX_CLIENTS;
