@@ -66,8 +66,9 @@ int ctl_server_create(const char *path, const struct ctl_command *,
 /* Closes every connection and removes the socket file.  Accepts NULL. */
 void ctl_server_destroy(struct ctl_server *);
 
-/* Waits up to 'timeout_ms' for requests and serves them for at most about
- * CTL_TURN_MS.  Returns at once while requests wait their turn. */
+/* Waits up to 'timeout_ms' (negative: no limit but the idle timeout) for
+ * requests and serves them for at most about CTL_TURN_MS.  Returns at once
+ * while requests wait their turn. */
 void ctl_server_run(struct ctl_server *, int timeout_ms);
 
 /* Copies 's' into 'buf' as text that JSON can carry: each byte that does
