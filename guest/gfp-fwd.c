@@ -668,21 +668,20 @@ main(int argc, char *argv[])
         return EXIT_FAILURE;
     }
     if (cfg.ctl_socket[0]) {
-        struct ctl_server_options copts = {
-            .has_group = cfg.ctl_group[0] != '\0',
-            .idle_timeout_s = cfg.ctl_idle_timeout,
-        };
         char cerr[CTL_ERR_LEN];
+        gid_t group = 0;
 
-        if ((copts.has_group
-             && resolve_group(cfg.ctl_group, &copts.group, cerr))
+        if ((cfg.ctl_group[0] && resolve_group(cfg.ctl_group, &group, cerr))
             || ctl_server_create(cfg.ctl_socket, commands,
-                                 ARRAY_SIZE(commands), &ctx, &copts, &ctl,
-                                 cerr)) {
+                                 ARRAY_SIZE(commands), &ctx, &ctl, cerr)
+            || (cfg.ctl_group[0]
+                && ctl_server_set_group(ctl, group, cerr))) {
+            ctl_server_destroy(ctl);
             fprintf(stderr, "gfp-fwd: %s\n", cerr);
             dp_counters_destroy(ctx.counters);
             return EXIT_USAGE;
         }
+        ctl_server_set_idle_timeout(ctl, cfg.ctl_idle_timeout);
     }
 
     if (cfg.mode == CONFIG_MODE_DPDK) {

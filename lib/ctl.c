@@ -46,7 +46,9 @@ struct ctl_server {
     const struct ctl_command *commands;
     size_t n_commands;
     void *aux;
-    struct ctl_server_options opts;
+    bool has_group;             /* Members of 'group' get in too. */
+    gid_t group;
+    unsigned idle_timeout_s;
     uid_t euid;
     size_t next;                /* Whose turn comes first (round robin). */
     /* Evicted and refused clients are logged at most once a second. */
@@ -228,11 +230,10 @@ clear_stale(const char *path, const struct sockaddr_un *sun,
     return 0;
 }
 
-/* Binds and sets the file's mode and group before listen(): until then
- * nobody can connect, whatever the umask made of the file. */
+/* Binds and sets the file's mode before listen(): until then nobody can
+ * connect, whatever the umask made of the file. */
 static int
-open_socket(const char *path, const struct sockaddr_un *sun,
-            const struct ctl_server_options *opts, int *fdp,
+open_socket(const char *path, const struct sockaddr_un *sun, int *fdp,
             char err[CTL_ERR_LEN])
 {
     int error, fd;
@@ -247,13 +248,7 @@ open_socket(const char *path, const struct sockaddr_un *sun,
         return set_err(err, -error, "control socket %s: %s", path,
                        strerror(error));
     }
-    if (opts->has_group && chown(path, (uid_t) -1, opts->group)) {
-        error = errno;
-        set_err(err, -error, "control socket %s: cannot give it to group "
-                "%u: %s", path, (unsigned) opts->group, strerror(error));
-        goto fail;
-    }
-    if (chmod(path, opts->has_group ? 0660 : 0600)) {
+    if (chmod(path, 0600)) {
         error = errno;
         set_err(err, -error, "control socket %s: chmod: %s", path,
                 strerror(error));
@@ -276,18 +271,15 @@ fail:
 
 int
 ctl_server_create(const char *path, const struct ctl_command *commands,
-                  size_t n_commands, void *aux,
-                  const struct ctl_server_options *opts,
-                  struct ctl_server **serverp, char err[CTL_ERR_LEN])
+                  size_t n_commands, void *aux, struct ctl_server **serverp,
+                  char err[CTL_ERR_LEN])
 {
-    static const struct ctl_server_options defaults;
     struct ctl_server *server;
     struct sockaddr_un sun;
     uid_t euid = geteuid();
     int error, fd = -1;
 
     *serverp = NULL;
-    opts = opts ? opts : &defaults;
     error = fill_addr(path, &sun, err);
     if (!error) {
         error = check_dir(path, euid, err);
@@ -296,7 +288,7 @@ ctl_server_create(const char *path, const struct ctl_command *commands,
         error = clear_stale(path, &sun, err);
     }
     if (!error) {
-        error = open_socket(path, &sun, opts, &fd, err);
+        error = open_socket(path, &sun, &fd, err);
     }
     if (error) {
         return error;
@@ -312,16 +304,41 @@ ctl_server_create(const char *path, const struct ctl_command *commands,
     server->commands = commands;
     server->n_commands = n_commands;
     server->aux = aux;
-    server->opts = *opts;
-    if (!server->opts.idle_timeout_s) {
-        server->opts.idle_timeout_s = CTL_IDLE_TIMEOUT_S;
-    }
+    server->idle_timeout_s = CTL_IDLE_TIMEOUT_S;
     server->euid = euid;
     for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
         server->clients[i].fd = -1;
     }
     *serverp = server;
     return 0;
+}
+
+int
+ctl_server_set_group(struct ctl_server *server, gid_t group,
+                     char err[CTL_ERR_LEN])
+{
+    int error;
+
+    if (chown(server->path, (uid_t) -1, group)) {
+        error = errno;
+        return set_err(err, -error, "control socket %s: cannot give it to "
+                       "group %u: %s", server->path, (unsigned) group,
+                       strerror(error));
+    }
+    if (chmod(server->path, 0660)) {
+        error = errno;
+        return set_err(err, -error, "control socket %s: chmod: %s",
+                       server->path, strerror(error));
+    }
+    server->has_group = true;
+    server->group = group;
+    return 0;
+}
+
+void
+ctl_server_set_idle_timeout(struct ctl_server *server, unsigned secs)
+{
+    server->idle_timeout_s = secs ? secs : CTL_IDLE_TIMEOUT_S;
 }
 
 static void
@@ -584,9 +601,9 @@ peer_allowed(const struct ctl_server *server, int fd, uid_t *uidp)
     *uidp = cred.uid;
     if (cred.uid == 0 || cred.uid == server->euid) {
         return true;
-    } else if (!server->opts.has_group) {
+    } else if (!server->has_group) {
         return false;
-    } else if (cred.gid == server->opts.group) {
+    } else if (cred.gid == server->group) {
         return true;
     }
     {
@@ -602,7 +619,7 @@ peer_allowed(const struct ctl_server *server, int fd, uid_t *uidp)
                                           groups, &len);
         }
         for (size_t i = 0; !error && i < len / sizeof *groups; i++) {
-            allowed = allowed || groups[i] == server->opts.group;
+            allowed = allowed || groups[i] == server->group;
         }
         if (groups != small) {
             free(groups);
@@ -682,7 +699,7 @@ accept_clients(struct ctl_server *server, int64_t now)
                 LOG_WARN("control socket: refused a client with uid %d: "
                          "only root, uid %u%s may use it", (int) uid,
                          (unsigned) server->euid,
-                         server->opts.has_group ? " and its group" : "");
+                         server->has_group ? " and its group" : "");
             }
             client_drop(&tmp, "permission denied: this user may not use "
                         "this control socket");
@@ -821,7 +838,7 @@ client_turn(struct ctl_server *server, struct ctl_client *c, short revents,
 static int64_t
 expire_idle(struct ctl_server *server, int64_t now)
 {
-    int64_t timeout = server->opts.idle_timeout_s * INT64_C(1000);
+    int64_t timeout = server->idle_timeout_s * INT64_C(1000);
     int64_t next = timeout;
 
     for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
@@ -832,7 +849,7 @@ expire_idle(struct ctl_server *server, int64_t now)
             continue;
         } else if (now - c->last_ms >= timeout) {
             snprintf(why, sizeof why, "closed: idle for %u s",
-                     server->opts.idle_timeout_s);
+                     server->idle_timeout_s);
             client_drop(c, why);
         } else if (c->last_ms + timeout - now < next) {
             next = c->last_ms + timeout - now;

@@ -48,20 +48,23 @@ struct ctl_command {
                        char err[CTL_ERR_LEN]);
 };
 
-struct ctl_server_options {
-    bool has_group;             /* Let 'group' in too (socket file 0660). */
-    gid_t group;
-    unsigned idle_timeout_s;    /* 0: CTL_IDLE_TIMEOUT_S. */
-};
-
-/* Listens on 'path'.  A stale socket file (nobody listening) is replaced;
- * one that a live process listens on is -EADDRINUSE; a directory that
- * another user owns or that its group or others may write is -EPERM.
- * 'options' may be NULL for the defaults.  'err' says why on failure. */
+/* Listens on 'path', a socket file of mode 0600.  A stale socket file
+ * (nobody listening) is replaced; one that a live process listens on is
+ * -EADDRINUSE; a directory that another user owns or that its group or
+ * others may write is -EPERM.  'err' says why on failure. */
 int ctl_server_create(const char *path, const struct ctl_command *,
-                      size_t n_commands, void *aux,
-                      const struct ctl_server_options *,
-                      struct ctl_server **, char err[CTL_ERR_LEN]);
+                      size_t n_commands, void *aux, struct ctl_server **,
+                      char err[CTL_ERR_LEN]);
+
+/* Lets the members of 'group' in too: the socket file gets that group and
+ * mode 0660 (widened only once it is the group's, so that nobody else
+ * gets in meanwhile). */
+int ctl_server_set_group(struct ctl_server *, gid_t group,
+                         char err[CTL_ERR_LEN]);
+
+/* Closes connections idle for 'secs' seconds (default
+ * CTL_IDLE_TIMEOUT_S). */
+void ctl_server_set_idle_timeout(struct ctl_server *, unsigned secs);
 
 /* Closes every connection and removes the socket file.  Accepts NULL. */
 void ctl_server_destroy(struct ctl_server *);
