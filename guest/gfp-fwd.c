@@ -643,15 +643,18 @@ main(int argc, char *argv[])
 
     /* Before the EAL: a signal during set-up still ends in a clean stop.
      * SIGHUP (the terminal went away) stops as SIGTERM does, with the
-     * counters written and the socket removed; a reader that went away
-     * (SIGPIPE) is an error on that write, not the end of forwarding. */
+     * counters written and the socket removed, unless it was ignored when
+     * gfp-fwd started (nohup); a reader that went away (SIGPIPE) is an
+     * error on that write, not the end of forwarding. */
     {
-        struct sigaction sa = { .sa_handler = on_signal };
+        struct sigaction sa = { .sa_handler = on_signal }, old;
 
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGHUP, &sa, NULL);
+        if (!sigaction(SIGHUP, NULL, &old) && old.sa_handler != SIG_IGN) {
+            sigaction(SIGHUP, &sa, NULL);
+        }
         sa.sa_handler = SIG_IGN;
         sigaction(SIGPIPE, &sa, NULL);
     }
