@@ -244,6 +244,20 @@ config_set(struct config *cfg, const char *key, const char *value,
         }
         snprintf(cfg->ctl_socket, sizeof cfg->ctl_socket, "%s", value);
         return 0;
+    } else if (!strcmp(key, "ctl-group")) {
+        /* Resolved when the socket is made: gfp-fwd asks the system. */
+        if (!value[0] || strlen(value) >= sizeof cfg->ctl_group
+            || strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+               != strlen(value)) {
+            return set_err(err, -EINVAL, "invalid value '%s': expected a "
+                           "group name or number of 1 to %zu characters",
+                           value, sizeof cfg->ctl_group - 1);
+        }
+        snprintf(cfg->ctl_group, sizeof cfg->ctl_group, "%s", value);
+        return 0;
+    } else if (!strcmp(key, "ctl-idle-timeout")) {
+        return set_uint(key, value, 1, 86400, &cfg->ctl_idle_timeout, err);
     } else if (!strcmp(key, "src-mac")) {
         return set_port_mac(key, value, cfg->src_mac, err);
     } else if (!strcmp(key, "peer-mac")) {
@@ -322,6 +336,11 @@ config_load_file(struct config *cfg, const char *path,
 int
 config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
 {
+    if ((cfg->ctl_group[0] || cfg->ctl_idle_timeout) && !cfg->ctl_socket[0]) {
+        return set_err(err, -EINVAL, "ctl-group and ctl-idle-timeout "
+                       "belong to the control socket, which needs "
+                       "ctl-socket");
+    }
     if (cfg->mode == CONFIG_MODE_MMAP && !cfg->n_ifaces) {
         return set_err(err, -EINVAL, "mode mmap needs the kernel interfaces "
                        "to forward between (ifaces)");
