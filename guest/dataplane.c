@@ -26,6 +26,7 @@ struct dp_port {
     struct port *port;
     uint16_t id;                    /* Port number in the configuration. */
     uint8_t mac[GFP_ETH_ALEN];      /* Source MAC for l2. */
+    unsigned mtu;                   /* The MTU it transmits at. */
     struct queue_stats *qstats;     /* The counters' blocks for this port. */
     /* The device's rx_nombuf already added to the counters' closed_nombuf
      * (when DPDK mode's ports were parked). */
@@ -272,6 +273,9 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
                        port_driver(p->port));
     }
     p->qstats = dp->counters->ports[id].qstats;
+    if (port_get_mtu(p->port, &p->mtu)) {
+        p->mtu = pc->mtu;
+    }
     if (cfg->src_mac[id].set) {
         memcpy(p->mac, cfg->src_mac[id].mac, GFP_ETH_ALEN);
     } else if (port_get_mac(p->port, p->mac)) {
@@ -309,8 +313,10 @@ init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
     s->rx_stats = &rx->qstats[q];
     s->tx_stats = &tx->qstats[q];
     s->burst = cfg->burst;
-    /* The output MTU plus an Ethernet header and one VLAN tag. */
-    s->max_len = cfg->mtu + GFP_ETH_HLEN + 4;
+    /* The output MTU plus an Ethernet header and one VLAN tag: the one
+     * configured, or the device's if lower (a kernel interface's), so
+     * that what it cannot send is counted as too big here. */
+    s->max_len = (tx->mtu < cfg->mtu ? tx->mtu : cfg->mtu) + GFP_ETH_HLEN + 4;
     s->dst_mac_set = cfg->peer_mac[tx->id].set;
     memcpy(s->l2_hdr, cfg->peer_mac[tx->id].mac, GFP_ETH_ALEN);
     memcpy(s->l2_hdr + GFP_ETH_ALEN, tx->mac, GFP_ETH_ALEN);

@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -44,8 +45,13 @@ struct tpacket {
     uint32_t rx_release;
     uint32_t rx_emptied;
 
-    /* Transmit: the next frame to fill. */
+    /* Transmit: the next frame to fill, and the longest untagged frame
+     * the interface takes (its MTU plus an Ethernet header, at most a
+     * transmit frame's room); an 802.1Q-tagged frame may be 4 bytes
+     * longer, as the kernel allows. */
     uint32_t tx_next;
+    uint32_t tx_max_len;
+    unsigned if_mtu;
 
     struct tpacket_counters stats;     /* Written by the poller. */
     struct tpacket_counters kernel;    /* kernel_*: by tpacket_get_counters. */
@@ -284,6 +290,10 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         error = -errno;
         goto error;
     }
+    error = tpacket_refresh_mtu(t);
+    if (error) {
+        goto error;
+    }
     if (conf->fanout_group >= 0) {
         int arg = (conf->fanout_group & 0xffff)
                   | (PACKET_FANOUT_HASH << 16);
@@ -405,24 +415,147 @@ tpacket_rx_done(struct tpacket *t)
     }
 }
 
+int
+tpacket_refresh_mtu(struct tpacket *t)
+{
+    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+    struct sockaddr_ll sll;
+    socklen_t len = sizeof sll;
+    struct ifreq ifr;
+
+    if (getsockname(t->fd, (struct sockaddr *) &sll, &len)) {
+        return -errno;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    if (!if_indextoname(sll.sll_ifindex, ifr.ifr_name)) {
+        return -errno;
+    }
+    if (ioctl(t->fd, SIOCGIFMTU, &ifr)) {
+        return -errno;
+    }
+    t->if_mtu = ifr.ifr_mtu;
+    t->tx_max_len = ifr.ifr_mtu + GFP_ETH_HLEN;
+    if (t->tx_max_len > room) {
+        t->tx_max_len = room;
+    }
+    return 0;
+}
+
+unsigned
+tpacket_get_if_mtu(const struct tpacket *t)
+{
+    return t->if_mtu;
+}
+
+/* Whether the kernel would send 'pkt' on the interface: longer than the
+ * MTU plus a header only with an 802.1Q tag, which may take 4 bytes more
+ * (and never longer than a transmit frame). */
+static bool
+tx_fits(const struct tpacket *t, const struct tpacket_pkt *pkt)
+{
+    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+
+    if (pkt->len <= t->tx_max_len) {
+        return true;
+    }
+    return pkt->len <= t->tx_max_len + 4 && pkt->len <= room
+           && pkt->data[12] == 0x81 && pkt->data[13] == 0x00;
+}
+
+static void
+tx_frame_copy(struct tpacket *t, uint32_t dst, uint32_t src)
+{
+    struct tpacket3_hdr *d = tx_frame(t, dst);
+    const struct tpacket3_hdr *s = tx_frame(t, src);
+
+    memcpy((uint8_t *) d + TX_DATA_OFFSET,
+           (const uint8_t *) s + TX_DATA_OFFSET, s->tp_len);
+    d->tp_len = s->tp_len;
+    d->tp_snaplen = s->tp_snaplen;
+    d->tp_next_offset = 0;
+}
+
+/* The kernel refused the frame at the head of its queue (the interface's
+ * MTU went down under it, or it is shorter than a header): it marked it
+ * TP_STATUS_WRONG_FORMAT and will not look past it, so everything queued
+ * behind it would wait for ever.  Without PACKET_LOSS (which would drop
+ * such frames uncounted) the kernel moves on only once that slot holds a
+ * frame to send: move every frame queued behind it one slot back, in
+ * order, free the last slot and count the refused frame.  The kernel does
+ * not touch the queue meanwhile: it stopped at the refused frame and works
+ * only inside our sendto().  Returns whether a frame was found. */
+static bool
+tx_recover(struct tpacket *t)
+{
+    uint32_t n = t->geom.tx_frames, bad = n, j, next;
+
+    for (uint32_t i = 0; i < n; i++) {
+        if (__atomic_load_n(&tx_frame(t, i)->tp_status, __ATOMIC_ACQUIRE)
+            == TP_STATUS_WRONG_FORMAT) {
+            bad = i;
+            break;
+        }
+    }
+    if (bad == n) {
+        return false;
+    }
+    TP_ADD(t, tx_wrong_format, 1);
+    for (j = bad, next = (j + 1) % n; next != t->tx_next;
+         j = next, next = (next + 1) % n) {
+        tx_frame_copy(t, j, next);
+        __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_SEND_REQUEST,
+                         __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_AVAILABLE,
+                     __ATOMIC_RELEASE);
+    t->tx_next = j;
+    return true;
+}
+
+/* Asks the kernel to send what is queued.  A frame it refuses makes
+ * sendto() fail with EMSGSIZE or EINVAL: that one is taken out of the
+ * queue (tx_recover()) and the kick repeats, at most once per frame in the
+ * ring. */
+static void
+tx_kick(struct tpacket *t)
+{
+    for (uint32_t tries = 0; tries <= t->geom.tx_frames; tries++) {
+        if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0
+            || errno == EAGAIN || errno == ENOBUFS) {
+            return;
+        }
+        if ((errno != EMSGSIZE && errno != EINVAL) || !tx_recover(t)) {
+            TP_ADD(t, tx_kick_errors, 1);
+            return;
+        }
+    }
+}
+
 unsigned
 tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
                  unsigned n)
 {
-    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
     unsigned queued = 0, i;
 
     for (i = 0; i < n; i++) {
         struct tpacket3_hdr *h = tx_frame(t, t->tx_next);
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 
-        if (pkts[i].len > room) {
+        if (!tx_fits(t, &pkts[i])) {
             TP_ADD(t, tx_too_big, 1);
             continue;
         }
-        if (status != TP_STATUS_AVAILABLE
-            && status != TP_STATUS_WRONG_FORMAT) {
-            break;
+        if (status != TP_STATUS_AVAILABLE) {
+            /* A refused frame the kick did not see (another thread's,
+             * or the flush's) may block the ring: clear it once. */
+            if (status != TP_STATUS_WRONG_FORMAT || !tx_recover(t)) {
+                break;
+            }
+            h = tx_frame(t, t->tx_next);
+            if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE)
+                != TP_STATUS_AVAILABLE) {
+                break;
+            }
         }
         memcpy((uint8_t *) h + TX_DATA_OFFSET, pkts[i].data, pkts[i].len);
         h->tp_len = pkts[i].len;
@@ -435,9 +568,8 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         TP_ADD(t, tx_bytes, pkts[i].len);
         queued++;
     }
-    if (queued && sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0
-        && errno != EAGAIN && errno != ENOBUFS) {
-        TP_ADD(t, tx_kick_errors, 1);
+    if (queued) {
+        tx_kick(t);
     }
     return i;
 }
@@ -460,7 +592,7 @@ tpacket_tx_flush(struct tpacket *t, unsigned timeout_ms)
         if (!pending || waited_us >= timeout_ms * 1000) {
             return pending;
         }
-        sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+        tx_kick(t);
         nanosleep(&pause, NULL);
     }
 }
@@ -487,6 +619,7 @@ tpacket_get_counters(struct tpacket *t, struct tpacket_counters *out)
     TP_READ(tx_bytes);
     TP_READ(tx_too_big);
     TP_READ(tx_kick_errors);
+    TP_READ(tx_wrong_format);
 #undef TP_READ
     out->kernel_packets = t->kernel.kernel_packets;
     out->kernel_drops = t->kernel.kernel_drops;
