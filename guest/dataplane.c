@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cycles.h"
 #include "fwd-eal.h"
@@ -33,12 +34,11 @@ struct dp_port {
     uint64_t nombuf_folded;
 };
 
-/* Port N's counters, whichever data plane runs.  'base' is what the
- * counters read at the last reset-stats; reports subtract it, so a reset
- * never writes a block a worker owns. */
+/* Port N's counters, whichever data plane runs.  A reset zeroes the queue
+ * blocks through the workers that own them (dataplane_reset_stats()); the
+ * device's drops, which cannot be zeroed, have a baseline. */
 struct dp_port_counters {
     struct queue_stats *qstats;     /* One block per queue. */
-    struct queue_stats *base;       /* One per queue. */
     uint64_t closed_nombuf;         /* Device drops of closed devices. */
     uint64_t base_nombuf;
     struct queue_stats last;        /* Totals at the last rate print. */
@@ -63,6 +63,12 @@ struct dp_worker {
     unsigned n_streams;
     const struct fwd_engine *engine;
     const atomic_bool *stop;
+    /* reset-stats: the worker zeroes the counters of its streams between
+     * two passes over them, when 'reset_req' differs from the last request
+     * it served ('reset_done'), so that a reset never falls between the
+     * receive and the transmit counts of one burst. */
+    const atomic_uint *reset_req;
+    atomic_uint reset_done;
 };
 
 struct dataplane {
@@ -77,6 +83,7 @@ struct dataplane {
     struct dp_worker *workers;
     unsigned n_workers;
     atomic_bool stop;
+    atomic_uint reset_req;          /* Counts reset-stats requests. */
     bool running;
 };
 
@@ -100,13 +107,11 @@ dp_counters_create(unsigned queues)
         size_t size = queues * sizeof *pc->qstats;
 
         pc->qstats = aligned_alloc(64, size);
-        pc->base = aligned_alloc(64, size);
-        if (!pc->qstats || !pc->base) {
+        if (!pc->qstats) {
             dp_counters_destroy(c);
             return NULL;
         }
         memset(pc->qstats, 0, size);
-        memset(pc->base, 0, size);
     }
     /* Worker threads created after the EAL started would inherit the main
      * lcore's single CPU: they get the process's original set instead. */
@@ -123,7 +128,6 @@ dp_counters_destroy(struct dp_counters *c)
     if (c) {
         for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
             free(c->ports[p].qstats);
-            free(c->ports[p].base);
         }
         free(c);
     }
@@ -140,6 +144,23 @@ set_err(char err[CONFIG_ERR_LEN], int error, const char *fmt, ...)
     return error;
 }
 
+/* Zeroes the counters of 'w''s streams if a reset is asked for.  Only the
+ * thread that writes the counters (the worker, or the caller once the
+ * workers are joined) may call it. */
+static void
+worker_serve_reset(struct dp_worker *w)
+{
+    unsigned req = atomic_load_explicit(w->reset_req, memory_order_acquire);
+
+    if (req != atomic_load_explicit(&w->reset_done, memory_order_relaxed)) {
+        for (unsigned i = 0; i < w->n_streams; i++) {
+            queue_stats_reset(w->streams[i].rx_stats);
+            queue_stats_reset(w->streams[i].tx_stats);
+        }
+        atomic_store_explicit(&w->reset_done, req, memory_order_release);
+    }
+}
+
 static int
 worker_main(void *arg)
 {
@@ -152,6 +173,7 @@ worker_main(void *arg)
         for (unsigned i = 0; i < w->n_streams; i++) {
             fwd_stream_poll(w->engine, &w->streams[i], &batch);
         }
+        worker_serve_reset(w);
     }
     return 0;
 }
@@ -343,6 +365,7 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
     dp->counters = counters;
     dp->engine = fwd_engine_find(cfg->engine);
     atomic_init(&dp->stop, false);
+    atomic_init(&dp->reset_req, 0);
 
     if (mode == CONFIG_MODE_MMAP) {
         dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
@@ -405,6 +428,8 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
     for (w = 0; w < dp->n_workers; w++) {
         dp->workers[w].engine = dp->engine;
         dp->workers[w].stop = &dp->stop;
+        dp->workers[w].reset_req = &dp->reset_req;
+        atomic_init(&dp->workers[w].reset_done, 0);
         dp->workers[w].kind = mode == CONFIG_MODE_MMAP ? "thread"
                                                         : "lcore";
     }
@@ -575,7 +600,10 @@ dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms,
         }
     }
     /* The workers are gone (joined): this thread is the counters' only
-     * writer now. */
+     * writer now, and serves the resets they had no time to. */
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        worker_serve_reset(&dp->workers[w]);
+    }
     if (drain_ports && dp->running) {
         drained = drain(dp, drain_ms, &end);
     }
@@ -649,7 +677,6 @@ port_counters(const struct dataplane *dp, const struct dp_port *p,
         struct queue_stats s;
 
         queue_stats_read(&pc->qstats[q], &s);
-        queue_stats_sub(&s, &pc->base[q]);
         queue_stats_add(sum, &s);
         if (queues) {
             json_array_append_new(queues, queue_stats_to_json(&s));
@@ -669,14 +696,37 @@ port_counters(const struct dataplane *dp, const struct dp_port *p,
 void
 dataplane_reset_stats(struct dataplane *dp)
 {
+    unsigned req = atomic_fetch_add(&dp->reset_req, 1) + 1;
+    struct timespec nap = { 0, 20 * 1000 };
+
+    /* The queue counters: each worker zeroes its own between bursts, and
+     * this waits until all have (they poll without pause, so within a
+     * burst's time).  Stopped ones are served here. */
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        if (!wk->launched) {
+            worker_serve_reset(wk);
+            continue;
+        }
+        for (unsigned waited = 0;
+             atomic_load_explicit(&wk->reset_done, memory_order_acquire)
+             != req; waited++) {
+            if (waited == 250000) {
+                LOG_ERR("worker %s %u has not reset its counters after "
+                        "5 s: it will when it gets there", wk->kind,
+                        wk->lcore);
+                break;
+            }
+            nanosleep(&nap, NULL);
+        }
+    }
+    /* The device's own drops cannot be zeroed: a baseline. */
     for (unsigned i = 0; i < dp->n_ports; i++) {
         const struct dp_port *p = &dp->ports[i];
         struct dp_port_counters *pc = &dp->counters->ports[p->id];
         struct port_dev_stats ds;
 
-        for (unsigned q = 0; q < dp->counters->queues; q++) {
-            queue_stats_read(&pc->qstats[q], &pc->base[q]);
-        }
         pc->base_nombuf = pc->closed_nombuf;
         if (!port_get_dev_stats(p->port, &ds)) {
             pc->base_nombuf += ds.rx_nombuf - p->nombuf_folded;
