@@ -877,8 +877,17 @@ main(int argc, char *argv[])
     free_frames(frames, o.flows);
     out = results_json(&o, &r, 0);
     if (o.json_path[0]) {
-        ret = json_dump_file(out, o.json_path, JSON_INDENT(2)
-                             | JSON_SORT_KEYS) ? EXIT_FAILURE : EXIT_SUCCESS;
+        char *text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS);
+        int error = text ? write_file_replace(o.json_path, text,
+                                              strlen(text))
+                         : -ENOMEM;
+
+        if (error) {
+            fprintf(stderr, "gfp-pktgen: cannot write %s: %s\n",
+                    o.json_path, strerror(-error));
+        }
+        free(text);
+        ret = error ? EXIT_FAILURE : EXIT_SUCCESS;
     } else {
         json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
