@@ -102,24 +102,29 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
     return 0;
 }
 
+/* Block and frame headers are read with memcpy(): the walk must not trust
+ * what it checks, and that includes the alignment of the offsets it is
+ * given (the kernel's are aligned, a crafted block's need not be). */
 int
 tpacket_cursor_init(struct tpacket_cursor *c, const uint8_t *block,
                     uint32_t size)
 {
-    const struct tpacket_block_desc *bd = (const void *) block;
-    uint32_t first = bd->hdr.bh1.offset_to_first_pkt;
+    struct tpacket_block_desc bd;
+    uint32_t first;
 
     memset(c, 0, sizeof *c);
     c->block = block;
     c->size = size;
-    if (size < sizeof *bd) {
+    if (size < sizeof bd || size < sizeof(struct tpacket3_hdr)) {
         return -EINVAL;
     }
-    c->left = bd->hdr.bh1.num_pkts;
+    memcpy(&bd, block, sizeof bd);
+    c->left = bd.hdr.bh1.num_pkts;
     if (!c->left) {
         return 0;
     }
-    if (first < sizeof *bd || first > size - sizeof(struct tpacket3_hdr)) {
+    first = bd.hdr.bh1.offset_to_first_pkt;
+    if (first < sizeof bd || first > size - sizeof(struct tpacket3_hdr)) {
         c->left = 0;
         return -EINVAL;
     }
@@ -130,7 +135,7 @@ tpacket_cursor_init(struct tpacket_cursor *c, const uint8_t *block,
 int
 tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
 {
-    const struct tpacket3_hdr *h;
+    struct tpacket3_hdr h;
     uint32_t off = c->offset;
     uint64_t end;
 
@@ -139,37 +144,37 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
     }
     /* The header, then the data it points at, must lie in the block. */
     if (off < sizeof(struct tpacket_block_desc)
-        || off > c->size - sizeof *h) {
+        || c->size < sizeof h || off > c->size - sizeof h) {
         goto bad;
     }
-    h = (const void *) (c->block + off);
-    end = (uint64_t) off + h->tp_mac + h->tp_snaplen;
-    if (h->tp_mac < sizeof *h || end > c->size) {
+    memcpy(&h, c->block + off, sizeof h);
+    end = (uint64_t) off + h.tp_mac + h.tp_snaplen;
+    if (h.tp_mac < sizeof h || end > c->size) {
         goto bad;
     }
     c->left--;
     if (c->left) {
-        if (!h->tp_next_offset
-            || (uint64_t) off + h->tp_next_offset > c->size) {
+        if (!h.tp_next_offset
+            || (uint64_t) off + h.tp_next_offset > c->size) {
             /* This frame is sound; the next call reports the broken
              * link (the offset fails the bounds check). */
             c->offset = UINT32_MAX;
         } else {
-            c->offset = off + h->tp_next_offset;
+            c->offset = off + h.tp_next_offset;
         }
     }
-    if (h->tp_snaplen < h->tp_len) {
+    if (h.tp_snaplen < h.tp_len) {
         return -EMSGSIZE;
     }
-    pkt->data = (uint8_t *) c->block + off + h->tp_mac;
-    pkt->len = h->tp_snaplen;
-    pkt->vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
+    pkt->data = (uint8_t *) c->block + off + h.tp_mac;
+    pkt->len = h.tp_snaplen;
+    pkt->vlan = (h.tp_status & TP_STATUS_VLAN_VALID) != 0;
     if (pkt->vlan) {
-        pkt->vlan_tci = h->hv1.tp_vlan_tci;
-        pkt->vlan_tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID
-                         ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+        pkt->vlan_tci = h.hv1.tp_vlan_tci;
+        pkt->vlan_tpid = h.tp_status & TP_STATUS_VLAN_TPID_VALID
+                         ? h.hv1.tp_vlan_tpid : ETH_P_8021Q;
         /* Room for the tag between the header and the frame. */
-        pkt->vlan_room = h->tp_mac >= sizeof *h + 4;
+        pkt->vlan_room = h.tp_mac >= sizeof h + 4;
     }
     return 1;
 

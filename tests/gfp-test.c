@@ -22,6 +22,7 @@
 #include <linux/if_packet.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -372,6 +373,74 @@ test_tpacket_walk(int argc, char *argv[])
         }
     }
     printf("end\n");
+    return 0;
+}
+
+/* tpacket-walk-edge CASE: blocks the kernel never writes, read where any
+ * byte past them faults.  "short": a block shorter than its own
+ * descriptor (8 bytes, the last of a page whose next page is unmapped).
+ * "unaligned": three frames at odd offsets, each header copied in with
+ * memcpy(); the walk must read them without an unaligned access. */
+static int
+test_tpacket_walk_edge(int argc, char *argv[])
+{
+    long page = sysconf(_SC_PAGESIZE);
+    struct tpacket_cursor c;
+    struct tpacket_pkt pkt;
+    uint8_t *map, *block;
+    uint32_t size;
+    int ret;
+
+    if (argc != 1) {
+        return 2;
+    }
+    map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED || mprotect(map + page, page, PROT_NONE)) {
+        return 1;
+    }
+    if (!strcmp(argv[0], "short")) {
+        size = 8;
+        block = map + page - size;
+        memset(block, 0xff, size);
+    } else if (!strcmp(argv[0], "unaligned")) {
+        struct tpacket_block_desc bd;
+        uint32_t off = sizeof bd + 1;
+
+        size = 1024;
+        block = map + page - size;
+        memset(block, 0, size);
+        memset(&bd, 0, sizeof bd);
+        bd.hdr.bh1.num_pkts = 3;
+        bd.hdr.bh1.offset_to_first_pkt = off;
+        memcpy(block, &bd, sizeof bd);
+        for (unsigned i = 0; i < 3; i++) {
+            struct tpacket3_hdr h;
+
+            memset(&h, 0, sizeof h);
+            h.tp_mac = sizeof h + 3;
+            h.tp_snaplen = h.tp_len = 61;
+            h.tp_next_offset = i < 2 ? sizeof h + 3 + 61 + 1 : 0;
+            memcpy(block + off, &h, sizeof h);
+            memset(block + off + h.tp_mac, 0xa0 + i, 61);
+            off += h.tp_next_offset;
+        }
+    } else {
+        return 2;
+    }
+    if (tpacket_cursor_init(&c, block, size)) {
+        printf("block: bad\n");
+    } else {
+        while ((ret = tpacket_cursor_next(&c, &pkt))) {
+            if (ret > 0) {
+                printf("frame len=%u first=%02x\n", pkt.len, pkt.data[0]);
+            } else {
+                printf("%s\n", ret == -EMSGSIZE ? "truncated" : "bad");
+            }
+        }
+        printf("end\n");
+    }
+    munmap(map, 2 * page);
     return 0;
 }
 
@@ -767,6 +836,7 @@ static const struct command commands[] = {
     { "stats", test_stats },
     { "parse", test_parse },
     { "tpacket-walk", test_tpacket_walk },
+    { "tpacket-walk-edge", test_tpacket_walk_edge },
     { "tpacket-veth", test_tpacket_veth },
     { "mmap-fwd", test_mmap_fwd },
     { "tpacket-mtu-shrink", test_tpacket_mtu_shrink },
