@@ -24,6 +24,9 @@
 
 #define PMMAP_DRIVER_NAME "net_pmmap"
 #define PMMAP_MAX_QUEUES 16
+
+/* Ring memory (locked) a port may have at most, at MTU 9000: 1 GiB. */
+#define PMMAP_MAX_RING_BYTES (1ULL << 30)
 #define PMMAP_BURST_MAX 64      /* Frames per ring call. */
 
 /* Frame overhead over the MTU: Ethernet header and one VLAN tag (the kernel
