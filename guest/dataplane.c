@@ -220,6 +220,13 @@ resolve_pairs(const struct config *cfg, enum config_mode mode,
         return set_err(err, -EINVAL, "mode mmap needs the kernel "
                        "interfaces to forward between (ifaces)");
     }
+    if (avail > CONFIG_MAX_PORTS) {
+        /* The counters and pairs have room for CONFIG_MAX_PORTS ports; a
+         * DPDK built with more ethdevs could probe more. */
+        return set_err(err, -EINVAL, "the EAL probed %u ports: default "
+                       "pairing takes at most %d (give --pairs)", avail,
+                       CONFIG_MAX_PORTS);
+    }
     if (avail < 2 || avail % 2) {
         return set_err(err, -EINVAL, mmap
                        ? "ifaces names %u interfaces: default pairing needs "
@@ -481,18 +488,65 @@ error:
     return error;
 }
 
-int
-dataplane_start(struct dataplane *dp)
+/* Stops and joins the workers launched so far. */
+static void
+join_workers(struct dataplane *dp)
+{
+    atomic_store_explicit(&dp->stop, true, memory_order_release);
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        if (wk->launched) {
+            if (dp->mode == CONFIG_MODE_MMAP) {
+                pthread_join(wk->thread, NULL);
+            } else {
+                fwd_eal_wait(wk->lcore);
+            }
+            wk->launched = false;
+        }
+    }
+}
+
+static int
+launch_worker(struct dataplane *dp, struct dp_worker *wk)
 {
     int error;
 
-    for (unsigned i = 0; i < dp->n_ports; i++) {
-        error = port_start(dp->ports[i].port);
-        if (error) {
-            return error;
+    if (dp->mode == CONFIG_MODE_MMAP) {
+        pthread_attr_t attr;
+
+        pthread_attr_init(&attr);
+        if (CPU_COUNT(&dp->counters->cpus)) {
+            pthread_attr_setaffinity_np(&attr, sizeof dp->counters->cpus,
+                                        &dp->counters->cpus);
         }
-        /* Queue handles exist only once the port runs. */
+        error = -pthread_create(&wk->thread, &attr, worker_thread, wk);
+        pthread_attr_destroy(&attr);
+    } else {
+        error = fwd_eal_launch(wk->lcore, worker_main, wk);
     }
+    return error;
+}
+
+/* On failure, what was started is stopped again: the data plane is as
+ * dataplane_create() left it. */
+int
+dataplane_start(struct dataplane *dp)
+{
+    unsigned started;
+    int error;
+
+    for (started = 0; started < dp->n_ports; started++) {
+        struct dp_port *p = &dp->ports[started];
+
+        error = port_start(p->port);
+        if (error) {
+            LOG_ERR("port %u (%s): cannot start: %s", p->id,
+                    port_name(p->port), strerror(-error));
+            goto stop_ports;
+        }
+    }
+    /* Queue handles exist only once the port runs. */
     for (unsigned i = 0; i < dp->n_streams; i++) {
         struct fwd_stream *s = &dp->streams[i];
 
@@ -510,29 +564,24 @@ dataplane_start(struct dataplane *dp)
         if (!wk->n_streams) {
             continue;           /* Warned about at creation. */
         }
-        if (dp->mode == CONFIG_MODE_MMAP) {
-            pthread_attr_t attr;
-
-            pthread_attr_init(&attr);
-            if (CPU_COUNT(&dp->counters->cpus)) {
-                pthread_attr_setaffinity_np(&attr, sizeof dp->counters->cpus,
-                                            &dp->counters->cpus);
-            }
-            error = -pthread_create(&wk->thread, &attr, worker_thread, wk);
-            pthread_attr_destroy(&attr);
-        } else {
-            error = fwd_eal_launch(wk->lcore, worker_main, wk);
-        }
+        error = launch_worker(dp, wk);
         if (error) {
             LOG_ERR("cannot launch worker %u: %s", wk->lcore,
                     strerror(-error));
-            dataplane_stop(dp, false, 0, NULL);
-            return error;
+            goto stop_workers;
         }
         wk->launched = true;
     }
     dp->running = true;
     return 0;
+
+stop_workers:
+    join_workers(dp);
+stop_ports:
+    while (started--) {
+        port_stop(dp->ports[started].port);
+    }
+    return error;
 }
 
 /* Forwards what the stopped workers left in the ports.  '*intake_end' is
@@ -586,19 +635,7 @@ dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms,
 {
     uint64_t drained = 0, end = cycles_now();
 
-    atomic_store_explicit(&dp->stop, true, memory_order_release);
-    for (unsigned w = 0; w < dp->n_workers; w++) {
-        struct dp_worker *wk = &dp->workers[w];
-
-        if (wk->launched) {
-            if (dp->mode == CONFIG_MODE_MMAP) {
-                pthread_join(wk->thread, NULL);
-            } else {
-                fwd_eal_wait(wk->lcore);
-            }
-            wk->launched = false;
-        }
-    }
+    join_workers(dp);
     /* The workers are gone (joined): this thread is the counters' only
      * writer now, and serves the resets they had no time to. */
     for (unsigned w = 0; w < dp->n_workers; w++) {
