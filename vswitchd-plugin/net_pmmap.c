@@ -462,6 +462,7 @@ pmmap_dev_start(struct rte_eth_dev *dev)
         }
         txq->t = p->sock[q];
         txq->seen_kick_errors = 0;
+        txq->seen_wrong_format = 0;
         dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
     }
     for (unsigned q = 0; q < n_rx; q++) {

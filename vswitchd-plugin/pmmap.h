@@ -81,7 +81,9 @@ extern int pmmap_logtype;
     C(too_big)                  /* Longer than MTU + 18: dropped. */    \
     C(runts)                    /* Shorter than 14 bytes: dropped. */   \
     C(kick_errors)              /* sendto() failed (not EAGAIN). */     \
-    C(ring_full)                /* Handed back: the ring was full. */
+    C(ring_full)                /* Handed back: the ring was full. */   \
+    C(wrong_format)             /* Queued, then refused by the kernel   \
+                                 * (the MTU went down): not sent. */
 
 #define PMMAP_COUNTER_FIELD(NAME) uint64_t NAME;
 
@@ -120,6 +122,7 @@ struct pmmap_txq {
     int socket_id;              /* NUMA node for 'bounce'. */
     bool set_up;
     uint64_t seen_kick_errors;  /* tpacket's, at the last burst. */
+    uint64_t seen_wrong_format;
 
     struct pmmap_tx_counters c __rte_cache_aligned;
     struct pmmap_tx_counters base __rte_cache_aligned;
