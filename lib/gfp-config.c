@@ -327,9 +327,9 @@ config_load_file(struct config *cfg, const char *path,
         if (memchr(line, '\0', len)) {
             error = set_err(err, -EINVAL, "%s: NUL byte in the line (not "
                             "a text file?)", where);
-        } else if (len >= CONFIG_LINE_MAX) {
+        } else if (len > CONFIG_LINE_MAX) {
             error = set_err(err, -EINVAL, "%s: line too long (more than %d "
-                            "bytes)", where, CONFIG_LINE_MAX - 1);
+                            "characters)", where, CONFIG_LINE_MAX);
         } else {
             error = load_line(cfg, line, where, err);
         }
