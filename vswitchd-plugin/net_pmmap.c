@@ -115,7 +115,7 @@ check_ring_memory(const char *name, const struct pmmap_conf *conf)
     error = tpacket_geometry(&tc, &g);
     if (error) {
         PMMAP_ERR("%s: blocks=%u, frames=%u: no ring fits MTU %d: %s", name,
-                  g.rx_blocks, g.tx_frames, GFP_MTU_MAX,
+                  conf->blocks, conf->frames, GFP_MTU_MAX,
                   rte_strerror(-error));
         return error;
     }
