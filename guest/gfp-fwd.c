@@ -236,22 +236,19 @@ parse_options(int argc, char *argv[], struct config *cfg)
 static int
 write_stats(const char *path, json_t *stats)
 {
-    char tmp[300];
+    char *text = json_dumps(stats, JSON_INDENT(2) | JSON_SORT_KEYS);
+    int error;
 
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(stats, tmp, JSON_INDENT(2) | JSON_SORT_KEYS)) {
-        LOG_ERR("cannot write counters to %s", tmp);
-        unlink(tmp);
-        return -EIO;
+    if (!text) {
+        LOG_ERR("cannot write counters to %s: out of memory", path);
+        return -ENOMEM;
     }
-    if (rename(tmp, path)) {
-        int error = errno;
-
-        LOG_ERR("cannot rename %s to %s: %s", tmp, path, strerror(error));
-        unlink(tmp);
-        return -error;
+    error = write_file_replace(path, text, strlen(text));
+    free(text);
+    if (error) {
+        LOG_ERR("cannot write counters to %s: %s", path, strerror(-error));
     }
-    return 0;
+    return error;
 }
 
 /* --ctl-group: a group name or number. */

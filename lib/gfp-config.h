@@ -13,6 +13,7 @@
 #define CONFIG_MAX_PORTS 32
 #define CONFIG_MAX_QUEUES 16
 #define CONFIG_ERR_LEN 256
+#define CONFIG_LINE_MAX 1022     /* Characters in a config file line. */
 
 struct config_mac {
     bool set;
