@@ -1318,14 +1318,18 @@ check_ports(struct host_ctx *ctx)
 static int
 load_sandbox(struct host_ctx *ctx, const char *dir, char **db)
 {
+    char err[OVS_ERR_LEN];
     struct ovs_sandbox sb;
     int error;
 
-    error = ovs_sandbox_load(dir, &sb);
-    if (error) {
+    error = ovs_sandbox_load(dir, &sb, err);
+    if (error == -ENOENT) {
         fprintf(stderr, "gfp-ctl: no sandbox in %s (%s/gfp-sandbox.state: "
                 "%s); start one with 'gfp-sandbox start --dir %s'\n", dir,
                 dir, strerror(-error), dir);
+        return EXIT_FAILURE;
+    } else if (error) {
+        fprintf(stderr, "gfp-ctl: --sandbox %s: %s\n", dir, err);
         return EXIT_FAILURE;
     }
     ovs_sandbox_take(db, &sb.db);
