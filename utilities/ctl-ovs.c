@@ -184,6 +184,7 @@ check_owned(const char *path, char why[WHY_LEN])
     int error = 0;
 
     if (!p) {
+        snprintf(why, WHY_LEN, "%s", strerror(ENOMEM));
         return -ENOMEM;
     }
     for (;;) {
