@@ -148,6 +148,12 @@ def run(cmd: Sequence[str], timeout: float = 30.0) -> str:
     return p.stdout
 
 
+def eal_clean(prefix: str) -> None:
+    """Removes the EAL runtime directory of PREFIX: the EAL leaves it
+    behind when its process ends, --in-memory or not."""
+    shutil.rmtree(os.path.join("/var/run/dpdk", prefix), ignore_errors=True)
+
+
 def tail(path: str, n: int = 3) -> str:
     """The last ``n`` lines of a log, for an error message."""
     try:
@@ -696,6 +702,8 @@ class KernelSwitchPath(RealPath):
             subprocess.run(["ip", "netns", "del", ns],
                            stderr=subprocess.DEVNULL)
         self.made_ns = []
+        for role in "pg":
+            eal_clean("gfpb%s%s" % (self.tag, role))
         shutil.rmtree(self.work, ignore_errors=True)
 
 
@@ -868,6 +876,7 @@ class OvsPath(RealPath):
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL, timeout=120,
                            start_new_session=True)
+        eal_clean("gfpb%sp" % self.tag)
         shutil.rmtree(self.work, ignore_errors=True)
 
 
