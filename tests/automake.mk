@@ -10,6 +10,7 @@ tests_gfp_test_SOURCES = tests/gfp-test.c
 TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/ovs-macros.at \
+	tests/macros.at \
 	tests/config.at \
 	tests/engine.at \
 	tests/stats.at \
