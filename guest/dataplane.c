@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cycles.h"
 #include "fwd-eal.h"
@@ -26,18 +27,18 @@ struct dp_port {
     struct port *port;
     uint16_t id;                    /* Port number in the configuration. */
     uint8_t mac[GFP_ETH_ALEN];      /* Source MAC for l2. */
+    unsigned mtu;                   /* The MTU it transmits at. */
     struct queue_stats *qstats;     /* The counters' blocks for this port. */
     /* The device's rx_nombuf already added to the counters' closed_nombuf
      * (when DPDK mode's ports were parked). */
     uint64_t nombuf_folded;
 };
 
-/* Port N's counters, whichever data plane runs.  'base' is what the
- * counters read at the last reset-stats; reports subtract it, so a reset
- * never writes a block a worker owns. */
+/* Port N's counters, whichever data plane runs.  A reset zeroes the queue
+ * blocks through the workers that own them (dataplane_reset_stats()); the
+ * device's drops, which cannot be zeroed, have a baseline. */
 struct dp_port_counters {
     struct queue_stats *qstats;     /* One block per queue. */
-    struct queue_stats *base;       /* One per queue. */
     uint64_t closed_nombuf;         /* Device drops of closed devices. */
     uint64_t base_nombuf;
     struct queue_stats last;        /* Totals at the last rate print. */
@@ -62,6 +63,12 @@ struct dp_worker {
     unsigned n_streams;
     const struct fwd_engine *engine;
     const atomic_bool *stop;
+    /* reset-stats: the worker zeroes the counters of its streams between
+     * two passes over them, when 'reset_req' differs from the last request
+     * it served ('reset_done'), so that a reset never falls between the
+     * receive and the transmit counts of one burst. */
+    const atomic_uint *reset_req;
+    atomic_uint reset_done;
 };
 
 struct dataplane {
@@ -76,6 +83,7 @@ struct dataplane {
     struct dp_worker *workers;
     unsigned n_workers;
     atomic_bool stop;
+    atomic_uint reset_req;          /* Counts reset-stats requests. */
     bool running;
 };
 
@@ -99,13 +107,11 @@ dp_counters_create(unsigned queues)
         size_t size = queues * sizeof *pc->qstats;
 
         pc->qstats = aligned_alloc(64, size);
-        pc->base = aligned_alloc(64, size);
-        if (!pc->qstats || !pc->base) {
+        if (!pc->qstats) {
             dp_counters_destroy(c);
             return NULL;
         }
         memset(pc->qstats, 0, size);
-        memset(pc->base, 0, size);
     }
     /* Worker threads created after the EAL started would inherit the main
      * lcore's single CPU: they get the process's original set instead. */
@@ -122,7 +128,6 @@ dp_counters_destroy(struct dp_counters *c)
     if (c) {
         for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
             free(c->ports[p].qstats);
-            free(c->ports[p].base);
         }
         free(c);
     }
@@ -139,6 +144,23 @@ set_err(char err[CONFIG_ERR_LEN], int error, const char *fmt, ...)
     return error;
 }
 
+/* Zeroes the counters of 'w''s streams if a reset is asked for.  Only the
+ * thread that writes the counters (the worker, or the caller once the
+ * workers are joined) may call it. */
+static void
+worker_serve_reset(struct dp_worker *w)
+{
+    unsigned req = atomic_load_explicit(w->reset_req, memory_order_acquire);
+
+    if (req != atomic_load_explicit(&w->reset_done, memory_order_relaxed)) {
+        for (unsigned i = 0; i < w->n_streams; i++) {
+            queue_stats_reset(w->streams[i].rx_stats);
+            queue_stats_reset(w->streams[i].tx_stats);
+        }
+        atomic_store_explicit(&w->reset_done, req, memory_order_release);
+    }
+}
+
 static int
 worker_main(void *arg)
 {
@@ -151,6 +173,7 @@ worker_main(void *arg)
         for (unsigned i = 0; i < w->n_streams; i++) {
             fwd_stream_poll(w->engine, &w->streams[i], &batch);
         }
+        worker_serve_reset(w);
     }
     return 0;
 }
@@ -196,6 +219,13 @@ resolve_pairs(const struct config *cfg, enum config_mode mode,
     if (mmap && !avail) {
         return set_err(err, -EINVAL, "mode mmap needs the kernel "
                        "interfaces to forward between (ifaces)");
+    }
+    if (avail > CONFIG_MAX_PORTS) {
+        /* The counters and pairs have room for CONFIG_MAX_PORTS ports; a
+         * DPDK built with more ethdevs could probe more. */
+        return set_err(err, -EINVAL, "the EAL probed %u ports: default "
+                       "pairing takes at most %d (give --pairs)", avail,
+                       CONFIG_MAX_PORTS);
     }
     if (avail < 2 || avail % 2) {
         return set_err(err, -EINVAL, mmap
@@ -272,6 +302,9 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
                        port_driver(p->port));
     }
     p->qstats = dp->counters->ports[id].qstats;
+    if (port_get_mtu(p->port, &p->mtu)) {
+        p->mtu = pc->mtu;
+    }
     if (cfg->src_mac[id].set) {
         memcpy(p->mac, cfg->src_mac[id].mac, GFP_ETH_ALEN);
     } else if (port_get_mac(p->port, p->mac)) {
@@ -309,8 +342,10 @@ init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
     s->rx_stats = &rx->qstats[q];
     s->tx_stats = &tx->qstats[q];
     s->burst = cfg->burst;
-    /* The output MTU plus an Ethernet header and one VLAN tag. */
-    s->max_len = cfg->mtu + GFP_ETH_HLEN + 4;
+    /* The output MTU plus an Ethernet header and one VLAN tag: the one
+     * configured, or the device's if lower (a kernel interface's), so
+     * that what it cannot send is counted as too big here. */
+    s->max_len = (tx->mtu < cfg->mtu ? tx->mtu : cfg->mtu) + GFP_ETH_HLEN + 4;
     s->dst_mac_set = cfg->peer_mac[tx->id].set;
     memcpy(s->l2_hdr, cfg->peer_mac[tx->id].mac, GFP_ETH_ALEN);
     memcpy(s->l2_hdr + GFP_ETH_ALEN, tx->mac, GFP_ETH_ALEN);
@@ -337,6 +372,7 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
     dp->counters = counters;
     dp->engine = fwd_engine_find(cfg->engine);
     atomic_init(&dp->stop, false);
+    atomic_init(&dp->reset_req, 0);
 
     if (mode == CONFIG_MODE_MMAP) {
         dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
@@ -399,6 +435,8 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
     for (w = 0; w < dp->n_workers; w++) {
         dp->workers[w].engine = dp->engine;
         dp->workers[w].stop = &dp->stop;
+        dp->workers[w].reset_req = &dp->reset_req;
+        atomic_init(&dp->workers[w].reset_done, 0);
         dp->workers[w].kind = mode == CONFIG_MODE_MMAP ? "thread"
                                                         : "lcore";
     }
@@ -450,18 +488,65 @@ error:
     return error;
 }
 
-int
-dataplane_start(struct dataplane *dp)
+/* Stops and joins the workers launched so far. */
+static void
+join_workers(struct dataplane *dp)
+{
+    atomic_store_explicit(&dp->stop, true, memory_order_release);
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        if (wk->launched) {
+            if (dp->mode == CONFIG_MODE_MMAP) {
+                pthread_join(wk->thread, NULL);
+            } else {
+                fwd_eal_wait(wk->lcore);
+            }
+            wk->launched = false;
+        }
+    }
+}
+
+static int
+launch_worker(struct dataplane *dp, struct dp_worker *wk)
 {
     int error;
 
-    for (unsigned i = 0; i < dp->n_ports; i++) {
-        error = port_start(dp->ports[i].port);
-        if (error) {
-            return error;
+    if (dp->mode == CONFIG_MODE_MMAP) {
+        pthread_attr_t attr;
+
+        pthread_attr_init(&attr);
+        if (CPU_COUNT(&dp->counters->cpus)) {
+            pthread_attr_setaffinity_np(&attr, sizeof dp->counters->cpus,
+                                        &dp->counters->cpus);
         }
-        /* Queue handles exist only once the port runs. */
+        error = -pthread_create(&wk->thread, &attr, worker_thread, wk);
+        pthread_attr_destroy(&attr);
+    } else {
+        error = fwd_eal_launch(wk->lcore, worker_main, wk);
     }
+    return error;
+}
+
+/* On failure, what was started is stopped again: the data plane is as
+ * dataplane_create() left it. */
+int
+dataplane_start(struct dataplane *dp)
+{
+    unsigned started;
+    int error;
+
+    for (started = 0; started < dp->n_ports; started++) {
+        struct dp_port *p = &dp->ports[started];
+
+        error = port_start(p->port);
+        if (error) {
+            LOG_ERR("port %u (%s): cannot start: %s", p->id,
+                    port_name(p->port), strerror(-error));
+            goto stop_ports;
+        }
+    }
+    /* Queue handles exist only once the port runs. */
     for (unsigned i = 0; i < dp->n_streams; i++) {
         struct fwd_stream *s = &dp->streams[i];
 
@@ -479,29 +564,24 @@ dataplane_start(struct dataplane *dp)
         if (!wk->n_streams) {
             continue;           /* Warned about at creation. */
         }
-        if (dp->mode == CONFIG_MODE_MMAP) {
-            pthread_attr_t attr;
-
-            pthread_attr_init(&attr);
-            if (CPU_COUNT(&dp->counters->cpus)) {
-                pthread_attr_setaffinity_np(&attr, sizeof dp->counters->cpus,
-                                            &dp->counters->cpus);
-            }
-            error = -pthread_create(&wk->thread, &attr, worker_thread, wk);
-            pthread_attr_destroy(&attr);
-        } else {
-            error = fwd_eal_launch(wk->lcore, worker_main, wk);
-        }
+        error = launch_worker(dp, wk);
         if (error) {
             LOG_ERR("cannot launch worker %u: %s", wk->lcore,
                     strerror(-error));
-            dataplane_stop(dp, false, 0, NULL);
-            return error;
+            goto stop_workers;
         }
         wk->launched = true;
     }
     dp->running = true;
     return 0;
+
+stop_workers:
+    join_workers(dp);
+stop_ports:
+    while (started--) {
+        port_stop(dp->ports[started].port);
+    }
+    return error;
 }
 
 /* Forwards what the stopped workers left in the ports.  '*intake_end' is
@@ -555,21 +635,12 @@ dataplane_stop(struct dataplane *dp, bool drain_ports, unsigned drain_ms,
 {
     uint64_t drained = 0, end = cycles_now();
 
-    atomic_store_explicit(&dp->stop, true, memory_order_release);
-    for (unsigned w = 0; w < dp->n_workers; w++) {
-        struct dp_worker *wk = &dp->workers[w];
-
-        if (wk->launched) {
-            if (dp->mode == CONFIG_MODE_MMAP) {
-                pthread_join(wk->thread, NULL);
-            } else {
-                fwd_eal_wait(wk->lcore);
-            }
-            wk->launched = false;
-        }
-    }
+    join_workers(dp);
     /* The workers are gone (joined): this thread is the counters' only
-     * writer now. */
+     * writer now, and serves the resets they had no time to. */
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        worker_serve_reset(&dp->workers[w]);
+    }
     if (drain_ports && dp->running) {
         drained = drain(dp, drain_ms, &end);
     }
@@ -643,7 +714,6 @@ port_counters(const struct dataplane *dp, const struct dp_port *p,
         struct queue_stats s;
 
         queue_stats_read(&pc->qstats[q], &s);
-        queue_stats_sub(&s, &pc->base[q]);
         queue_stats_add(sum, &s);
         if (queues) {
             json_array_append_new(queues, queue_stats_to_json(&s));
@@ -663,14 +733,37 @@ port_counters(const struct dataplane *dp, const struct dp_port *p,
 void
 dataplane_reset_stats(struct dataplane *dp)
 {
+    unsigned req = atomic_fetch_add(&dp->reset_req, 1) + 1;
+    struct timespec nap = { 0, 20 * 1000 };
+
+    /* The queue counters: each worker zeroes its own between bursts, and
+     * this waits until all have (they poll without pause, so within a
+     * burst's time).  Stopped ones are served here. */
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        if (!wk->launched) {
+            worker_serve_reset(wk);
+            continue;
+        }
+        for (unsigned waited = 0;
+             atomic_load_explicit(&wk->reset_done, memory_order_acquire)
+             != req; waited++) {
+            if (waited == 250000) {
+                LOG_ERR("worker %s %u has not reset its counters after "
+                        "5 s: it will when it gets there", wk->kind,
+                        wk->lcore);
+                break;
+            }
+            nanosleep(&nap, NULL);
+        }
+    }
+    /* The device's own drops cannot be zeroed: a baseline. */
     for (unsigned i = 0; i < dp->n_ports; i++) {
         const struct dp_port *p = &dp->ports[i];
         struct dp_port_counters *pc = &dp->counters->ports[p->id];
         struct port_dev_stats ds;
 
-        for (unsigned q = 0; q < dp->counters->queues; q++) {
-            queue_stats_read(&pc->qstats[q], &pc->base[q]);
-        }
         pc->base_nombuf = pc->closed_nombuf;
         if (!port_get_dev_stats(p->port, &ds)) {
             pc->base_nombuf += ds.rx_nombuf - p->nombuf_folded;

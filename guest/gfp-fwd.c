@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -86,6 +87,11 @@ usage(void)
            "(stats,\n"
            "                           reset-stats, ports, mode dpdk|mmap, "
            "quit; see gfp-ctl)\n"
+           "      --ctl-group=GROUP    let GROUP use the control socket too "
+           "(mode 0660)\n"
+           "      --ctl-idle-timeout=SECS  close control connections idle "
+           "that long,\n"
+           "                           1-86400 (default: %d)\n"
            "  -s, --stats-period=SECS  print rates every SECS seconds "
            "(0: never)\n"
            "      --stats-file=PATH    write the final counters as JSON "
@@ -98,12 +104,13 @@ usage(void)
            "  -V, --version            print the version\n"
            "\n"
            "Command-line options override the config file.  See "
-           "gfp-fwd(8).\n");
+           "gfp-fwd(8).\n", CTL_IDLE_TIMEOUT_S);
 }
 
 enum {
     OPT_RXD = 256, OPT_TXD, OPT_BURST, OPT_MTU, OPT_MBUF_SIZE, OPT_NB_MBUF,
     OPT_STATS_FILE, OPT_SRC_MAC, OPT_PEER_MAC, OPT_LOG_LEVEL, OPT_CTL_SOCKET,
+    OPT_CTL_GROUP, OPT_CTL_IDLE_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -122,6 +129,8 @@ static const struct option long_options[] = {
     { "stats-period", required_argument, NULL, 's' },
     { "stats-file", required_argument, NULL, OPT_STATS_FILE },
     { "ctl-socket", required_argument, NULL, OPT_CTL_SOCKET },
+    { "ctl-group", required_argument, NULL, OPT_CTL_GROUP },
+    { "ctl-idle-timeout", required_argument, NULL, OPT_CTL_IDLE_TIMEOUT },
     { "src-mac", required_argument, NULL, OPT_SRC_MAC },
     { "peer-mac", required_argument, NULL, OPT_PEER_MAC },
     { "config", required_argument, NULL, 'c' },
@@ -185,6 +194,8 @@ parse_options(int argc, char *argv[], struct config *cfg)
         case OPT_NB_MBUF: key = "nb-mbuf"; break;
         case OPT_STATS_FILE: key = "stats-file"; break;
         case OPT_CTL_SOCKET: key = "ctl-socket"; break;
+        case OPT_CTL_GROUP: key = "ctl-group"; break;
+        case OPT_CTL_IDLE_TIMEOUT: key = "ctl-idle-timeout"; break;
         case OPT_SRC_MAC: key = "src-mac"; break;
         case OPT_PEER_MAC: key = "peer-mac"; break;
         case 'c':
@@ -225,21 +236,40 @@ parse_options(int argc, char *argv[], struct config *cfg)
 static int
 write_stats(const char *path, json_t *stats)
 {
-    char tmp[300];
+    char *text = json_dumps(stats, JSON_INDENT(2) | JSON_SORT_KEYS);
+    int error;
 
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    if (json_dump_file(stats, tmp, JSON_INDENT(2) | JSON_SORT_KEYS)) {
-        LOG_ERR("cannot write counters to %s", tmp);
-        unlink(tmp);
-        return -EIO;
+    if (!text) {
+        LOG_ERR("cannot write counters to %s: out of memory", path);
+        return -ENOMEM;
     }
-    if (rename(tmp, path)) {
-        int error = errno;
+    error = write_file_replace(path, text, strlen(text));
+    free(text);
+    if (error) {
+        LOG_ERR("cannot write counters to %s: %s", path, strerror(-error));
+    }
+    return error;
+}
 
-        LOG_ERR("cannot rename %s to %s: %s", tmp, path, strerror(error));
-        unlink(tmp);
-        return -error;
+/* --ctl-group: a group name or number. */
+static int
+resolve_group(const char *name, gid_t *gid, char err[CTL_ERR_LEN])
+{
+    unsigned long long v;
+    struct group *gr;
+
+    if (!parse_uint(name, 0, UINT32_MAX - 1, &v)) {
+        *gid = v;
+        return 0;
     }
+    errno = 0;
+    gr = getgrnam(name);
+    if (!gr) {
+        snprintf(err, CTL_ERR_LEN, "ctl-group: no group named '%s'%s%s",
+                 name, errno ? ": " : "", errno ? strerror(errno) : "");
+        return -ENOENT;
+    }
+    *gid = gr->gr_gid;
     return 0;
 }
 
@@ -497,6 +527,7 @@ cmd_mode(void *ctx_, unsigned argc, const char *argv[],
 {
     struct fwd_ctx *ctx = ctx_;
     enum config_mode to;
+    char echo[40];
 
     if (no_dataplane(ctx, err)) {
         return NULL;
@@ -507,8 +538,8 @@ cmd_mode(void *ctx_, unsigned argc, const char *argv[],
         } else if (!strcmp(argv[0], "mmap")) {
             to = CONFIG_MODE_MMAP;
         } else {
-            snprintf(err, CTL_ERR_LEN, "invalid mode '%.32s': expected "
-                     "dpdk or mmap", argv[0]);
+            snprintf(err, CTL_ERR_LEN, "invalid mode '%s': expected "
+                     "dpdk or mmap", ctl_sanitize(argv[0], echo, sizeof echo));
             return NULL;
         }
         if (switch_mode(ctx, to, err)) {
@@ -607,13 +638,22 @@ main(int argc, char *argv[])
         return EXIT_USAGE;
     }
 
-    /* Before the EAL: a signal during set-up still ends in a clean stop. */
+    /* Before the EAL: a signal during set-up still ends in a clean stop.
+     * SIGHUP (the terminal went away) stops as SIGTERM does, with the
+     * counters written and the socket removed, unless it was ignored when
+     * gfp-fwd started (nohup); a reader that went away (SIGPIPE) is an
+     * error on that write, not the end of forwarding. */
     {
-        struct sigaction sa = { .sa_handler = on_signal };
+        struct sigaction sa = { .sa_handler = on_signal }, old;
 
         sigemptyset(&sa.sa_mask);
         sigaction(SIGINT, &sa, NULL);
         sigaction(SIGTERM, &sa, NULL);
+        if (!sigaction(SIGHUP, NULL, &old) && old.sa_handler != SIG_IGN) {
+            sigaction(SIGHUP, &sa, NULL);
+        }
+        sa.sa_handler = SIG_IGN;
+        sigaction(SIGPIPE, &sa, NULL);
     }
     if (cfg.mode == CONFIG_MODE_DPDK && !fwd_eal_available()) {
         fprintf(stderr, "gfp-fwd: built without DPDK: only --mode mmap "
@@ -629,13 +669,19 @@ main(int argc, char *argv[])
     }
     if (cfg.ctl_socket[0]) {
         char cerr[CTL_ERR_LEN];
+        gid_t group = 0;
 
-        if (ctl_server_create(cfg.ctl_socket, commands, ARRAY_SIZE(commands),
-                              &ctx, &ctl, cerr)) {
+        if ((cfg.ctl_group[0] && resolve_group(cfg.ctl_group, &group, cerr))
+            || ctl_server_create(cfg.ctl_socket, commands,
+                                 ARRAY_SIZE(commands), &ctx, &ctl, cerr)
+            || (cfg.ctl_group[0]
+                && ctl_server_set_group(ctl, group, cerr))) {
+            ctl_server_destroy(ctl);
             fprintf(stderr, "gfp-fwd: %s\n", cerr);
             dp_counters_destroy(ctx.counters);
             return EXIT_USAGE;
         }
+        ctl_server_set_idle_timeout(ctl, cfg.ctl_idle_timeout);
     }
 
     if (cfg.mode == CONFIG_MODE_DPDK) {
@@ -713,6 +759,11 @@ main(int argc, char *argv[])
         } else {
             json_dumpf(stats, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
             putchar('\n');
+            if (fflush(stdout) || ferror(stdout)) {
+                LOG_ERR("cannot write the counters to standard output: %s",
+                        strerror(errno));
+                status = EXIT_FAILURE;
+            }
         }
         json_decref(stats);
     }

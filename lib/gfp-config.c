@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fwd-engine.h"
@@ -65,15 +67,16 @@ set_pairs(struct config *cfg, const char *value, char err[CONFIG_ERR_LEN])
 {
     bool used[CONFIG_MAX_PORTS] = { false };
     char buf[512];
-    char *save = NULL;
+    char *save = buf;
     unsigned n = 0;
 
     if (strlen(value) >= sizeof buf) {
         return set_err(err, -EINVAL, "invalid value: too long");
     }
     snprintf(buf, sizeof buf, "%s", value);
-    for (char *tok = strtok_r(buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
+    /* strsep(), not strtok(): an empty item ("0:1,,2:3", a trailing
+     * comma) is an error, not skipped. */
+    for (char *tok = strsep(&save, ","); tok; tok = strsep(&save, ",")) {
         unsigned long long a, b;
         char *colon = strchr(tok, ':');
 
@@ -140,15 +143,14 @@ static int
 set_ifaces(struct config *cfg, const char *value, char err[CONFIG_ERR_LEN])
 {
     char buf[CONFIG_MAX_PORTS * 16];
-    char *save = NULL;
+    char *save = buf;
     unsigned n = 0;
 
     if (strlen(value) >= sizeof buf) {
         goto bad;
     }
     snprintf(buf, sizeof buf, "%s", value);
-    for (char *tok = strtok_r(buf, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
+    for (char *tok = strsep(&save, ","); tok; tok = strsep(&save, ",")) {
         size_t len = strlen(tok);
 
         if (n == CONFIG_MAX_PORTS || !len || len >= sizeof cfg->ifaces[0]
@@ -244,6 +246,20 @@ config_set(struct config *cfg, const char *key, const char *value,
         }
         snprintf(cfg->ctl_socket, sizeof cfg->ctl_socket, "%s", value);
         return 0;
+    } else if (!strcmp(key, "ctl-group")) {
+        /* Resolved when the socket is made: gfp-fwd asks the system. */
+        if (!value[0] || strlen(value) >= sizeof cfg->ctl_group
+            || strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+               != strlen(value)) {
+            return set_err(err, -EINVAL, "invalid value '%s': expected a "
+                           "group name or number of 1 to %zu characters",
+                           value, sizeof cfg->ctl_group - 1);
+        }
+        snprintf(cfg->ctl_group, sizeof cfg->ctl_group, "%s", value);
+        return 0;
+    } else if (!strcmp(key, "ctl-idle-timeout")) {
+        return set_uint(key, value, 1, 86400, &cfg->ctl_idle_timeout, err);
     } else if (!strcmp(key, "src-mac")) {
         return set_port_mac(key, value, cfg->src_mac, err);
     } else if (!strcmp(key, "peer-mac")) {
@@ -267,12 +283,47 @@ trim(char *s)
     return s;
 }
 
+/* One line of a configuration file, without its newline: "key = value",
+ * a comment or nothing.  'where' is "PATH:LINE" for messages. */
+static int
+load_line(struct config *cfg, char *line, const char *where,
+          char err[CONFIG_ERR_LEN])
+{
+    char sub[CONFIG_ERR_LEN];
+    char *key, *value, *eq, *hash;
+    int error;
+
+    hash = strchr(line, '#');
+    if (hash) {
+        *hash = '\0';
+    }
+    key = trim(line);
+    if (!*key) {
+        return 0;
+    }
+    eq = strchr(key, '=');
+    if (!eq) {
+        return set_err(err, -EINVAL, "%s: expected 'key = value'", where);
+    }
+    *eq = '\0';
+    value = trim(eq + 1);
+    key = trim(key);
+    error = config_set(cfg, key, value, sub);
+    if (error) {
+        return set_err(err, error, "%s: %s: %s", where, key, sub);
+    }
+    return 0;
+}
+
 int
 config_load_file(struct config *cfg, const char *path,
                  char err[CONFIG_ERR_LEN])
 {
-    char line[1024];
+    char *line = NULL, where[CONFIG_ERR_LEN / 2];
+    size_t size = 0;
     unsigned lineno = 0;
+    int error = 0;
+    ssize_t len;
     FILE *f;
 
     f = fopen(path, "r");
@@ -280,48 +331,44 @@ config_load_file(struct config *cfg, const char *path,
         return set_err(err, -errno, "%s: cannot open: %s", path,
                        strerror(errno));
     }
-    while (fgets(line, sizeof line, f)) {
-        char sub[CONFIG_ERR_LEN];
-        char *key, *value, *eq, *hash;
-        int error;
-
+    errno = 0;
+    while (!error && (len = getline(&line, &size, f)) >= 0) {
         lineno++;
-        if (!strchr(line, '\n') && !feof(f)) {
-            fclose(f);
-            return set_err(err, -EINVAL, "%s:%u: line too long", path,
-                           lineno);
+        snprintf(where, sizeof where, "%s:%u", path, lineno);
+        if (len && line[len - 1] == '\n') {
+            line[--len] = '\0';
         }
-        hash = strchr(line, '#');
-        if (hash) {
-            *hash = '\0';
+        if (memchr(line, '\0', len)) {
+            error = set_err(err, -EINVAL, "%s: NUL byte in the line (not "
+                            "a text file?)", where);
+        } else if (len > CONFIG_LINE_MAX) {
+            error = set_err(err, -EINVAL, "%s: line too long (more than %d "
+                            "characters)", where, CONFIG_LINE_MAX);
+        } else {
+            error = load_line(cfg, line, where, err);
         }
-        key = trim(line);
-        if (!*key) {
-            continue;
-        }
-        eq = strchr(key, '=');
-        if (!eq) {
-            fclose(f);
-            return set_err(err, -EINVAL, "%s:%u: expected 'key = value'",
-                           path, lineno);
-        }
-        *eq = '\0';
-        value = trim(eq + 1);
-        key = trim(key);
-        error = config_set(cfg, key, value, sub);
-        if (error) {
-            fclose(f);
-            return set_err(err, error, "%s:%u: %s: %s", path, lineno, key,
-                           sub);
-        }
+        errno = 0;
     }
+    /* getline() returns -1 at the end of the file and on a read error
+     * (a directory: EISDIR), which must not pass for the end. */
+    if (!error && ferror(f)) {
+        int e = errno ? errno : EIO;
+
+        error = set_err(err, -e, "%s: cannot read: %s", path, strerror(e));
+    }
+    free(line);
     fclose(f);
-    return 0;
+    return error;
 }
 
 int
 config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
 {
+    if ((cfg->ctl_group[0] || cfg->ctl_idle_timeout) && !cfg->ctl_socket[0]) {
+        return set_err(err, -EINVAL, "ctl-group and ctl-idle-timeout "
+                       "belong to the control socket, which needs "
+                       "ctl-socket");
+    }
     if (cfg->mode == CONFIG_MODE_MMAP && !cfg->n_ifaces) {
         return set_err(err, -EINVAL, "mode mmap needs the kernel interfaces "
                        "to forward between (ifaces)");

@@ -13,6 +13,7 @@
 #define CONFIG_MAX_PORTS 32
 #define CONFIG_MAX_QUEUES 16
 #define CONFIG_ERR_LEN 256
+#define CONFIG_LINE_MAX 1022     /* Characters in a config file line. */
 
 struct config_mac {
     bool set;
@@ -41,6 +42,8 @@ struct config {
     unsigned stats_period;          /* Seconds; 0 disables. */
     char stats_file[256];           /* Final counters as JSON; "" = none. */
     char ctl_socket[108];           /* Control socket path; "" = none. */
+    char ctl_group[33];             /* Also lets this group in; "" = none. */
+    unsigned ctl_idle_timeout;      /* Seconds; 0 = the default. */
     struct config_mac src_mac[CONFIG_MAX_PORTS];   /* Overrides. */
     struct config_mac peer_mac[CONFIG_MAX_PORTS];  /* l2 destination. */
 };

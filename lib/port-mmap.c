@@ -171,7 +171,17 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
     {
         const struct tpacket_geometry *g
             = tpacket_get_geometry(dev->qctx[0].ring);
+        unsigned if_mtu = tpacket_get_if_mtu(dev->qctx[0].ring);
 
+        /* Longer frames would stall the transmit ring (the kernel refuses
+         * them): they are dropped and counted as too big instead. */
+        if (if_mtu < conf->mtu) {
+            LOG_WARN("%s: interface MTU %u is below the MTU asked for (%u):"
+                     " frames longer than %u bytes (%u with a VLAN tag) "
+                     "are dropped on output as too big", port->name,
+                     if_mtu, conf->mtu, if_mtu + GFP_ETH_HLEN,
+                     if_mtu + GFP_ETH_HLEN + 4);
+        }
         LOG_INFO("%s (PacketMMAP): %u queues, MTU %u, rx %u blocks of %u "
                  "bytes, tx %u frames of %u bytes%s", port->name,
                  conf->queues, conf->mtu, g->rx_blocks, g->rx_block_size,
@@ -277,6 +287,7 @@ sum_counters(const struct port_mmap *dev, struct tpacket_counters *sum)
         sum->rx_bad_frames += c.rx_bad_frames;
         sum->tx_too_big += c.tx_too_big;
         sum->tx_kick_errors += c.tx_kick_errors;
+        sum->tx_wrong_format += c.tx_wrong_format;
         sum->kernel_packets += c.kernel_packets;
         sum->kernel_drops += c.kernel_drops;
         sum->kernel_freezes += c.kernel_freezes;
@@ -292,7 +303,7 @@ port_mmap_get_dev_stats(const struct port *port, struct port_dev_stats *s)
     s->rx_nombuf = 0;
     s->rx_missed = c.kernel_drops;
     s->rx_errors = c.rx_truncated + c.rx_bad_frames;
-    s->tx_errors = c.tx_too_big + c.tx_kick_errors;
+    s->tx_errors = c.tx_too_big + c.tx_kick_errors + c.tx_wrong_format;
     return 0;
 }
 
@@ -302,14 +313,29 @@ port_mmap_get_xstats(const struct port *port)
     struct tpacket_counters c;
 
     sum_counters(port_mmap_cast(port), &c);
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
                      "rx_truncated", (json_int_t) c.rx_truncated,
                      "rx_bad_frames", (json_int_t) c.rx_bad_frames,
                      "tx_too_big", (json_int_t) c.tx_too_big,
                      "tx_kick_errors", (json_int_t) c.tx_kick_errors,
+                     "tx_wrong_format", (json_int_t) c.tx_wrong_format,
                      "kernel_packets", (json_int_t) c.kernel_packets,
                      "kernel_drops", (json_int_t) c.kernel_drops,
                      "kernel_freezes", (json_int_t) c.kernel_freezes);
+}
+
+/* The interface's MTU as the rings found it at configure time: the
+ * longest frame this port sends is that plus a header (and a VLAN tag). */
+static int
+port_mmap_get_mtu(const struct port *port, unsigned *mtu)
+{
+    struct port_mmap *dev = port_mmap_cast(port);
+
+    if (!dev->n_queues) {
+        return -EAGAIN;
+    }
+    *mtu = tpacket_get_if_mtu(dev->qctx[0].ring);
+    return 0;
 }
 
 static const char *
@@ -330,6 +356,7 @@ const struct port_class port_mmap_class = {
     .driver = port_mmap_driver,
     .get_mac = port_mmap_get_mac,
     .get_link = port_mmap_get_link,
+    .get_mtu = port_mmap_get_mtu,
     .get_dev_stats = port_mmap_get_dev_stats,
     .get_xstats = port_mmap_get_xstats,
 };

@@ -57,6 +57,11 @@ struct port_class {
     int (*get_mac)(const struct port *, uint8_t mac[GFP_ETH_ALEN]);
     int (*get_link)(const struct port *, struct port_link *);
     int (*get_dev_stats)(const struct port *, struct port_dev_stats *);
+
+    /* The MTU the device transmits at, once configured, when it may be
+     * below the one asked for (a kernel interface's own MTU).  NULL: the
+     * one configured. */
+    int (*get_mtu)(const struct port *, unsigned *mtu);
     json_t *(*get_xstats)(const struct port *);
 };
 

@@ -115,6 +115,13 @@ port_get_link(const struct port *port, struct port_link *link)
 }
 
 int
+port_get_mtu(const struct port *port, unsigned *mtu)
+{
+    return port->class->get_mtu ? port->class->get_mtu(port, mtu)
+                                : -EOPNOTSUPP;
+}
+
+int
 port_get_dev_stats(const struct port *port, struct port_dev_stats *stats)
 {
     return port->class->get_dev_stats

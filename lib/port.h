@@ -108,6 +108,10 @@ int port_get_mac(const struct port *, uint8_t mac[GFP_ETH_ALEN]);
 int port_get_link(const struct port *, struct port_link *);
 int port_get_dev_stats(const struct port *, struct port_dev_stats *);
 
+/* The MTU a configured port transmits at if the device knows it can be
+ * lower than the one configured (-EOPNOTSUPP otherwise). */
+int port_get_mtu(const struct port *, unsigned *mtu);
+
 /* Backend-specific extended counters as a JSON object, or NULL. */
 json_t *port_get_xstats(const struct port *);
 

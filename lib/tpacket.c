@@ -9,6 +9,7 @@
 #include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -44,8 +45,13 @@ struct tpacket {
     uint32_t rx_release;
     uint32_t rx_emptied;
 
-    /* Transmit: the next frame to fill. */
+    /* Transmit: the next frame to fill, and the longest untagged frame
+     * the interface takes (its MTU plus an Ethernet header, at most a
+     * transmit frame's room); an 802.1Q-tagged frame may be 4 bytes
+     * longer, as the kernel allows. */
     uint32_t tx_next;
+    uint32_t tx_max_len;
+    unsigned if_mtu;
 
     struct tpacket_counters stats;     /* Written by the poller. */
     struct tpacket_counters kernel;    /* kernel_*: by tpacket_get_counters. */
@@ -96,24 +102,29 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
     return 0;
 }
 
+/* Block and frame headers are read with memcpy(): the walk must not trust
+ * what it checks, and that includes the alignment of the offsets it is
+ * given (the kernel's are aligned, a crafted block's need not be). */
 int
 tpacket_cursor_init(struct tpacket_cursor *c, const uint8_t *block,
                     uint32_t size)
 {
-    const struct tpacket_block_desc *bd = (const void *) block;
-    uint32_t first = bd->hdr.bh1.offset_to_first_pkt;
+    struct tpacket_block_desc bd;
+    uint32_t first;
 
     memset(c, 0, sizeof *c);
     c->block = block;
     c->size = size;
-    if (size < sizeof *bd) {
+    if (size < sizeof bd || size < sizeof(struct tpacket3_hdr)) {
         return -EINVAL;
     }
-    c->left = bd->hdr.bh1.num_pkts;
+    memcpy(&bd, block, sizeof bd);
+    c->left = bd.hdr.bh1.num_pkts;
     if (!c->left) {
         return 0;
     }
-    if (first < sizeof *bd || first > size - sizeof(struct tpacket3_hdr)) {
+    first = bd.hdr.bh1.offset_to_first_pkt;
+    if (first < sizeof bd || first > size - sizeof(struct tpacket3_hdr)) {
         c->left = 0;
         return -EINVAL;
     }
@@ -124,7 +135,7 @@ tpacket_cursor_init(struct tpacket_cursor *c, const uint8_t *block,
 int
 tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
 {
-    const struct tpacket3_hdr *h;
+    struct tpacket3_hdr h;
     uint32_t off = c->offset;
     uint64_t end;
 
@@ -133,37 +144,37 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
     }
     /* The header, then the data it points at, must lie in the block. */
     if (off < sizeof(struct tpacket_block_desc)
-        || off > c->size - sizeof *h) {
+        || c->size < sizeof h || off > c->size - sizeof h) {
         goto bad;
     }
-    h = (const void *) (c->block + off);
-    end = (uint64_t) off + h->tp_mac + h->tp_snaplen;
-    if (h->tp_mac < sizeof *h || end > c->size) {
+    memcpy(&h, c->block + off, sizeof h);
+    end = (uint64_t) off + h.tp_mac + h.tp_snaplen;
+    if (h.tp_mac < sizeof h || end > c->size) {
         goto bad;
     }
     c->left--;
     if (c->left) {
-        if (!h->tp_next_offset
-            || (uint64_t) off + h->tp_next_offset > c->size) {
+        if (!h.tp_next_offset
+            || (uint64_t) off + h.tp_next_offset > c->size) {
             /* This frame is sound; the next call reports the broken
              * link (the offset fails the bounds check). */
             c->offset = UINT32_MAX;
         } else {
-            c->offset = off + h->tp_next_offset;
+            c->offset = off + h.tp_next_offset;
         }
     }
-    if (h->tp_snaplen < h->tp_len) {
+    if (h.tp_snaplen < h.tp_len) {
         return -EMSGSIZE;
     }
-    pkt->data = (uint8_t *) c->block + off + h->tp_mac;
-    pkt->len = h->tp_snaplen;
-    pkt->vlan = (h->tp_status & TP_STATUS_VLAN_VALID) != 0;
+    pkt->data = (uint8_t *) c->block + off + h.tp_mac;
+    pkt->len = h.tp_snaplen;
+    pkt->vlan = (h.tp_status & TP_STATUS_VLAN_VALID) != 0;
     if (pkt->vlan) {
-        pkt->vlan_tci = h->hv1.tp_vlan_tci;
-        pkt->vlan_tpid = h->tp_status & TP_STATUS_VLAN_TPID_VALID
-                         ? h->hv1.tp_vlan_tpid : ETH_P_8021Q;
+        pkt->vlan_tci = h.hv1.tp_vlan_tci;
+        pkt->vlan_tpid = h.tp_status & TP_STATUS_VLAN_TPID_VALID
+                         ? h.hv1.tp_vlan_tpid : ETH_P_8021Q;
         /* Room for the tag between the header and the frame. */
-        pkt->vlan_room = h->tp_mac >= sizeof *h + 4;
+        pkt->vlan_room = h.tp_mac >= sizeof h + 4;
     }
     return 1;
 
@@ -282,6 +293,10 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     sll.sll_ifindex = ifindex;
     if (bind(t->fd, (struct sockaddr *) &sll, sizeof sll)) {
         error = -errno;
+        goto error;
+    }
+    error = tpacket_refresh_mtu(t);
+    if (error) {
         goto error;
     }
     if (conf->fanout_group >= 0) {
@@ -405,24 +420,147 @@ tpacket_rx_done(struct tpacket *t)
     }
 }
 
+int
+tpacket_refresh_mtu(struct tpacket *t)
+{
+    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+    struct sockaddr_ll sll;
+    socklen_t len = sizeof sll;
+    struct ifreq ifr;
+
+    if (getsockname(t->fd, (struct sockaddr *) &sll, &len)) {
+        return -errno;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    if (!if_indextoname(sll.sll_ifindex, ifr.ifr_name)) {
+        return -errno;
+    }
+    if (ioctl(t->fd, SIOCGIFMTU, &ifr)) {
+        return -errno;
+    }
+    t->if_mtu = ifr.ifr_mtu;
+    t->tx_max_len = ifr.ifr_mtu + GFP_ETH_HLEN;
+    if (t->tx_max_len > room) {
+        t->tx_max_len = room;
+    }
+    return 0;
+}
+
+unsigned
+tpacket_get_if_mtu(const struct tpacket *t)
+{
+    return t->if_mtu;
+}
+
+/* Whether the kernel would send 'pkt' on the interface: longer than the
+ * MTU plus a header only with an 802.1Q tag, which may take 4 bytes more
+ * (and never longer than a transmit frame). */
+static bool
+tx_fits(const struct tpacket *t, const struct tpacket_pkt *pkt)
+{
+    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+
+    if (pkt->len <= t->tx_max_len) {
+        return true;
+    }
+    return pkt->len <= t->tx_max_len + 4 && pkt->len <= room
+           && pkt->data[12] == 0x81 && pkt->data[13] == 0x00;
+}
+
+static void
+tx_frame_copy(struct tpacket *t, uint32_t dst, uint32_t src)
+{
+    struct tpacket3_hdr *d = tx_frame(t, dst);
+    const struct tpacket3_hdr *s = tx_frame(t, src);
+
+    memcpy((uint8_t *) d + TX_DATA_OFFSET,
+           (const uint8_t *) s + TX_DATA_OFFSET, s->tp_len);
+    d->tp_len = s->tp_len;
+    d->tp_snaplen = s->tp_snaplen;
+    d->tp_next_offset = 0;
+}
+
+/* The kernel refused the frame at the head of its queue (the interface's
+ * MTU went down under it, or it is shorter than a header): it marked it
+ * TP_STATUS_WRONG_FORMAT and will not look past it, so everything queued
+ * behind it would wait for ever.  Without PACKET_LOSS (which would drop
+ * such frames uncounted) the kernel moves on only once that slot holds a
+ * frame to send: move every frame queued behind it one slot back, in
+ * order, free the last slot and count the refused frame.  The kernel does
+ * not touch the queue meanwhile: it stopped at the refused frame and works
+ * only inside our sendto().  Returns whether a frame was found. */
+static bool
+tx_recover(struct tpacket *t)
+{
+    uint32_t n = t->geom.tx_frames, bad = n, j, next;
+
+    for (uint32_t i = 0; i < n; i++) {
+        if (__atomic_load_n(&tx_frame(t, i)->tp_status, __ATOMIC_ACQUIRE)
+            == TP_STATUS_WRONG_FORMAT) {
+            bad = i;
+            break;
+        }
+    }
+    if (bad == n) {
+        return false;
+    }
+    TP_ADD(t, tx_wrong_format, 1);
+    for (j = bad, next = (j + 1) % n; next != t->tx_next;
+         j = next, next = (next + 1) % n) {
+        tx_frame_copy(t, j, next);
+        __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_SEND_REQUEST,
+                         __ATOMIC_RELEASE);
+    }
+    __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_AVAILABLE,
+                     __ATOMIC_RELEASE);
+    t->tx_next = j;
+    return true;
+}
+
+/* Asks the kernel to send what is queued.  A frame it refuses makes
+ * sendto() fail with EMSGSIZE or EINVAL: that one is taken out of the
+ * queue (tx_recover()) and the kick repeats, at most once per frame in the
+ * ring. */
+static void
+tx_kick(struct tpacket *t)
+{
+    for (uint32_t tries = 0; tries <= t->geom.tx_frames; tries++) {
+        if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0
+            || errno == EAGAIN || errno == ENOBUFS) {
+            return;
+        }
+        if ((errno != EMSGSIZE && errno != EINVAL) || !tx_recover(t)) {
+            TP_ADD(t, tx_kick_errors, 1);
+            return;
+        }
+    }
+}
+
 unsigned
 tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
                  unsigned n)
 {
-    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
     unsigned queued = 0, i;
 
     for (i = 0; i < n; i++) {
         struct tpacket3_hdr *h = tx_frame(t, t->tx_next);
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 
-        if (pkts[i].len > room) {
+        if (!tx_fits(t, &pkts[i])) {
             TP_ADD(t, tx_too_big, 1);
             continue;
         }
-        if (status != TP_STATUS_AVAILABLE
-            && status != TP_STATUS_WRONG_FORMAT) {
-            break;
+        if (status != TP_STATUS_AVAILABLE) {
+            /* A refused frame the kick did not see (another thread's,
+             * or the flush's) may block the ring: clear it once. */
+            if (status != TP_STATUS_WRONG_FORMAT || !tx_recover(t)) {
+                break;
+            }
+            h = tx_frame(t, t->tx_next);
+            if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE)
+                != TP_STATUS_AVAILABLE) {
+                break;
+            }
         }
         memcpy((uint8_t *) h + TX_DATA_OFFSET, pkts[i].data, pkts[i].len);
         h->tp_len = pkts[i].len;
@@ -435,9 +573,8 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         TP_ADD(t, tx_bytes, pkts[i].len);
         queued++;
     }
-    if (queued && sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0
-        && errno != EAGAIN && errno != ENOBUFS) {
-        TP_ADD(t, tx_kick_errors, 1);
+    if (queued) {
+        tx_kick(t);
     }
     return i;
 }
@@ -460,7 +597,7 @@ tpacket_tx_flush(struct tpacket *t, unsigned timeout_ms)
         if (!pending || waited_us >= timeout_ms * 1000) {
             return pending;
         }
-        sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
+        tx_kick(t);
         nanosleep(&pause, NULL);
     }
 }
@@ -487,6 +624,7 @@ tpacket_get_counters(struct tpacket *t, struct tpacket_counters *out)
     TP_READ(tx_bytes);
     TP_READ(tx_too_big);
     TP_READ(tx_kick_errors);
+    TP_READ(tx_wrong_format);
 #undef TP_READ
     out->kernel_packets = t->kernel.kernel_packets;
     out->kernel_drops = t->kernel.kernel_drops;

@@ -42,8 +42,14 @@ struct tpacket_counters {
     uint64_t rx_truncated;      /* tp_snaplen < tp_len: dropped. */
     uint64_t rx_bad_frames;     /* Failed the bounds check: dropped. */
     uint64_t tx_packets, tx_bytes;
-    uint64_t tx_too_big;        /* Not queued: longer than a frame. */
+    uint64_t tx_too_big;        /* Not queued: longer than the interface
+                                 * takes (MTU + 14, + 18 with an 802.1Q
+                                 * tag) or than a transmit frame. */
     uint64_t tx_kick_errors;    /* sendto() failed other than EAGAIN. */
+    uint64_t tx_wrong_format;   /* Queued (so in tx_packets) but refused by
+                                 * the kernel (TP_STATUS_WRONG_FORMAT, e.g.
+                                 * after the MTU went down): taken out of
+                                 * the ring, not sent. */
     uint64_t kernel_packets, kernel_drops, kernel_freezes;
 };
 
@@ -80,10 +86,21 @@ void tpacket_rx_done(struct tpacket *);
 
 /* Copies frames into the transmit ring and kicks the kernel.  Returns how
  * many of the leading frames it consumed: queued, or dropped and counted as
- * too big for a transmit frame.  The rest found the ring full; counting
- * them is the caller's. */
+ * too big (tx_too_big) for the interface's MTU as tpacket_open() or
+ * tpacket_refresh_mtu() read it.  The rest found the ring full; counting
+ * them is the caller's.  A queued frame the kernel refuses all the same
+ * (the MTU went down since) is taken out of the ring and counted
+ * (tx_wrong_format) so that the frames behind it still go. */
 unsigned tpacket_tx_burst(struct tpacket *, const struct tpacket_pkt *pkts,
                           unsigned n);
+
+/* Reads the interface's MTU again (tpacket_open() reads it once), which
+ * bounds the frames tpacket_tx_burst() queues.  Returns 0 or a negative
+ * errno. */
+int tpacket_refresh_mtu(struct tpacket *);
+
+/* The interface's MTU as last read. */
+unsigned tpacket_get_if_mtu(const struct tpacket *);
 
 /* Stops the kernel from queueing new frames to this socket (a filter that
  * takes nothing); frames already in the ring can still be received.  What

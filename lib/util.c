@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int
 parse_uint(const char *s, unsigned long long min, unsigned long long max,
@@ -66,4 +69,52 @@ format_mac(const uint8_t mac[GFP_ETH_ALEN], char buf[18])
 {
     snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
              mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+int
+write_file_replace(const char *path, const void *data, size_t len)
+{
+    const char *p = data;
+    size_t path_len = strlen(path);
+    char *tmp = malloc(path_len + sizeof ".XXXXXX");
+    int fd, error = 0;
+
+    if (!tmp) {
+        return -ENOMEM;
+    }
+    /* A new file of a name nobody can guess, created here (O_EXCL): a link
+     * planted in the directory is never followed.  rename() then replaces
+     * whatever 'path' is, a symlink included, without following it. */
+    memcpy(tmp, path, path_len);
+    memcpy(tmp + path_len, ".XXXXXX", sizeof ".XXXXXX");
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        error = -errno;
+        free(tmp);
+        return error;
+    }
+    while (len && !error) {
+        ssize_t n = write(fd, p, len);
+
+        if (n < 0 && errno != EINTR) {
+            error = -errno;
+        } else if (n > 0) {
+            p += n;
+            len -= n;
+        }
+    }
+    if (!error && fchmod(fd, 0644)) {
+        error = -errno;
+    }
+    if (close(fd) && !error) {
+        error = -errno;
+    }
+    if (!error && rename(tmp, path)) {
+        error = -errno;
+    }
+    if (error) {
+        unlink(tmp);
+    }
+    free(tmp);
+    return error;
 }

@@ -27,4 +27,11 @@ int parse_uint(const char *s, unsigned long long min, unsigned long long max,
 int parse_mac(const char *s, uint8_t mac[GFP_ETH_ALEN]);
 void format_mac(const uint8_t mac[GFP_ETH_ALEN], char buf[18]);
 
+/* Replaces the file 'path' with 'len' bytes of 'data' (mode 0644) through
+ * a new file of a unique name in the same directory, renamed over 'path':
+ * a reader sees the old file or the new one, never a part, and no symlink
+ * (at 'path' or at a predictable temporary name) is followed.  Returns 0
+ * or a negative errno. */
+int write_file_replace(const char *path, const void *data, size_t len);
+
 #endif /* util.h */

@@ -10,6 +10,7 @@ tests_gfp_test_SOURCES = tests/gfp-test.c
 TESTSUITE_AT = \
 	tests/testsuite.at \
 	tests/ovs-macros.at \
+	tests/macros.at \
 	tests/config.at \
 	tests/engine.at \
 	tests/stats.at \
@@ -18,6 +19,7 @@ TESTSUITE_AT = \
 	tests/port-mmap.at \
 	tests/pmmap.at \
 	tests/ctl.at \
+	tests/ctl-hostile.at \
 	tests/ctl-host.at \
 	tests/ctl-preflight.at \
 	tests/ctl-stats.at \
@@ -48,6 +50,7 @@ AUTOTEST_PATH = utilities:guest:tests
 
 EXTRA_DIST += \
 	$(TESTSUITE_AT) $(DPDK_TESTSUITE_AT) $(GUEST_TESTSUITE_AT) \
+	tests/ctl-hostile.py \
 	$(TESTSUITE) $(DPDK_TESTSUITE) $(GUEST_TESTSUITE) \
 	tests/atlocal.in \
 	tests/package.m4

@@ -20,7 +20,12 @@
 #include "util.h"
 
 #include <linux/if_packet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 /* config KEY=VALUE... : applies each setting, then prints the result. */
 static int
@@ -371,6 +376,74 @@ test_tpacket_walk(int argc, char *argv[])
     return 0;
 }
 
+/* tpacket-walk-edge CASE: blocks the kernel never writes, read where any
+ * byte past them faults.  "short": a block shorter than its own
+ * descriptor (8 bytes, the last of a page whose next page is unmapped).
+ * "unaligned": three frames at odd offsets, each header copied in with
+ * memcpy(); the walk must read them without an unaligned access. */
+static int
+test_tpacket_walk_edge(int argc, char *argv[])
+{
+    long page = sysconf(_SC_PAGESIZE);
+    struct tpacket_cursor c;
+    struct tpacket_pkt pkt;
+    uint8_t *map, *block;
+    uint32_t size;
+    int ret;
+
+    if (argc != 1) {
+        return 2;
+    }
+    map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (map == MAP_FAILED || mprotect(map + page, page, PROT_NONE)) {
+        return 1;
+    }
+    if (!strcmp(argv[0], "short")) {
+        size = 8;
+        block = map + page - size;
+        memset(block, 0xff, size);
+    } else if (!strcmp(argv[0], "unaligned")) {
+        struct tpacket_block_desc bd;
+        uint32_t off = sizeof bd + 1;
+
+        size = 1024;
+        block = map + page - size;
+        memset(block, 0, size);
+        memset(&bd, 0, sizeof bd);
+        bd.hdr.bh1.num_pkts = 3;
+        bd.hdr.bh1.offset_to_first_pkt = off;
+        memcpy(block, &bd, sizeof bd);
+        for (unsigned i = 0; i < 3; i++) {
+            struct tpacket3_hdr h;
+
+            memset(&h, 0, sizeof h);
+            h.tp_mac = sizeof h + 3;
+            h.tp_snaplen = h.tp_len = 61;
+            h.tp_next_offset = i < 2 ? sizeof h + 3 + 61 + 1 : 0;
+            memcpy(block + off, &h, sizeof h);
+            memset(block + off + h.tp_mac, 0xa0 + i, 61);
+            off += h.tp_next_offset;
+        }
+    } else {
+        return 2;
+    }
+    if (tpacket_cursor_init(&c, block, size)) {
+        printf("block: bad\n");
+    } else {
+        while ((ret = tpacket_cursor_next(&c, &pkt))) {
+            if (ret > 0) {
+                printf("frame len=%u first=%02x\n", pkt.len, pkt.data[0]);
+            } else {
+                printf("%s\n", ret == -EMSGSIZE ? "truncated" : "bad");
+            }
+        }
+        printf("end\n");
+    }
+    munmap(map, 2 * page);
+    return 0;
+}
+
 /* Fills 'f' with an Ethernet/IPv4/UDP frame of 'size' bytes. */
 static void
 build_udp_frame(uint8_t *f, unsigned size)
@@ -533,6 +606,115 @@ test_tpacket_veth(int argc, char *argv[])
     return 0;
 }
 
+static int
+set_if_mtu(const char *ifname, unsigned mtu)
+{
+    struct ifreq ifr;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    int error;
+
+    if (fd < 0) {
+        return -errno;
+    }
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+    ifr.ifr_mtu = mtu;
+    error = ioctl(fd, SIOCSIFMTU, &ifr) ? -errno : 0;
+    close(fd);
+    return error;
+}
+
+/* Sends 'big' (0 or 1) frames of 9014 bytes and then 'count' of 64 bytes
+ * through 'tx', and counts how many 64-byte ones 'rx' gets within 2 s. */
+static uint64_t
+send_big_then_small(struct tpacket *tx, struct tpacket *rx, unsigned big,
+                    unsigned count)
+{
+    static uint8_t jumbo[9014], small[64];
+    struct timespec t0, now;
+    uint64_t got = 0;
+    unsigned sent = 0;
+
+    build_udp_frame(jumbo, sizeof jumbo);
+    build_udp_frame(small, sizeof small);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        struct tpacket_pkt out[32], in[64];
+        unsigned n = 0, got_now;
+
+        if (big) {
+            out[n].data = jumbo;
+            out[n++].len = sizeof jumbo;
+        }
+        while (n < 32 && sent + n - big < count) {
+            out[n].data = small;
+            out[n++].len = sizeof small;
+        }
+        n = tpacket_tx_burst(tx, out, n);
+        if (n && big) {
+            big = 0;
+            n--;
+        }
+        sent += n;
+        got_now = tpacket_rx_burst(rx, in, 64);
+        for (unsigned i = 0; i < got_now; i++) {
+            got += in[i].len == sizeof small;
+        }
+        tpacket_rx_done(rx);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+    } while (now.tv_sec - t0.tv_sec < 2 && (got < count || sent < count));
+    return got;
+}
+
+/* tpacket-mtu-shrink TX-IF RX-IF COUNT: TX-IF's MTU is 9000 when its ring
+ * opens and goes down to 1500 under it.  A 9014-byte frame queued then is
+ * refused by the kernel (TP_STATUS_WRONG_FORMAT); the COUNT 64-byte frames
+ * queued behind it must still go.  Once the ring has read the MTU again,
+ * the next 9014-byte frame is not queued at all (too big).  TX-IF's MTU is
+ * 9000 again at the end. */
+static int
+test_tpacket_mtu_shrink(int argc, char *argv[])
+{
+    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
+    struct tpacket_counters c;
+    struct tpacket *tx, *rx;
+    unsigned long long count;
+    uint64_t got;
+    int error;
+
+    if (argc != 3 || parse_uint(argv[2], 1, 512, &count)) {
+        fprintf(stderr, "tpacket-mtu-shrink TX-IF RX-IF COUNT\n");
+        return 2;
+    }
+    tc.ifname = argv[0];
+    error = tpacket_open(&tc, &tx);
+    tc.ifname = argv[1];
+    error = error ? error : tpacket_open(&tc, &rx);
+    error = error ? error : set_if_mtu(argv[0], 1500);
+    if (error) {
+        printf("setup: %s\n", strerror(-error));
+        return 1;
+    }
+    got = send_big_then_small(tx, rx, 1, count);
+    tpacket_get_counters(tx, &c);
+    printf("stale MTU: small arrived=%"PRIu64" tx_packets=%"PRIu64
+           " wrong_format=%"PRIu64" too_big=%"PRIu64" kick_errors=%"PRIu64
+           " still_queued=%u\n", got, c.tx_packets, c.tx_wrong_format,
+           c.tx_too_big, c.tx_kick_errors, tpacket_tx_flush(tx, 100));
+
+    error = tpacket_refresh_mtu(tx);
+    printf("refresh: %d mtu=%u\n", error, tpacket_get_if_mtu(tx));
+    got = send_big_then_small(tx, rx, 1, count);
+    tpacket_get_counters(tx, &c);
+    printf("fresh MTU: small arrived=%"PRIu64" tx_packets=%"PRIu64
+           " wrong_format=%"PRIu64" too_big=%"PRIu64" kick_errors=%"PRIu64
+           " still_queued=%u\n", got, c.tx_packets, c.tx_wrong_format,
+           c.tx_too_big, c.tx_kick_errors, tpacket_tx_flush(tx, 100));
+    tpacket_close(tx);
+    tpacket_close(rx);
+    return set_if_mtu(argv[0], 9000) ? 1 : 0;
+}
+
 /* mmap-fwd ENGINE GEN-IF A-IF B-IF SINK-IF COUNT SIZE: gfp's forwarding
  * step between two PacketMMAP ports A and B, fed from a ring on GEN-IF (the
  * peer of A) and drained by a ring on SINK-IF (the peer of B), all on one
@@ -654,8 +836,10 @@ static const struct command commands[] = {
     { "stats", test_stats },
     { "parse", test_parse },
     { "tpacket-walk", test_tpacket_walk },
+    { "tpacket-walk-edge", test_tpacket_walk_edge },
     { "tpacket-veth", test_tpacket_veth },
     { "mmap-fwd", test_mmap_fwd },
+    { "tpacket-mtu-shrink", test_tpacket_mtu_shrink },
 };
 
 int

@@ -29,7 +29,22 @@ ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
                                    CTL_MAX_ARGS);
     }
 
-    /* The request as JSON, so that no argument can break the line. */
+    /* The request as JSON, so that no argument can break the line.  JSON
+     * carries only UTF-8 text: anything else is refused here, never
+     * dropped. */
+    for (int i = 1; i < argc; i++) {
+        json_t *probe = json_string(argv[i]);
+
+        if (!probe) {
+            char echo[64];
+
+            return gfp_ctl_usage_error("fwd: %s '%s' is not valid UTF-8 "
+                                       "text", i == 1 ? "command" : "argument",
+                                       ctl_sanitize(argv[i], echo,
+                                                    sizeof echo));
+        }
+        json_decref(probe);
+    }
     args = json_array();
     for (int i = 2; i < argc; i++) {
         json_array_append_new(args, json_string(argv[i]));
@@ -38,8 +53,8 @@ ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     line = req ? json_dumps(req, JSON_COMPACT) : NULL;
     json_decref(req);
     if (!line) {
-        fprintf(stderr, "gfp-ctl: arguments must be UTF-8 text\n");
-        return GFP_CTL_EXIT_USAGE;
+        fprintf(stderr, "gfp-ctl: out of memory\n");
+        return EXIT_FAILURE;
     }
     msg = ctl_client_request(opts->socket, line, opts->timeout_ms, err);
     free(line);

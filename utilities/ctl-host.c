@@ -41,6 +41,19 @@
 #define AUTO_SOCKET_MEM_MB 1024
 #define HOST_RUN_TIMEOUT_MS 30000       /* At least, for one ovs-vsctl. */
 
+/* The other_config keys an ovs section may set.  Teardown finds the
+ * records of a topology by their exact keys (is_record()), never by a
+ * prefix: "gfp-ctl-a-" begins the keys of topology "a-was" too.  The keys
+ * of two names cannot be equal as long as no key here is "set", ends in
+ * "-set" or holds "-was-". */
+enum ovs_key { OVS_PMD_CPU_MASK, OVS_DPDK_SOCKET_MEM, OVS_DPDK_EXTRA,
+               N_OVS_KEYS };
+static const char *const ovs_key_names[N_OVS_KEYS] = {
+    [OVS_PMD_CPU_MASK] = "pmd-cpu-mask",
+    [OVS_DPDK_SOCKET_MEM] = "dpdk-socket-mem",
+    [OVS_DPDK_EXTRA] = "dpdk-extra",
+};
+
 /* One ovs-vsctl command line. */
 struct cmd {
     char **argv;
@@ -63,8 +76,8 @@ struct host_ctx {
     json_t *bridges, *ports, *ifaces;   /* Arrays of rows. */
 
     /* Other_config keys of the file with their values (auto resolved). */
-    const char *ovs_keys[3];
-    char *ovs_values[3];
+    const char *ovs_keys[N_OVS_KEYS];
+    char *ovs_values[N_OVS_KEYS];
     size_t n_ovs;
 
     struct cmd *cmds;
@@ -595,7 +608,7 @@ resolve_ovs(struct host_ctx *ctx)
         if (!mask) {
             abort();
         }
-        ctx->ovs_keys[ctx->n_ovs] = "pmd-cpu-mask";
+        ctx->ovs_keys[ctx->n_ovs] = ovs_key_names[OVS_PMD_CPU_MASK];
         ctx->ovs_values[ctx->n_ovs++] = mask;
     }
     if (topo->socket_mem.given) {
@@ -624,11 +637,11 @@ resolve_ovs(struct host_ctx *ctx)
             free(s);
             s = t;
         }
-        ctx->ovs_keys[ctx->n_ovs] = "dpdk-socket-mem";
+        ctx->ovs_keys[ctx->n_ovs] = ovs_key_names[OVS_DPDK_SOCKET_MEM];
         ctx->ovs_values[ctx->n_ovs++] = s;
     }
     if (topo->dpdk_extra) {
-        ctx->ovs_keys[ctx->n_ovs] = "dpdk-extra";
+        ctx->ovs_keys[ctx->n_ovs] = ovs_key_names[OVS_DPDK_EXTRA];
         ctx->ovs_values[ctx->n_ovs++] = xstrdup(topo->dpdk_extra);
     }
     return 0;
@@ -1122,6 +1135,36 @@ plan_undo(const struct host_ctx *ctx, size_t i, const char *set_list,
     return undo;
 }
 
+/* Whether 'key' of external_ids is one of topology 'name''s records:
+ * gfp-ctl-NAME-set or gfp-ctl-NAME-was-KEY. */
+static bool
+is_record(const char *name, const char *key)
+{
+    static const char prefix[] = "gfp-ctl-";
+    size_t len = strlen(name);
+
+    if (strncmp(key, prefix, strlen(prefix))) {
+        return false;
+    }
+    key += strlen(prefix);
+    if (strncmp(key, name, len) || key[len] != '-') {
+        return false;
+    }
+    key += len + 1;
+    if (!strcmp(key, "set")) {
+        return true;
+    }
+    if (strncmp(key, "was-", 4)) {
+        return false;
+    }
+    for (size_t i = 0; i < N_OVS_KEYS; i++) {
+        if (!strcmp(key + 4, ovs_key_names[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* One transaction: remove the keys that were absent, put back the values
  * that were replaced, drop the records whatever became of the values. */
 static void
@@ -1129,7 +1172,6 @@ plan_ovs_teardown(struct host_ctx *ctx)
 {
     const char *name = ctx->topo->name;
     char *set_col = xasprintf("external_ids:gfp-ctl-%s-set", name);
-    char *prefix = xasprintf("gfp-ctl-%s-", name);
     char *set_list = ctx->ovs ? row_get(ctx->ovs, set_col) : xstrdup("");
     struct ovs_changes list = { NULL, 0 };
     enum undo undo[ARRAY_SIZE(ctx->ovs_keys)];
@@ -1162,22 +1204,19 @@ plan_ovs_teardown(struct host_ctx *ctx)
     if (ctx->ovs) {
         json_object_foreach (json_object_get(ctx->ovs, "external_ids"),
                              key, v) {
-            if (!strncmp(key, prefix, strlen(prefix))
-                && (!strcmp(key + strlen(prefix), "set")
-                    || !strncmp(key + strlen(prefix), "was-", 4))) {
+            if (is_record(name, key)) {
                 change_add(&list, "external_ids", key,
                            xstrdup(json_string_value(v) ?: ""), NULL);
             }
         }
     } else if (ctx->n_ovs) {
-        char *set_key = xasprintf("%sset", prefix);
+        char *set_key = xasprintf("gfp-ctl-%s-set", name);
 
         change_add(&list, "external_ids", set_key, xstrdup(set_list), NULL);
         free(set_key);
     }
     plan_ovs_changes(ctx, &list);
     free(set_list);
-    free(prefix);
     free(set_col);
 }
 
@@ -1279,14 +1318,18 @@ check_ports(struct host_ctx *ctx)
 static int
 load_sandbox(struct host_ctx *ctx, const char *dir, char **db)
 {
+    char err[OVS_ERR_LEN];
     struct ovs_sandbox sb;
     int error;
 
-    error = ovs_sandbox_load(dir, &sb);
-    if (error) {
+    error = ovs_sandbox_load(dir, &sb, err);
+    if (error == -ENOENT) {
         fprintf(stderr, "gfp-ctl: no sandbox in %s (%s/gfp-sandbox.state: "
                 "%s); start one with 'gfp-sandbox start --dir %s'\n", dir,
                 dir, strerror(-error), dir);
+        return EXIT_FAILURE;
+    } else if (error) {
+        fprintf(stderr, "gfp-ctl: --sandbox %s: %s\n", dir, err);
         return EXIT_FAILURE;
     }
     ovs_sandbox_take(db, &sb.db);

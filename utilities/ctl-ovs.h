@@ -38,9 +38,16 @@ struct ovs_sandbox {
     char *dpdk_extra;
 };
 
-/* Reads the state file of the sandbox in 'dir'.  Returns 0, or a negative
- * errno (-ENOENT: no state file there, not a sandbox). */
-int ovs_sandbox_load(const char *dir, struct ovs_sandbox *);
+/* Reads the state file of the sandbox in 'dir'.  gfp-ctl runs the
+ * programs it names, so the file, 'dir' and every directory above it must
+ * be owned by root or the user and writable by no one else (a sticky
+ * directory above, /tmp, may be), and so must each program it names (an
+ * absolute path; one that no longer exists is left out, NULL).  Programs
+ * come back as their canonical paths.  Returns 0, or a negative errno with
+ * 'err' saying what and why: -ENOENT, no state file there (not a
+ * sandbox); -EPERM, a file others could change. */
+int ovs_sandbox_load(const char *dir, struct ovs_sandbox *,
+                     char err[OVS_ERR_LEN]);
 void ovs_sandbox_destroy(struct ovs_sandbox *);
 
 /* Takes over '*value' (a member of a struct ovs_sandbox), if the state

@@ -741,12 +741,12 @@ take_socket_mem(struct preflight *pf)
 
 /* Takes the tools, database and directory of the gfp-sandbox in 'dir'. */
 static int
-load_sandbox(struct preflight *pf, const char *dir)
+load_sandbox(struct preflight *pf, const char *dir, char err[OVS_ERR_LEN])
 {
     struct ovs_sandbox sb;
     int error;
 
-    error = ovs_sandbox_load(dir, &sb);
+    error = ovs_sandbox_load(dir, &sb, err);
     if (error) {
         return error;
     }
@@ -959,7 +959,9 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         pf.db = strdup(db_arg);
     }
     if (sandbox) {
-        error = load_sandbox(&pf, sandbox);
+        char err[OVS_ERR_LEN];
+
+        error = load_sandbox(&pf, sandbox, err);
         if (error == -ENOENT) {
             preflight_destroy(&pf);
             return gfp_ctl_usage_error("--sandbox %s: no "
@@ -968,7 +970,7 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
                                        sandbox, sandbox);
         } else if (error) {
             fprintf(stderr, "gfp-ctl: preflight: --sandbox %s: %s\n",
-                    sandbox, strerror(-error));
+                    sandbox, err);
             preflight_destroy(&pf);
             return PF_EXIT_FAIL;
         }

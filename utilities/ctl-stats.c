@@ -217,14 +217,15 @@ now_s(void)
 static int
 load_sandbox(struct stats_ctx *ctx)
 {
+    char err[OVS_ERR_LEN];
     struct ovs_sandbox sb;
     int error;
 
-    error = ovs_sandbox_load(ctx->sandbox, &sb);
+    error = ovs_sandbox_load(ctx->sandbox, &sb, err);
     if (error) {
         fprintf(stderr, "gfp-ctl: stats: --sandbox %s: %s\n", ctx->sandbox,
                 error == -ENOENT ? "not a gfp-sandbox directory (no "
-                                   "gfp-sandbox.state)" : strerror(-error));
+                                   "gfp-sandbox.state)" : err);
         return -1;
     }
     ctx->sandbox = ctx->sandbox_abs = sb.dir;

@@ -266,12 +266,16 @@ get_uint(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
     return 0;
 }
 
+/* 1 to 'max' characters of A-Za-z0-9_.-, not starting with '-' (it would
+ * read as an option to OVS's tools) or '.' (".", ".."), and with 'no_dash2'
+ * no "--". */
 static bool
-is_ifname(const char *s, size_t max)
+is_name(const char *s, size_t max, bool no_dash2)
 {
     size_t n = strlen(s);
 
-    if (!n || n > max) {
+    if (!n || n > max || s[0] == '-' || s[0] == '.'
+        || (no_dash2 && strstr(s, "--"))) {
         return false;
     }
     for (; *s; s++) {
@@ -282,22 +286,26 @@ is_ifname(const char *s, size_t max)
     return true;
 }
 
-/* A name of 1 to 'max' characters of A-Za-z0-9_.- */
+/* A bridge, port or kernel interface name (is_name()), or with 'topology'
+ * the topology's name, which is part of the keys of its records in
+ * external_ids (gfp-ctl-NAME-set): no "--" there. */
 static int
 get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
-         size_t max, char **out)
+         size_t max, bool topology, char **out)
 {
-    char expected[64], buf[48];
+    char expected[160], buf[48];
     const char *s;
     int error;
 
-    snprintf(expected, sizeof expected,
-             "a name of 1 to %zu characters of A-Za-z0-9_.-", max);
+    snprintf(expected, sizeof expected, "a %sname%s 1 to %zu characters of "
+             "A-Za-z0-9_.-, not starting with '-' or '.'%s",
+             topology ? "topology " : "", topology ? ":" : " of", max,
+             topology ? ", without '--'" : "");
     error = get_string(ctx, node, path, expected, &s);
     if (error) {
         return error;
     }
-    if (!is_ifname(s, max)) {
+    if (!is_name(s, max, topology)) {
         return fail(ctx, node, path, "expected %s, got '%s'", expected,
                     shown(node, buf));
     }
@@ -478,7 +486,7 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
     if (!v) {
         return fail(ctx, node, kpath, "missing (expected the port's name)");
     }
-    error = get_name(ctx, v, kpath, TOPO_IFNAME_MAX, &port->name);
+    error = get_name(ctx, v, kpath, TOPO_IFNAME_MAX, false, &port->name);
     if (error || (error = seen_add(ctx, &dups->names, v, kpath,
                                    port->name))) {
         return error;
@@ -604,7 +612,7 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
     v = map_get(ctx, node, "iface");
     if (v) {
         path_join(kpath, path, "iface");
-        error = get_name(ctx, v, kpath, TOPO_IFNAME_MAX, &port->iface);
+        error = get_name(ctx, v, kpath, TOPO_IFNAME_MAX, false, &port->iface);
         if (error || (error = seen_add(ctx, &dups->ifaces, v, kpath,
                                        port->iface))) {
             return error;
@@ -653,7 +661,7 @@ parse_bridge(struct parse_ctx *ctx, const yaml_node_t *node,
                     "name)");
     }
     /* A bridge is also a port of its own name. */
-    error = get_name(ctx, v, kpath, TOPO_IFNAME_MAX, &br->name);
+    error = get_name(ctx, v, kpath, TOPO_IFNAME_MAX, false, &br->name);
     if (error || (error = seen_add(ctx, &dups->names, v, kpath, br->name))) {
         return error;
     }
@@ -711,7 +719,7 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root,
         return fail(ctx, root, "name", "missing (expected the topology's "
                     "name, which tags what it creates)");
     }
-    error = get_name(ctx, v, "name", TOPO_NAME_MAX, &topo->name);
+    error = get_name(ctx, v, "name", TOPO_NAME_MAX, true, &topo->name);
     if (error) {
         return error;
     }

@@ -261,6 +261,14 @@ parse_options(int argc, char *argv[], struct pktgen_opts *o)
     }
 }
 
+/* An IPv4 address in host order.  (RTE_IPV4() shifts an int left by 24,
+ * which overflows for addresses from 128.0.0.0 up.) */
+static uint32_t
+ipv4(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
+{
+    return (a & 0xff) << 24 | (b & 0xff) << 16 | (c & 0xff) << 8 | (d & 0xff);
+}
+
 /* Builds one frame of flow 'flow'; the payload is stamped at send time. */
 static void
 build_frame(const struct pktgen_opts *o, uint8_t *p, unsigned flow)
@@ -278,8 +286,8 @@ build_frame(const struct pktgen_opts *o, uint8_t *p, unsigned flow)
     ip->total_length = rte_cpu_to_be_16(ip_len);
     ip->time_to_live = 64;
     ip->next_proto_id = IPPROTO_UDP;
-    ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, flow >> 8, flow & 0xff));
-    ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 1));
+    ip->src_addr = rte_cpu_to_be_32(ipv4(198, 18, flow >> 8, flow & 0xff));
+    ip->dst_addr = rte_cpu_to_be_32(ipv4(198, 19, 0, 1));
     ip->hdr_checksum = rte_ipv4_cksum(ip);
     udp->src_port = rte_cpu_to_be_16(1024 + (flow % 60000));
     udp->dst_port = rte_cpu_to_be_16(9);
@@ -877,8 +885,17 @@ main(int argc, char *argv[])
     free_frames(frames, o.flows);
     out = results_json(&o, &r, 0);
     if (o.json_path[0]) {
-        ret = json_dump_file(out, o.json_path, JSON_INDENT(2)
-                             | JSON_SORT_KEYS) ? EXIT_FAILURE : EXIT_SUCCESS;
+        char *text = json_dumps(out, JSON_INDENT(2) | JSON_SORT_KEYS);
+        int error = text ? write_file_replace(o.json_path, text,
+                                              strlen(text))
+                         : -ENOMEM;
+
+        if (error) {
+            fprintf(stderr, "gfp-pktgen: cannot write %s: %s\n",
+                    o.json_path, strerror(-error));
+        }
+        free(text);
+        ret = error ? EXIT_FAILURE : EXIT_SUCCESS;
     } else {
         json_dumpf(out, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
         putchar('\n');
@@ -894,6 +911,7 @@ main(int argc, char *argv[])
     }
 
 out:
+    free(r.lat);
     port_close(tx_port);
     port_close(rx_port);
     rte_eal_cleanup();

@@ -97,6 +97,42 @@ parse_arg(const char *name, const char *key, const char *value,
     return 0;
 }
 
+/* The rings are locked memory inside ovs-vswitchd: the devargs may not ask
+ * for more than PMMAP_MAX_RING_BYTES a port, counted at the largest MTU
+ * the port takes, so that no later MTU change can go over it. */
+static int
+check_ring_memory(const char *name, const struct pmmap_conf *conf)
+{
+    struct tpacket_conf tc = {
+        .mtu = GFP_MTU_MAX,
+        .rx_blocks = conf->blocks,
+        .tx_frames = conf->frames,
+    };
+    struct tpacket_geometry g;
+    uint64_t bytes;
+    int error;
+
+    error = tpacket_geometry(&tc, &g);
+    if (error) {
+        PMMAP_ERR("%s: blocks=%u, frames=%u: no ring fits MTU %d: %s", name,
+                  conf->blocks, conf->frames, GFP_MTU_MAX,
+                  rte_strerror(-error));
+        return error;
+    }
+    bytes = (uint64_t) conf->queues
+            * ((uint64_t) g.rx_block_size * g.rx_blocks
+               + (uint64_t) g.tx_block_size * g.tx_blocks);
+    if (bytes > PMMAP_MAX_RING_BYTES) {
+        PMMAP_ERR("%s: queues=%u, blocks=%u, frames=%u: the rings would "
+                  "lock %"PRIu64" MiB at MTU %d, over the %llu MiB a port "
+                  "may have (fewer queues, blocks or frames)", name,
+                  conf->queues, g.rx_blocks, g.tx_frames, bytes >> 20,
+                  GFP_MTU_MAX, PMMAP_MAX_RING_BYTES >> 20);
+        return -EINVAL;
+    }
+    return 0;
+}
+
 static int
 parse_args(const char *name, const char *args, struct pmmap_conf *conf)
 {
@@ -149,6 +185,9 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
         PMMAP_ERR("%s: iface=NAME is required (the kernel interface to "
                   "attach to)", name);
         error = -EINVAL;
+    }
+    if (!error) {
+        error = check_ring_memory(name, conf);
     }
     return error;
 }
@@ -423,6 +462,7 @@ pmmap_dev_start(struct rte_eth_dev *dev)
         }
         txq->t = p->sock[q];
         txq->seen_kick_errors = 0;
+        txq->seen_wrong_format = 0;
         dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
     }
     for (unsigned q = 0; q < n_rx; q++) {

@@ -114,6 +114,25 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     return out;
 }
 
+/* Whether the kernel takes a frame of 'len' bytes starting as 'm' does:
+ * up to the MTU plus a header, 4 bytes more with an 802.1Q tag ('max_len'
+ * is the MTU plus both). */
+static inline bool
+tx_len_ok(const struct pmmap_txq *q, const struct rte_mbuf *m)
+{
+    uint32_t len = m->pkt_len;
+    const uint8_t *d;
+
+    if (likely(len <= q->max_len - 4)) {
+        return len >= PMMAP_ETH_HLEN;
+    }
+    if (len > q->max_len || m->data_len < PMMAP_ETH_HLEN) {
+        return false;
+    }
+    d = rte_pktmbuf_mtod(m, const uint8_t *);
+    return d[12] == 0x81 && d[13] == 0x00;
+}
+
 /* Adds to 'q''s counters the frames among 'bufs[0..n)' that the ring
  * cannot take: too long, or too short for an Ethernet header (the kernel
  * would refuse either and stop the ring at it). */
@@ -125,8 +144,10 @@ tx_count_drops(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n)
     for (unsigned i = 0; i < n; i++) {
         uint32_t len = bufs[i]->pkt_len;
 
-        too_big += len > q->max_len;
-        runts += len < PMMAP_ETH_HLEN;
+        if (!tx_len_ok(q, bufs[i])) {
+            too_big += len >= PMMAP_ETH_HLEN;
+            runts += len < PMMAP_ETH_HLEN;
+        }
     }
     if (too_big) {
         pmmap_counter_add(&q->c.too_big, too_big);
@@ -155,7 +176,8 @@ tx_chunk(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n,
         struct rte_mbuf *m = bufs[i];
         uint32_t len = m->pkt_len;
 
-        if (unlikely(len < PMMAP_ETH_HLEN || len > q->max_len)) {
+        if (unlikely(len < PMMAP_ETH_HLEN || len > q->max_len - 4)
+            && !tx_len_ok(q, m)) {
             dropped++;
             continue;
         }
@@ -212,6 +234,11 @@ pmmap_tx_burst(void *txq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         pmmap_counter_add(&q->c.kick_errors,
                           tc->tx_kick_errors - q->seen_kick_errors);
         q->seen_kick_errors = tc->tx_kick_errors;
+    }
+    if (unlikely(tc->tx_wrong_format != q->seen_wrong_format)) {
+        pmmap_counter_add(&q->c.wrong_format,
+                          tc->tx_wrong_format - q->seen_wrong_format);
+        q->seen_wrong_format = tc->tx_wrong_format;
     }
     return sent;
 }

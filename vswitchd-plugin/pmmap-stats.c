@@ -110,7 +110,8 @@ pmmap_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
         tx_read(&p->txq[q], &tx);
         st->opackets += tx.packets;
         st->obytes += tx.bytes;
-        st->oerrors += tx.too_big + tx.runts + tx.kick_errors;
+        st->oerrors += tx.too_big + tx.runts + tx.kick_errors
+                       + tx.wrong_format;
         if (q < dev->data->nb_tx_queues && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
             st->q_opackets[q] = tx.packets;
             st->q_obytes[q] = tx.bytes;

@@ -24,6 +24,9 @@
 
 #define PMMAP_DRIVER_NAME "net_pmmap"
 #define PMMAP_MAX_QUEUES 16
+
+/* Ring memory (locked) a port may have at most, at MTU 9000: 1 GiB. */
+#define PMMAP_MAX_RING_BYTES (1ULL << 30)
 #define PMMAP_BURST_MAX 64      /* Frames per ring call. */
 
 /* Frame overhead over the MTU: Ethernet header and one VLAN tag (the kernel
@@ -78,7 +81,9 @@ extern int pmmap_logtype;
     C(too_big)                  /* Longer than MTU + 18: dropped. */    \
     C(runts)                    /* Shorter than 14 bytes: dropped. */   \
     C(kick_errors)              /* sendto() failed (not EAGAIN). */     \
-    C(ring_full)                /* Handed back: the ring was full. */
+    C(ring_full)                /* Handed back: the ring was full. */   \
+    C(wrong_format)             /* Queued, then refused by the kernel   \
+                                 * (the MTU went down): not sent. */
 
 #define PMMAP_COUNTER_FIELD(NAME) uint64_t NAME;
 
@@ -117,6 +122,7 @@ struct pmmap_txq {
     int socket_id;              /* NUMA node for 'bounce'. */
     bool set_up;
     uint64_t seen_kick_errors;  /* tpacket's, at the last burst. */
+    uint64_t seen_wrong_format;
 
     struct pmmap_tx_counters c __rte_cache_aligned;
     struct pmmap_tx_counters base __rte_cache_aligned;

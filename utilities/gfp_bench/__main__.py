@@ -3,10 +3,10 @@
 Measures the paths asked for with alternating trials, prints the table,
 and writes results.json, results.csv, report.md and the charts into the
 output directory.  Exit status: 0 when every path ran or was skipped for a
-missing prerequisite; 1 when a path failed or was unknown (the others
-still ran and the report says which and why) or no path could run at all;
-2 for a bad option; 130 after Ctrl-C (everything torn down, the partial
-report written).
+missing prerequisite; 1 when a path failed (the others still ran and the
+report says which and why) or no path could run at all; 2 for a bad
+option, an unknown path among them (nothing is started); 130 after Ctrl-C
+(everything torn down, the partial report written).
 """
 
 from __future__ import annotations
@@ -70,6 +70,21 @@ def _positive(kind: type):
     return parse
 
 
+def _paths(text: str) -> List[str]:
+    """The names of --paths: known ones, each once, at least one."""
+    known = "known: %s" % ", ".join(PATH_CATALOGUE)
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("no path named (%s)" % known)
+    for i, n in enumerate(names):
+        if n not in PATH_CATALOGUE:
+            raise argparse.ArgumentTypeError("unknown path %r (%s)"
+                                             % (n, known))
+        if n in names[:i]:
+            raise argparse.ArgumentTypeError("path %r named twice" % n)
+    return names
+
+
 def _percent(text: str) -> float:
     try:
         v = float(text)
@@ -91,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
         "cycles per packet and CPU use, in alternating trials.",
         epilog="Paths: " + "; ".join(
             "%s: %s" % kv for kv in PATH_CATALOGUE.items()))
-    p.add_argument("--paths", default=default_paths,
+    p.add_argument("--paths", type=_paths, default=list(PATH_CATALOGUE),
                    help="comma-separated paths to measure (default: %s)"
                    % default_paths)
     d = BenchConfig()
@@ -149,34 +164,20 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
 
 
 def resolve_paths(names: Sequence[str], config: BenchConfig, simulate: bool,
-                  seed: int) -> Tuple[List[Path], List[Unavailable],
-                                      List[str]]:
-    """The Path objects for ``names``, the paths that cannot be made (name,
-    description, reason), and the messages for unknown names."""
-    errors: List[str] = []
-    unavailable: List[Unavailable] = []
-    known: List[str] = []
-    for n in names:
-        if n in PATH_CATALOGUE:
-            known.append(n)
-        else:
-            reason = "unknown path (known: %s)" % ", ".join(PATH_CATALOGUE)
-            errors.append("unknown path %r: skipped (known: %s)"
-                          % (n, ", ".join(PATH_CATALOGUE)))
-            unavailable.append((n, "?", reason))
+                  seed: int) -> Tuple[List[Path], List[Unavailable]]:
+    """The Path objects for ``names`` (known paths: --paths checked them)
+    and the paths that cannot be made (name, description, reason)."""
     if simulate:
-        made: Dict[str, Path] = simulated_paths(known, seed=seed)
-        return [made[n] for n in known], unavailable, errors
+        made: Dict[str, Path] = simulated_paths(names, seed=seed)
+        return [made[n] for n in names], []
     try:
         from . import runners  # type: ignore[attr-defined]
     except ImportError:
-        for n in known:
-            unavailable.append((n, PATH_CATALOGUE[n],
-                                "no runner for real paths in this build "
-                                "(--simulate runs simulated ones)"))
-        return [], unavailable, errors
-    paths, more = runners.make_paths(known, config)
-    return list(paths), unavailable + list(more), errors
+        return [], [(n, PATH_CATALOGUE[n], "no runner for real paths in "
+                     "this build (--simulate runs simulated ones)")
+                    for n in names]
+    paths, more = runners.make_paths(names, config)
+    return list(paths), list(more)
 
 
 class _ProgressLine:
@@ -228,13 +229,10 @@ def main(argv: Optional[Sequence[str]] = None,
     except ValueError as e:
         stderr.write("%s: %s\n" % (PROG, e))
         return 2
-    names = [n.strip() for n in args.paths.split(",") if n.strip()]
-    if len(set(names)) != len(names):
-        stderr.write("%s: a path is named twice in --paths\n" % PROG)
-        return 2
+    names = args.paths
     line = _ProgressLine(stderr)
-    paths, unavailable, errors = resolve_paths(names, config, args.simulate,
-                                               args.seed)
+    paths, unavailable = resolve_paths(names, config, args.simulate,
+                                       args.seed)
     runnable = [p for p in paths if not p.prerequisites()]
     if runnable:
         line.log("%d path(s), about %s of trials (estimate before the "
@@ -252,7 +250,7 @@ def main(argv: Optional[Sequence[str]] = None,
     _where(files, out_dir, stdout)
     if results.interrupted:
         return 130
-    if errors or any(p.status == STATUS_FAILED for p in results.paths):
+    if any(p.status == STATUS_FAILED for p in results.paths):
         return 1
     if not any(p.status == STATUS_OK for p in results.paths):
         stderr.write("%s: no path could run here\n" % PROG)
