@@ -158,6 +158,11 @@ def hops(d):
              lat.get("p50", 0) / 1e3, lat.get("p99", 0) / 1e3))
     print("gfp-fwd: engine %s, %.1f cycles/packet"
           % (fwd["engine"], fwd["total"]["cycles_per_packet"]))
+    if os.path.exists(os.path.join(d, "vm.json")):
+        vm = ld("vm.json")
+        print("guest: QEMU VM, accel %s%s" % (
+            vm["accel"], " (TCG: rates and cycles are not comparable with "
+            "KVM)" if vm["accel"] == "tcg" else ""))
     errors = []
     # What a hop passed on = what the next hop sent on + what it dropped.
     for (a, na, _), (b, nb, db) in zip(rows, rows[1:]):

@@ -94,6 +94,14 @@ fail(struct parse_ctx *ctx, const yaml_node_t *node, const char *key,
                      node_line(node), key ? key : "", key ? ": " : "",
                      msg) < 0) {
             ctx->error = NULL;
+        } else {
+            /* Keys and values come from the file: one line, and no control
+             * character reaches the operator's terminal. */
+            for (char *p = ctx->error; *p; p++) {
+                if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+                    *p = '?';
+                }
+            }
         }
     }
     return -EINVAL;
