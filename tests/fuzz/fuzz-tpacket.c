@@ -115,7 +115,10 @@ walk_ring(const uint8_t *data, uint32_t block_size, uint32_t n_blocks,
             fuzz_fail("burst of %u returned %u frames", burst, n);
         }
         for (unsigned i = 0; i < n; i++) {
-            size_t off = pkts[i].data - t.map;
+            /* A frame starts behind its block's descriptor: the byte
+             * before it is in its block even if the frame is empty and
+             * ends the block. */
+            size_t off = pkts[i].data - 1 - t.map;
             uint32_t b = off / block_size;
 
             check_frame(&pkts[i], t.map + (size_t) b * block_size,
