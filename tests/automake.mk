@@ -101,7 +101,9 @@ FUZZ_SECONDS = 20
 FUZZ_FLAGS =
 FUZZ_DIR = tests/fuzz
 
+dist_noinst_SCRIPTS += tests/sanitize.sh
 EXTRA_DIST += \
+	Documentation/topics/fuzzing.rst \
 	tests/fuzz/corpus \
 	tests/fuzz/config.dict \
 	tests/fuzz/ctl.dict \
