@@ -10,8 +10,10 @@
  *   3  ovs-appctl dpif-netdev/pmd-perf-show   ovs_parse_pmd_perf()
  *   4  both of the above into one set, split at the first NUL
  *   5  a gfp-sandbox state file               ovs_sandbox_load()
- *   6  other_config:pmd-cpu-mask, and a kernel CPU list
- *                                             cpuset_parse_mask(), _list()
+ *   6  other_config:pmd-cpu-mask, a kernel CPU list, and dpdk-devargs
+ *      that start with a PCI address
+ *                                 cpuset_parse_mask(), _list(),
+ *                                 ctl_sysfs_parse_pci()
  *
  * Beyond what ASan and UBSan see: a failure comes with a message; what
  * was parsed is well-formed (port names NUL-terminated, threads named,
@@ -25,6 +27,7 @@
 
 #include "ctl-cpuset.h"
 #include "ctl-ovs.h"
+#include "ctl-sysfs.h"
 #include "fuzz.h"
 
 static void
@@ -163,8 +166,10 @@ fuzz_sandbox(const uint8_t *data, size_t size)
 static void
 fuzz_cpuset(const char *text)
 {
+    char pci[CTL_PCI_ADDR_LEN];
     struct cpuset set;
     char list[64];
+    size_t len;
     char *mask;
 
     memset(&set, 0, sizeof set);
@@ -181,6 +186,14 @@ fuzz_cpuset(const char *text)
         if (!memchr(list, '\0', sizeof list)) {
             fuzz_fail("cpuset_list not NUL-terminated");
         }
+    }
+    len = ctl_sysfs_parse_pci(text, pci);
+    if (len > strlen(text)) {
+        fuzz_fail("ctl_sysfs_parse_pci: %zu bytes of a %zu-byte string",
+                  len, strlen(text));
+    }
+    if (len && !memchr(pci, '\0', sizeof pci)) {
+        fuzz_fail("ctl_sysfs_parse_pci: address not NUL-terminated");
     }
 }
 
