@@ -123,6 +123,14 @@ walk_ring(const uint8_t *data, uint32_t block_size, uint32_t n_blocks,
 
             check_frame(&pkts[i], t.map + (size_t) b * block_size,
                         block_size, pkts[i].vlan);
+            if (pkts[i].vlan
+                && (pkts[i].data[12] != pkts[i].vlan_tpid >> 8
+                    || pkts[i].data[13] != (pkts[i].vlan_tpid & 0xff)
+                    || pkts[i].data[14] != pkts[i].vlan_tci >> 8
+                    || pkts[i].data[15] != (pkts[i].vlan_tci & 0xff))) {
+                fuzz_fail("VLAN tag %04x:%04x not put back in place",
+                          pkts[i].vlan_tpid, pkts[i].vlan_tci);
+            }
         }
         received += n;
         tpacket_rx_done(&t);
