@@ -1,7 +1,7 @@
 /* libFuzzer target: gfp-ctl's parsers of what Open vSwitch's tools print
  * (utilities/ctl-ovs.c, utilities/ctl-cpuset.c).
  *
- * The first byte of an input picks the parser (its value modulo 7); the
+ * The first byte of an input picks the parser (its value modulo 6); the
  * rest is the tool's output, as text:
  *
  *   0  ovs-vsctl --format=json list TABLE     ovs_parse_table()
@@ -9,8 +9,7 @@
  *   2  ovs-appctl dpif-netdev/pmd-stats-show  ovs_parse_pmd_stats()
  *   3  ovs-appctl dpif-netdev/pmd-perf-show   ovs_parse_pmd_perf()
  *   4  both of the above into one set, split at the first NUL
- *   5  a gfp-sandbox state file               ovs_sandbox_load()
- *   6  other_config:pmd-cpu-mask, a kernel CPU list, and dpdk-devargs
+ *   5  other_config:pmd-cpu-mask, a kernel CPU list, and dpdk-devargs
  *      that start with a PCI address
  *                                 cpuset_parse_mask(), _list(),
  *                                 ctl_sysfs_parse_pci()
@@ -23,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "ctl-cpuset.h"
 #include "ctl-ovs.h"
@@ -125,44 +123,6 @@ fuzz_pmd_both(const uint8_t *data, size_t size)
     free(perf);
 }
 
-static char sandbox_dir[] = "/tmp/gfp-fuzz-ovs.XXXXXX";
-
-static void
-sandbox_cleanup(void)
-{
-    rmdir(sandbox_dir);
-}
-
-static void
-fuzz_sandbox(const uint8_t *data, size_t size)
-{
-    static char path[64];
-    struct ovs_sandbox sb;
-    FILE *f;
-    int error;
-
-    if (!path[0]) {
-        if (!mkdtemp(sandbox_dir)) {
-            fuzz_fail("mkdtemp failed");
-        }
-        atexit(sandbox_cleanup);
-        snprintf(path, sizeof path, "%s/gfp-sandbox.state", sandbox_dir);
-    }
-    f = fopen(path, "w");
-    if (!f || fwrite(data, 1, size, f) != size || fclose(f)) {
-        fuzz_fail("cannot write %s", path);
-    }
-    error = ovs_sandbox_load(sandbox_dir, &sb);
-    unlink(path);
-    if (error) {
-        fuzz_fail("ovs_sandbox_load: error %d", error);
-    }
-    if (!sb.dir || !sb.db) {
-        fuzz_fail("ovs_sandbox_load: no directory or database");
-    }
-    ovs_sandbox_destroy(&sb);
-}
-
 static void
 fuzz_cpuset(const char *text)
 {
@@ -206,14 +166,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1) {
         return 0;
     }
-    which = data[0] % 7;
+    which = data[0] % 6;
     data++;
     size--;
     if (which == 4) {
         fuzz_pmd_both(data, size);
-        return 0;
-    } else if (which == 5) {
-        fuzz_sandbox(data, size);
         return 0;
     }
     text = fuzz_strndup(data, size);
