@@ -141,7 +141,8 @@ tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c $(FUZZ_UTIL) \
 tests_fuzz_fuzz_ctl_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ctl_LDADD = $(JANSSON_LIBS) -lpthread
-tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c lib/log.c
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
+	lib/log.c
 
 tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
@@ -183,17 +184,22 @@ check-fuzz: $(FUZZ_TARGETS)
 	  rc=$$?; \
 	  execs=`sed -n 's/^stat::number_of_executed_units: *//p' $$log`; \
 	  if test $$rc = 0; then \
-	    echo "fuzz $$name: $${execs:-?} executions in $(FUZZ_SECONDS) s, no crash"; \
+	    echo "fuzz $$name: $${execs:-?} executions in" \
+	      "$(FUZZ_SECONDS) s, no crash"; \
 	  else \
 	    fail=1; \
-	    echo "fuzz $$name: FAILED (exit $$rc) after $${execs:-?} executions; $$log:"; \
+	    echo "fuzz $$name: FAILED (exit $$rc) after $${execs:-?}" \
+	      "executions; $$log:"; \
 	    grep -v '^#\|^INFO\|^\s*$$' $$log | tail -40; \
 	  fi; \
 	done; \
 	exit $$fail
 else
 check-fuzz:
-	@echo "check-fuzz: configure found no clang with libFuzzer: configure a build directory with CC=clang --enable-fuzz (Documentation/topics/fuzzing.rst)" >&2; \
+	@echo "check-fuzz: configure found no clang with libFuzzer:" \
+	  "configure a build directory with CC=clang --enable-fuzz," \
+	  "or run tests/sanitize.sh --fuzz" \
+	  "(Documentation/topics/fuzzing.rst)" >&2; \
 	exit 1
 endif
 .PHONY: check-fuzz

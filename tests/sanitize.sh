@@ -27,7 +27,9 @@ while [ $# -gt 0 ]; do
     --fuzz) fuzz=true; shift ;;
     --dir) dir=$2; shift 2 ;;
     --dir=*) dir=${1#--dir=}; shift ;;
-    -h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -h|--help)
+        sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'
+        exit 0 ;;
     *) break ;;
     esac
 done
@@ -114,8 +116,10 @@ else
     rm -rf "$reports"
     mkdir -p "$reports"
     status=0
-    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}:log_path=$reports/asan \
-    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:log_path=$reports/ubsan \
+    asan_opts=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}
+    ubsan_opts=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+    ASAN_OPTIONS=$asan_opts:log_path=$reports/asan \
+    UBSAN_OPTIONS=$ubsan_opts:log_path=$reports/ubsan \
         make check "$@" || status=$?
     if [ -n "$(ls "$reports")" ]; then
         for f in "$reports"/*; do
@@ -125,7 +129,8 @@ else
         say "FAILED: $(ls "$reports" | wc -l) sanitizer report(s) in $reports"
         status=1
     fi
-    say "make check under ASan and UBSan: $(grep -cE '^[0-9]+\. .*: ok' tests/testsuite.log 2>/dev/null || true) tests ok, exit $status"
+    ok=$(grep -cE '^[0-9]+\. .*: ok' tests/testsuite.log 2>/dev/null || true)
+    say "make check under ASan and UBSan: $ok tests ok, exit $status"
     [ "$status" = 0 ] || exit "$status"
 fi
 say "done in $(($(date +%s) - start)) s"
