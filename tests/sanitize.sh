@@ -109,9 +109,11 @@ else
     make -j"$jobs" > "$dir/make.log" 2>&1 \
         || { tail -40 "$dir/make.log"; exit 1; }
     say "make check $*"
-    # Every report goes to a file of its own (a program run in the
-    # background, or whose stderr a test ignores, reports too); leaks are
-    # findings as well.  Any report fails the run.
+    # ASan's reports (leaks too) go to files of their own, so that a
+    # program run in the background or whose stderr a test ignores cannot
+    # hide one.  UBSan's go to the program's stderr (gcc's runtime ignores
+    # log_path) and end it with SIGABRT, which fails the test; the log of
+    # the suite is searched for them as well.  Any report fails the run.
     reports=$dir/reports
     rm -rf "$reports"
     mkdir -p "$reports"
@@ -119,14 +121,24 @@ else
     asan_opts=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}
     ubsan_opts=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
     ASAN_OPTIONS=$asan_opts:log_path=$reports/asan \
-    UBSAN_OPTIONS=$ubsan_opts:log_path=$reports/ubsan \
+    UBSAN_OPTIONS=$ubsan_opts:abort_on_error=1 \
         make check "$@" || status=$?
-    if [ -n "$(ls "$reports")" ]; then
+    found=$(ls "$reports" | wc -l)
+    if [ "$found" != 0 ]; then
         for f in "$reports"/*; do
             echo "== $f"
             head -60 "$f"
         done
-        say "FAILED: $(ls "$reports" | wc -l) sanitizer report(s) in $reports"
+    fi
+    ub=$(grep -hE 'runtime error:|ERROR: (Address|Leak)Sanitizer' \
+             tests/testsuite.log 2>/dev/null | sort -u)
+    if [ -n "$ub" ]; then
+        echo "== in tests/testsuite.log:"
+        echo "$ub"
+        found=$((found + $(echo "$ub" | wc -l)))
+    fi
+    if [ "$found" != 0 ]; then
+        say "FAILED: $found sanitizer report(s)"
         status=1
     fi
     ok=$(grep -cE '^[0-9]+\. .*: ok' tests/testsuite.log 2>/dev/null || true)

@@ -278,8 +278,11 @@ build_frame(const struct pktgen_opts *o, uint8_t *p, unsigned flow)
     ip->total_length = rte_cpu_to_be_16(ip_len);
     ip->time_to_live = 64;
     ip->next_proto_id = IPPROTO_UDP;
-    ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198, 18, flow >> 8, flow & 0xff));
-    ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198, 19, 0, 1));
+    /* 198u: DPDK 22.11's RTE_IPV4() shifts an int 198 into the sign bit
+     * (undefined behaviour, UBSan stops the program). */
+    ip->src_addr = rte_cpu_to_be_32(RTE_IPV4(198u, 18, flow >> 8,
+                                             flow & 0xff));
+    ip->dst_addr = rte_cpu_to_be_32(RTE_IPV4(198u, 19, 0, 1));
     ip->hdr_checksum = rte_ipv4_cksum(ip);
     udp->src_port = rte_cpu_to_be_16(1024 + (flow % 60000));
     udp->dst_port = rte_cpu_to_be_16(9);
