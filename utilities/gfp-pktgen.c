@@ -897,6 +897,7 @@ main(int argc, char *argv[])
     }
 
 out:
+    free(r.lat);
     port_close(tx_port);
     port_close(rx_port);
     rte_eal_cleanup();
