@@ -112,3 +112,124 @@ EXTRA_DIST += \
 	tests/pytest/test_search.py \
 	tests/pytest/test_stats.py \
 	tests/pytest/test_trials.py
+
+# ---------------------------------------------------------------------------
+# libFuzzer targets (tests/fuzz): built and run by "make check-fuzz" only,
+# in a build configured with a clang that links -fsanitize=fuzzer (see
+# Documentation/topics/fuzzing.rst).  Each target compiles the library and
+# gfp-ctl sources it fuzzes itself, with the fuzzer's coverage and ASan and
+# UBSan, whatever the rest of the build uses.
+
+FUZZ_NAMES = config ctl ovs topology tpacket
+FUZZ_SECONDS = 20
+FUZZ_FLAGS =
+FUZZ_DIR = tests/fuzz
+
+dist_noinst_SCRIPTS += tests/sanitize.sh
+EXTRA_DIST += \
+	Documentation/topics/fuzzing.rst \
+	tests/fuzz/corpus \
+	tests/fuzz/config.dict \
+	tests/fuzz/ctl.dict \
+	tests/fuzz/ovs.dict \
+	tests/fuzz/topology.dict \
+	tests/fuzz/tpacket.dict \
+	tests/fuzz/fuzz.h \
+	tests/fuzz/fuzz-util.c \
+	tests/fuzz/fuzz-config.c \
+	tests/fuzz/fuzz-ctl.c \
+	tests/fuzz/fuzz-ovs.c \
+	tests/fuzz/fuzz-topology.c \
+	tests/fuzz/fuzz-tpacket.c
+
+if HAVE_FUZZ
+FUZZ_TARGETS = \
+	tests/fuzz/fuzz-config \
+	tests/fuzz/fuzz-ctl \
+	tests/fuzz/fuzz-ovs \
+	tests/fuzz/fuzz-topology \
+	tests/fuzz/fuzz-tpacket
+EXTRA_PROGRAMS = $(FUZZ_TARGETS)
+CLEANFILES += $(FUZZ_TARGETS)
+
+FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
+FUZZ_LINK_FLAGS = $(FUZZ_LDFLAGS)
+FUZZ_UTIL = tests/fuzz/fuzz.h tests/fuzz/fuzz-util.c lib/util.c
+
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c $(FUZZ_UTIL) \
+	lib/gfp-config.c lib/fwd-engine.c lib/fwd-io.c lib/fwd-l2.c \
+	lib/fwd-macswap.c
+
+tests_fuzz_fuzz_ctl_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
+tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_ctl_LDADD = $(JANSSON_LIBS) -lpthread
+tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
+	lib/log.c
+
+tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
+tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_ovs_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_ovs_LDADD = $(JANSSON_LIBS)
+tests_fuzz_fuzz_ovs_SOURCES = tests/fuzz/fuzz-ovs.c $(FUZZ_UTIL) \
+	utilities/ctl-ovs.c utilities/ctl-sysfs.c utilities/ctl-cpuset.c
+
+tests_fuzz_fuzz_topology_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(YAML_CFLAGS)
+tests_fuzz_fuzz_topology_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_topology_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_topology_LDADD = $(YAML_LIBS)
+tests_fuzz_fuzz_topology_SOURCES = tests/fuzz/fuzz-topology.c $(FUZZ_UTIL) \
+	utilities/ctl-topology.c utilities/ctl-sysfs.c utilities/ctl-cpuset.c
+
+# Includes lib/tpacket.c, for its private ring struct.
+tests_fuzz_fuzz_tpacket_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_tpacket_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_tpacket_SOURCES = tests/fuzz/fuzz-tpacket.c $(FUZZ_UTIL)
+EXTRA_tests_fuzz_fuzz_tpacket_DEPENDENCIES = lib/tpacket.c
+
+# Runs each target for FUZZ_SECONDS from its seed corpus and what earlier
+# runs found (in $(FUZZ_DIR)/NAME.corpus); fails on any crash, leak,
+# timeout or sanitizer report, whose input is left as
+# $(FUZZ_DIR)/NAME-crash-* (or -leak-, -timeout-).  The summary line of
+# each target gives its executions.
+check-fuzz: $(FUZZ_TARGETS)
+	@fail=0; \
+	for name in $(FUZZ_NAMES); do \
+	  work=$(FUZZ_DIR)/$$name.corpus; log=$(FUZZ_DIR)/$$name.log; \
+	  mkdir -p $$work; \
+	  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  tests/fuzz/fuzz-$$name -max_total_time=$(FUZZ_SECONDS) \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	    -dict='$(srcdir)/tests/fuzz/'$$name.dict \
+	    -artifact_prefix=$(FUZZ_DIR)/$$name- $(FUZZ_FLAGS) \
+	    $$work '$(srcdir)/tests/fuzz/corpus/'$$name > $$log 2>&1; \
+	  rc=$$?; \
+	  execs=`sed -n 's/^stat::number_of_executed_units: *//p' $$log`; \
+	  if test $$rc = 0; then \
+	    echo "fuzz $$name: $${execs:-?} executions in" \
+	      "$(FUZZ_SECONDS) s, no crash"; \
+	  else \
+	    fail=1; \
+	    echo "fuzz $$name: FAILED (exit $$rc) after $${execs:-?}" \
+	      "executions; $$log:"; \
+	    grep -v '^#\|^INFO\|^\s*$$' $$log | tail -40; \
+	  fi; \
+	done; \
+	exit $$fail
+else
+check-fuzz:
+	@echo "check-fuzz: configure found no clang with libFuzzer:" \
+	  "configure a build directory with CC=clang --enable-fuzz," \
+	  "or run tests/sanitize.sh --fuzz" \
+	  "(Documentation/topics/fuzzing.rst)" >&2; \
+	exit 1
+endif
+.PHONY: check-fuzz
+
+clean-local: clean-fuzz
+clean-fuzz:
+	rm -rf $(FUZZ_DIR)/*.corpus $(FUZZ_DIR)/*.log $(FUZZ_DIR)/*-crash-* \
+	  $(FUZZ_DIR)/*-leak-* $(FUZZ_DIR)/*-timeout-* $(FUZZ_DIR)/*-oom-*
+.PHONY: clean-fuzz
