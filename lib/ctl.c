@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -638,19 +639,36 @@ client_drop(struct ctl_client *c, const char *why)
     client_close(c);
 }
 
-/* A free slot, or the slot of the client idle the longest, closed. */
+/* Has 'c' sent something this loop has not read yet?  Such a client is
+ * not idle, however long ago it was last served. */
+static bool
+client_has_input(const struct ctl_client *c)
+{
+    int n = 0;
+
+    return !ioctl(c->fd, FIONREAD, &n) && n > 0;
+}
+
+/* A free slot, or the slot of the client idle the longest, closed: one
+ * with a request waiting only when every client has one. */
 static struct ctl_client *
 free_slot(struct ctl_server *server)
 {
     struct ctl_client *idlest = NULL;
+    bool idlest_waits = false;
 
     for (size_t i = 0; i < CTL_MAX_CLIENTS; i++) {
         struct ctl_client *c = &server->clients[i];
+        bool waits;
 
         if (c->fd < 0) {
             return c;
-        } else if (!idlest || c->last_ms < idlest->last_ms) {
+        }
+        waits = client_has_input(c);
+        if (!idlest || (idlest_waits && !waits)
+            || (waits == idlest_waits && c->last_ms < idlest->last_ms)) {
             idlest = c;
+            idlest_waits = waits;
         }
     }
     server->n_evicted++;
