@@ -420,19 +420,33 @@ tpacket_rx_done(struct tpacket *t)
     }
 }
 
-int
-tpacket_refresh_mtu(struct tpacket *t)
+/* The index of the interface 't' is bound to, in '*ifindex'. */
+static int
+bound_ifindex(const struct tpacket *t, int *ifindex)
 {
-    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
     struct sockaddr_ll sll;
     socklen_t len = sizeof sll;
-    struct ifreq ifr;
 
     if (getsockname(t->fd, (struct sockaddr *) &sll, &len)) {
         return -errno;
     }
+    *ifindex = sll.sll_ifindex;
+    return 0;
+}
+
+int
+tpacket_refresh_mtu(struct tpacket *t)
+{
+    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+    struct ifreq ifr;
+    int ifindex = 0, err;
+
+    err = bound_ifindex(t, &ifindex);
+    if (err) {
+        return err;
+    }
     memset(&ifr, 0, sizeof ifr);
-    if (!if_indextoname(sll.sll_ifindex, ifr.ifr_name)) {
+    if (!if_indextoname(ifindex, ifr.ifr_name)) {
         return -errno;
     }
     if (ioctl(t->fd, SIOCGIFMTU, &ifr)) {
@@ -683,15 +697,15 @@ tpacket_read_kstats(struct tpacket *t, struct tpacket_kstats *delta)
 static int
 set_membership(struct tpacket *t, unsigned short type, bool on)
 {
-    struct sockaddr_ll sll;
-    socklen_t len = sizeof sll;
     struct packet_mreq mr;
+    int ifindex = 0, err;
 
-    if (getsockname(t->fd, (struct sockaddr *) &sll, &len)) {
-        return -errno;
+    err = bound_ifindex(t, &ifindex);
+    if (err) {
+        return err;
     }
     memset(&mr, 0, sizeof mr);
-    mr.mr_ifindex = sll.sll_ifindex;
+    mr.mr_ifindex = ifindex;
     mr.mr_type = type;
     if (setsockopt(t->fd, SOL_PACKET,
                    on ? PACKET_ADD_MEMBERSHIP : PACKET_DROP_MEMBERSHIP,

@@ -347,23 +347,18 @@ craft_block(uint8_t *block, uint32_t size, unsigned n, uint32_t len,
     }
 }
 
-/* tpacket-walk CASE: walks a hand-made block of four 60-byte frames where
- * frame 1 is spoiled as CASE says; prints what the walk returned. */
-static int
-test_tpacket_walk(int argc, char *argv[])
+/* Walks the SIZE-byte block at BLOCK and prints what the walk returned, a
+ * line per frame. */
+static void
+print_walk(void *block, size_t size)
 {
-    static uint8_t block[4096] __attribute__((aligned(64)));
     struct tpacket_cursor c;
     struct tpacket_pkt pkt;
     int ret;
 
-    if (argc != 1) {
-        return 2;
-    }
-    craft_block(block, sizeof block, 4, 60, 1, argv[0]);
-    if (tpacket_cursor_init(&c, block, sizeof block)) {
+    if (tpacket_cursor_init(&c, block, size)) {
         printf("block: bad\n");
-        return 0;
+        return;
     }
     while ((ret = tpacket_cursor_next(&c, &pkt))) {
         if (ret > 0) {
@@ -373,6 +368,20 @@ test_tpacket_walk(int argc, char *argv[])
         }
     }
     printf("end\n");
+}
+
+/* tpacket-walk CASE: walks a hand-made block of four 60-byte frames where
+ * frame 1 is spoiled as CASE says; prints what the walk returned. */
+static int
+test_tpacket_walk(int argc, char *argv[])
+{
+    static uint8_t block[4096] __attribute__((aligned(64)));
+
+    if (argc != 1) {
+        return 2;
+    }
+    craft_block(block, sizeof block, 4, 60, 1, argv[0]);
+    print_walk(block, sizeof block);
     return 0;
 }
 
@@ -385,11 +394,8 @@ static int
 test_tpacket_walk_edge(int argc, char *argv[])
 {
     long page = sysconf(_SC_PAGESIZE);
-    struct tpacket_cursor c;
-    struct tpacket_pkt pkt;
     uint8_t *map, *block;
     uint32_t size;
-    int ret;
 
     if (argc != 1) {
         return 2;
@@ -428,18 +434,7 @@ test_tpacket_walk_edge(int argc, char *argv[])
     } else {
         return 2;
     }
-    if (tpacket_cursor_init(&c, block, size)) {
-        printf("block: bad\n");
-    } else {
-        while ((ret = tpacket_cursor_next(&c, &pkt))) {
-            if (ret > 0) {
-                printf("frame len=%u first=%02x\n", pkt.len, pkt.data[0]);
-            } else {
-                printf("%s\n", ret == -EMSGSIZE ? "truncated" : "bad");
-            }
-        }
-        printf("end\n");
-    }
+    print_walk(block, size);
     munmap(map, 2 * page);
     return 0;
 }
