@@ -58,7 +58,7 @@ test_config(int argc, char *argv[])
         printf("error: %s\n", err);
         return 1;
     }
-    if (cfg.mode == CONFIG_MODE_MMAP) {
+    if (cfg.mode == GFP_MODE_MMAP) {
         printf("mode=mmap ifaces=");
         for (unsigned i = 0; i < cfg.n_ifaces; i++) {
             printf("%s%s", i ? "," : "", cfg.ifaces[i]);

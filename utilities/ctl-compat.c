@@ -25,6 +25,7 @@
 
 #include "ctl-sysfs.h"
 #include "gfp-ctl.h"
+#include "gfp-mode.h"
 #include "util.h"
 
 #ifndef MAX
@@ -39,8 +40,6 @@
 #define VERSION_MAX_COMPONENTS 4
 #define VERSION_KERNEL_PREFIX "kernel-"
 
-enum compat_mode { MODE_DPDK, MODE_MMAP, N_MODES };
-static const char *const mode_names[N_MODES] = { "dpdk", "mmap" };
 
 /* A driver version: a driver's own numbering ("2.22.18") or, for an
  * in-tree driver without one, the kernel release ("kernel-6.1"). */
@@ -54,7 +53,7 @@ struct version {
 };
 
 struct compat_row {
-    enum compat_mode mode;
+    enum gfp_mode mode;
     const char *host;           /* Host PF driver. */
     const char *guest;          /* Guest driver: kernel driver or DPDK PMD. */
     bool has_host_min, has_guest_min, has_guest_max;
@@ -85,7 +84,7 @@ struct side {
 };
 
 struct result {
-    enum compat_mode mode;
+    enum gfp_mode mode;
     char host[200], guest[200];
     struct side host_side;
     enum verdict verdict;
@@ -258,13 +257,11 @@ matrix_row(json_t *row, size_t idx, struct compat_row *r, char *err,
                  "(expected \"dpdk\" or \"mmap\")", where);
         return -EINVAL;
     }
-    if (!strcmp(json_string_value(j), "dpdk")) {
-        r->mode = MODE_DPDK;
-    } else if (!strcmp(json_string_value(j), "mmap")) {
-        r->mode = MODE_MMAP;
-    } else {
-        snprintf(err, err_size, "%s: 'mode' is \"%s\", expected \"dpdk\" "
-                 "or \"mmap\"", where, json_string_value(j));
+    if (gfp_mode_from_name(json_string_value(j), &r->mode)) {
+        char choices[GFP_MODE_CHOICES_LEN];
+
+        snprintf(err, err_size, "%s: 'mode' is \"%s\", expected %s",
+                 where, json_string_value(j), gfp_mode_choices(choices));
         return -EINVAL;
     }
     for (int side = 0; side < 2; side++) {
@@ -759,7 +756,7 @@ judge_row(const struct compat_row *r, const struct side *h,
 
 /* One pair given both sides. */
 static int
-judge_pair(const struct compat_matrix *m, enum compat_mode mode,
+judge_pair(const struct compat_matrix *m, enum gfp_mode mode,
            const struct side *h, const struct side *g, struct results *rs)
 {
     const struct compat_row *row = NULL;
@@ -811,11 +808,11 @@ judge_pair(const struct compat_matrix *m, enum compat_mode mode,
         if (others[0]) {
             snprintf(res->reason, sizeof res->reason, "pair not in the "
                      "matrix for %s mode; host %s pairs there with %s",
-                     mode_names[mode], h->name, others);
+                     gfp_mode_name(mode), h->name, others);
         } else {
             snprintf(res->reason, sizeof res->reason, "pair not in the "
                      "matrix for %s mode (no row for host driver %s)",
-                     mode_names[mode], h->name);
+                     gfp_mode_name(mode), h->name);
         }
         return 0;
     }
@@ -843,7 +840,7 @@ judge_host(const struct compat_matrix *m, int mode, const struct side *h,
         struct result *res;
         char range[160];
 
-        if ((mode >= 0 && r->mode != (enum compat_mode) mode)
+        if ((mode >= 0 && r->mode != (enum gfp_mode) mode)
             || strcmp(r->host, h->name)) {
             continue;
         }
@@ -867,7 +864,7 @@ judge_host(const struct compat_matrix *m, int mode, const struct side *h,
         if (!res) {
             return -ENOMEM;
         }
-        res->mode = mode >= 0 ? mode : MODE_DPDK;
+        res->mode = mode >= 0 ? mode : GFP_MODE_DPDK;
         res->host_side = *h;
         side_format(h->name, h->has_version ? &h->version : NULL,
                     res->host, sizeof res->host);
@@ -875,7 +872,7 @@ judge_host(const struct compat_matrix *m, int mode, const struct side *h,
         res->verdict = V_UNKNOWN;
         snprintf(res->reason, sizeof res->reason, "host driver %s is not "
                  "in the matrix%s%s", h->name, mode >= 0 ? " for " : "",
-                 mode >= 0 ? mode_names[mode] : "");
+                 mode >= 0 ? gfp_mode_name(mode) : "");
     }
     return 0;
 }
@@ -891,7 +888,7 @@ print_results(const struct results *rs, bool json)
 
             json_array_append_new(list, json_pack(
                 "{s:s, s:s, s:s, s:s, s:s, s:s}",
-                "mode", mode_names[r->mode], "host", r->host,
+                "mode", gfp_mode_name(r->mode), "host", r->host,
                 "host_ifaces", r->host_side.ifaces, "guest", r->guest,
                 "verdict", verdict_names[r->verdict],
                 "reason", r->reason));
@@ -915,7 +912,7 @@ print_results(const struct results *rs, bool json)
         const struct result *r = &rs->v[i];
 
         printf("%-*s  %-4s  %-*s  %-*s  %s\n", wv, verdict_names[r->verdict],
-               mode_names[r->mode], wh, r->host, wg, r->guest, r->reason);
+               gfp_mode_name(r->mode), wh, r->host, wg, r->guest, r->reason);
     }
 }
 
@@ -956,6 +953,7 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     size_t n_hosts = 0;
     char err[512];
     int mode = -1, opt, error, status = 0;
+    enum gfp_mode asked;
 
     optind = 0;
     opterr = 0;
@@ -993,14 +991,14 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             have_guest = true;
             break;
         case 'M':
-            if (!strcmp(optarg, "dpdk")) {
-                mode = MODE_DPDK;
-            } else if (!strcmp(optarg, "mmap")) {
-                mode = MODE_MMAP;
-            } else {
+            if (gfp_mode_from_name(optarg, &asked)) {
+                char choices[GFP_MODE_CHOICES_LEN];
+
                 return gfp_ctl_usage_error("invalid value '%s' for --mode: "
-                                           "expected dpdk or mmap", optarg);
+                                           "expected %s", optarg,
+                                           gfp_mode_choices(choices));
             }
+            mode = asked;
             break;
         case 'h':
             compat_usage();
@@ -1050,7 +1048,7 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
                 error = -ENOMEM;
                 break;
             }
-            res->mode = mode >= 0 ? mode : MODE_DPDK;
+            res->mode = mode >= 0 ? mode : GFP_MODE_DPDK;
             snprintf(res->host, sizeof res->host, "-");
             side_format(h->name, h->has_version ? &h->version : NULL,
                         res->guest, sizeof res->guest);
@@ -1069,11 +1067,11 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             for (size_t k = 0; k < m.n_rows; k++) {
                 in_any |= !strcmp(m.rows[k].guest, guest.name);
             }
-            for (int md = 0; md < N_MODES && !error; md++) {
+            for (int md = 0; md < GFP_N_MODES && !error; md++) {
                 bool listed = false;
 
                 for (size_t k = 0; k < m.n_rows; k++) {
-                    listed |= (m.rows[k].mode == (enum compat_mode) md
+                    listed |= (m.rows[k].mode == (enum gfp_mode) md
                                && !strcmp(m.rows[k].guest, guest.name));
                 }
                 if (mode == md || (mode < 0 && (listed || !in_any))) {
