@@ -169,18 +169,20 @@ tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
 	lib/log.c
 
 tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
-tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl
 tests_fuzz_fuzz_ovs_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ovs_LDADD = $(JANSSON_LIBS)
 tests_fuzz_fuzz_ovs_SOURCES = tests/fuzz/fuzz-ovs.c $(FUZZ_UTIL) \
-	utilities/ctl-ovs.c utilities/ctl-sysfs.c utilities/ctl-cpuset.c
+	utilities/ctl/ovs.c utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
+	utilities/ctl/ctl-util.c
 
 tests_fuzz_fuzz_topology_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(YAML_CFLAGS)
-tests_fuzz_fuzz_topology_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_topology_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl
 tests_fuzz_fuzz_topology_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_topology_LDADD = $(YAML_LIBS)
 tests_fuzz_fuzz_topology_SOURCES = tests/fuzz/fuzz-topology.c $(FUZZ_UTIL) \
-	utilities/ctl-topology.c utilities/ctl-sysfs.c utilities/ctl-cpuset.c
+	utilities/ctl/topology.c utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
+	utilities/ctl/ctl-util.c
 
 # Includes lib/tpacket.c, for its private ring struct.
 tests_fuzz_fuzz_tpacket_CFLAGS = $(FUZZ_COMPILE_FLAGS)

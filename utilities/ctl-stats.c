@@ -20,9 +20,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl-ovs.h"
+#include "ctl/ovs.h"
 #include "ctl.h"
-#include "gfp-ctl.h"
+#include "ctl/gfp-ctl.h"
 #include "util.h"
 
 #define STATS_TOOL_TIMEOUT "--timeout=5"

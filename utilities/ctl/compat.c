@@ -23,7 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl-sysfs.h"
+#include "ctl-util.h"
+#include "sysfs.h"
 #include "gfp-ctl.h"
 #include "gfp-mode.h"
 #include "util.h"
@@ -402,7 +403,7 @@ compat_matrix_load(const char *path, struct compat_matrix *m, char *err,
         goto error;
     }
     m->n_rows = json_array_size(pairs);
-    m->rows = calloc(m->n_rows, sizeof *m->rows);
+    m->rows = ctl_xcalloc(m->n_rows, sizeof *m->rows);
     if (!m->rows) {
         snprintf(err, err_size, "%s: out of memory", path);
         error = -ENOMEM;
@@ -516,7 +517,7 @@ detect_version(const char *root, const char *drv, const char *iface,
         char *argv[] = { "ethtool", "-i", (char *) iface, NULL };
         char *out = NULL;
 
-        if (ctl_sysfs_run(argv, 5000, &out, NULL) == 0) {
+        if (ctl_run(argv, 5000, &out, NULL) == 0) {
             const char *v = strstr(out, "\nversion: ");
 
             v = v ? v + 10 : !strncmp(out, "version: ", 9) ? out + 9 : NULL;
@@ -589,7 +590,7 @@ detect_drivers(const char *root, struct side **sides, size_t *n)
         if (j < *n) {
             continue;
         }
-        p = realloc(*sides, (*n + 1) * sizeof *p);
+        p = ctl_xrealloc(*sides, (*n + 1) * sizeof *p);
         if (!p) {
             ctl_sysfs_free_names(names, n_names);
             return -ENOMEM;
@@ -607,7 +608,7 @@ results_add(struct results *rs)
 {
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 16;
-        struct result *p = realloc(rs->v, cap * sizeof *p);
+        struct result *p = ctl_xrealloc(rs->v, cap * sizeof *p);
 
         if (!p) {
             return NULL;
@@ -1018,7 +1019,7 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         return COMPAT_EXIT_ERROR;
     }
     if (have_host) {
-        hosts = malloc(sizeof *hosts);
+        hosts = ctl_xmalloc(sizeof *hosts);
         if (hosts) {
             hosts[0] = host;
             n_hosts = 1;
