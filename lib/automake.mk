@@ -23,12 +23,23 @@ lib_libgfp_la_SOURCES = \
 	lib/port.h \
 	lib/port-mmap.c \
 	lib/port-provider.h \
+	lib/port-xdp.h \
 	lib/stats.c \
 	lib/stats.h \
 	lib/tpacket.c \
 	lib/tpacket.h \
 	lib/util.c \
 	lib/util.h
+
+# AF_XDP ports where libxdp and libbpf are found, else a stub that refuses
+# to open one: callers never ask which.
+if HAVE_XDP
+lib_libgfp_la_SOURCES += lib/port-xdp.c
+lib_libgfp_la_CFLAGS += $(XDP_CFLAGS)
+lib_libgfp_la_LIBADD += $(XDP_LIBS)
+else
+lib_libgfp_la_SOURCES += lib/port-xdp-stub.c
+endif
 
 # The DPDK backend, apart so that DPDK-free programs need not link it.
 if HAVE_DPDK
