@@ -17,6 +17,7 @@ TESTSUITE_AT = \
 	tests/gfp-fwd.at \
 	tests/tpacket.at \
 	tests/port-mmap.at \
+	tests/port-xdp.at \
 	tests/pmmap.at \
 	tests/ctl.at \
 	tests/ctl-hostile.at \
