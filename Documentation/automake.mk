@@ -11,6 +11,7 @@ EXTRA_DIST += \
 	Documentation/intro.rst \
 	Documentation/pmmap.rst \
 	Documentation/quickstart.rst \
+	Documentation/topics/af-xdp.rst \
 	Documentation/topics/gfp-bench-method.rst \
 	Documentation/topics/net-pmmap.rst \
 	Documentation/topics/preflight-compat.rst \
