@@ -824,36 +824,165 @@ test_mmap_fwd(int argc, char *argv[])
 /* xdp-fwd ENGINE GEN-IF A-IF B-IF SINK-IF COUNT SIZE [QUEUES [RXD [HOLD
  * [MTU]]]]: gfp's forwarding step between two AF_XDP ports A and B
  * (lib/port-xdp.c) with QUEUES queues of RXD receive descriptors at MTU
- * (default: SIZE - 14, at least 1500), fed from
- * a TPACKET_V3 ring on GEN-IF (the peer of A) over 64 UDP flows and
- * drained by one on SINK-IF (the peer of B), all on one thread in turn;
- * prints what each hop counted, A's drops by reason and how A's program
- * was attached.  HOLD 1: every frame is sent before the ports are
- * polled. */
+ * (default: SIZE - 14, at least 1500), fed from a TPACKET_V3 ring on
+ * GEN-IF (the peer of A) over 64 UDP flows and drained by one on SINK-IF
+ * (the peer of B), all on one thread in turn; prints what each hop
+ * counted, A's drops by reason and how A's program was attached.  HOLD 1:
+ * every frame is sent before the ports are polled. */
+struct xdp_fwd {
+    const struct fwd_engine *engine;
+    struct port *a, *b;
+    struct tpacket *gen, *sink;
+    unsigned queues;
+    struct queue_stats qs[8][2];    /* Per queue: A's block, B's block. */
+    struct fwd_stream s[2 * 8];
+    uint64_t count, got, arrived;
+    unsigned size;
+    bool hold;
+};
+
 static void
-xdp_fwd_report(struct port *a, struct port *b,
-               const struct queue_stats qq[][2], unsigned queues,
-               uint64_t gen_sent, uint64_t sink_rx, uint64_t intact,
-               uint64_t sink_drops)
+xdp_fwd_close(struct xdp_fwd *x)
+{
+    port_close(x->a);
+    port_close(x->b);
+    tpacket_close(x->gen);
+    tpacket_close(x->sink);
+}
+
+/* Opens the rings and the ports and sets up both directions of every
+ * queue. */
+static int
+xdp_fwd_open(struct xdp_fwd *x, char *ifs[4], const struct port_conf *pc)
+{
+    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
+    int error;
+
+    tc.ifname = ifs[0];
+    error = tpacket_open(&tc, &x->gen);
+    tc.ifname = ifs[3];
+    error = error ? error : tpacket_open(&tc, &x->sink);
+    error = error ? error : port_open(&port_xdp_class, ifs[1], &x->a);
+    error = error ? error : port_open(&port_xdp_class, ifs[2], &x->b);
+    error = error ? error : port_configure(x->a, pc);
+    error = error ? error : port_configure(x->b, pc);
+    error = error ? error : port_start(x->a);
+    error = error ? error : port_start(x->b);
+    if (error) {
+        return error;
+    }
+    for (unsigned q = 0; q < x->queues; q++) {
+        struct fwd_stream *ab = &x->s[2 * q], *ba = &x->s[2 * q + 1];
+
+        memset(ab, 0, sizeof *ab);
+        ab->rx = port_queue(x->a, q);
+        ab->tx = port_queue(x->b, q);
+        ab->rx_stats = &x->qs[q][0];
+        ab->tx_stats = &x->qs[q][1];
+        ab->burst = 32;
+        ab->max_len = pc->mtu + GFP_ETH_HLEN + 4;
+        *ba = *ab;
+        ba->rx = ab->tx;
+        ba->tx = ab->rx;
+        ba->rx_stats = &x->qs[q][1];
+        ba->tx_stats = &x->qs[q][0];
+    }
+    return 0;
+}
+
+/* Sends the next frames of 'x', up to 32; returns how many went. */
+static unsigned
+xdp_fwd_send(struct xdp_fwd *x, const uint8_t *frame, uint64_t sent)
+{
+    static uint8_t burst[32][9100];
+    struct tpacket_pkt out[32];
+    unsigned n = 0;
+
+    /* At most 128 frames in flight: the veth's own queue (256) drops what
+     * overflows it, unseen by the ports. */
+    while (sent + n < x->count && n < 32
+           && (x->hold || sent + n - x->arrived < 128)) {
+        unsigned sport = 1024 + (sent + n) % 64;
+
+        memcpy(burst[n], frame, x->size);
+        burst[n][34] = sport >> 8;
+        burst[n][35] = sport & 0xff;
+        out[n].data = burst[n];
+        out[n].len = x->size;
+        n++;
+    }
+    return tpacket_tx_burst(x->gen, out, n);
+}
+
+static void
+xdp_fwd_run(struct xdp_fwd *x)
+{
+    static uint8_t frame[9100];
+    struct pkt_batch batch;
+    struct timespec t0, now;
+    double settle = 0;
+
+    build_udp_frame(frame, x->size);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (uint64_t sent = 0;;) {
+        struct tpacket_pkt in[64];
+        unsigned n;
+
+        sent += xdp_fwd_send(x, frame, sent);
+        if (x->hold && sent < x->count) {
+            /* Slow enough for the veth's queue, never for the ports. */
+            nanosleep(&(struct timespec) { 0, 200 * 1000 }, NULL);
+            continue;
+        }
+        for (unsigned i = 0; i < 2 * x->queues; i++) {
+            fwd_stream_poll(x->engine, &x->s[i], &batch);
+        }
+        n = tpacket_rx_burst(x->sink, in, 64);
+        for (unsigned i = 0; i < n; i++) {
+            bool whole = in[i].len == x->size;
+
+            x->arrived += whole;
+            x->got += whole && !memcmp(in[i].data + 12, frame + 12, 22);
+        }
+        tpacket_rx_done(x->sink);
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        /* Done when everything came back (or, with HOLD, was sent), or
+         * after 10 s; then 200 ms longer, so that late or extra frames
+         * show. */
+        if (!settle && (now.tv_sec - t0.tv_sec > 10
+                        || (sent == x->count
+                            && (x->arrived >= x->count || x->hold)))) {
+            settle = now.tv_sec + now.tv_nsec / 1e9 + 0.2;
+        }
+        if (settle && now.tv_sec + now.tv_nsec / 1e9 > settle) {
+            break;
+        }
+    }
+}
+
+static void
+xdp_fwd_report(struct xdp_fwd *x)
 {
     struct port_dev_stats da, db;
-    json_t *xa = port_get_xstats(a);
+    struct tpacket_counters gc, sc;
+    json_t *xa = port_get_xstats(x->a);
     struct queue_stats qs[2];
     unsigned busy = 0;
 
+    tpacket_get_counters(x->gen, &gc);
+    tpacket_get_counters(x->sink, &sc);
+    port_get_dev_stats(x->a, &da);
+    port_get_dev_stats(x->b, &db);
     memset(qs, 0, sizeof qs);
-    for (unsigned q = 0; q < queues; q++) {
-        queue_stats_add(&qs[0], &qq[q][0]);
-        queue_stats_add(&qs[1], &qq[q][1]);
-        busy += qq[q][0].rx_packets > 0;
+    for (unsigned q = 0; q < x->queues; q++) {
+        queue_stats_add(&qs[0], &x->qs[q][0]);
+        queue_stats_add(&qs[1], &x->qs[q][1]);
+        busy += x->qs[q][0].rx_packets > 0;
     }
-
-    port_get_dev_stats(a, &da);
-    port_get_dev_stats(b, &db);
     printf("A xdp=%s bind=%s\n",
            json_string_value(json_object_get(xa, "xdp_mode")),
            json_string_value(json_object_get(xa, "xdp_bind")));
-    printf("gen sent=%"PRIu64"\n", gen_sent);
+    printf("gen sent=%"PRIu64"\n", gc.tx_packets);
     printf("A rx=%"PRIu64" no_buffer=%"PRIu64" ring_full=%"PRIu64
            " errors=%"PRIu64"\n", qs[0].rx_packets, da.rx_nombuf,
            da.rx_missed, da.rx_errors);
@@ -861,7 +990,7 @@ xdp_fwd_report(struct port *a, struct port *b,
            " tx_errors=%"PRIu64"\n", qs[1].tx_packets, qs[1].drop_tx_full,
            qs[1].drop_too_big, qs[0].drop_runt, db.tx_errors);
     printf("sink rx=%"PRIu64" intact=%"PRIu64" kernel_drops=%"PRIu64"\n",
-           sink_rx, intact, sink_drops);
+           sc.rx_packets, x->got, sc.kernel_drops);
     printf("B rx=%"PRIu64"\n", qs[1].rx_packets);
     printf("A queues that received=%u\n", busy);
     json_decref(xa);
@@ -870,24 +999,13 @@ xdp_fwd_report(struct port *a, struct port *b,
 static int
 test_xdp_fwd(int argc, char *argv[])
 {
-    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
     struct port_conf pc = { .queues = 1, .rxd = 1024, .txd = 1024,
                             .burst = 32, .workers = 1 };
-    const struct fwd_engine *engine;
-    struct port *a = NULL, *b = NULL;
-    struct tpacket *gen = NULL, *sink = NULL;
-    struct queue_stats qs[8][2];
-    struct fwd_stream s[2 * 8];
-    struct tpacket_counters gc, sc;
     unsigned long long count, size, queues = 1, rxd = 1024, hold = 0, mtu;
-    static uint8_t frame[9100];
-    struct timespec t0, now;
-    uint64_t got = 0, arrived = 0;
-    double settle = 0;
-    struct pkt_batch batch;
+    static struct xdp_fwd x;
     int error;
 
-    if (argc < 7 || argc > 11 || !(engine = fwd_engine_find(argv[0]))
+    if (argc < 7 || argc > 11 || !(x.engine = fwd_engine_find(argv[0]))
         || parse_uint(argv[5], 1, 10000000, &count)
         || parse_uint(argv[6], 60, 9014, &size)
         || (argc > 7 && parse_uint(argv[7], 1, 8, &queues))
@@ -899,100 +1017,20 @@ test_xdp_fwd(int argc, char *argv[])
         return 2;
     }
     pc.mtu = argc > 10 ? mtu : size > 1514 ? size - 14 : 1500;
-    pc.queues = queues;
+    pc.queues = x.queues = queues;
     pc.rxd = rxd;
-    tc.ifname = argv[1];
-    error = tpacket_open(&tc, &gen);
-    tc.ifname = argv[4];
-    error = error ? error : tpacket_open(&tc, &sink);
-    error = error ? error : port_open(&port_xdp_class, argv[2], &a);
-    error = error ? error : port_open(&port_xdp_class, argv[3], &b);
-    error = error ? error : port_configure(a, &pc);
-    error = error ? error : port_configure(b, &pc);
-    error = error ? error : port_start(a);
-    error = error ? error : port_start(b);
+    x.count = count;
+    x.size = size;
+    x.hold = hold;
+    error = xdp_fwd_open(&x, &argv[1], &pc);
     if (error) {
         printf("setup: %s\n", strerror(-error));
-        port_close(a);
-        port_close(b);
-        tpacket_close(gen);
-        tpacket_close(sink);
+        xdp_fwd_close(&x);
         return 1;
     }
-    memset(qs, 0, sizeof qs);
-    for (unsigned q = 0; q < queues; q++) {
-        struct fwd_stream *ab = &s[2 * q], *ba = &s[2 * q + 1];
-
-        memset(ab, 0, sizeof *ab);
-        ab->rx = port_queue(a, q);
-        ab->tx = port_queue(b, q);
-        ab->rx_stats = &qs[q][0];
-        ab->tx_stats = &qs[q][1];
-        ab->burst = 32;
-        ab->max_len = pc.mtu + GFP_ETH_HLEN + 4;
-        *ba = *ab;
-        ba->rx = ab->tx;
-        ba->tx = ab->rx;
-        ba->rx_stats = &qs[q][1];
-        ba->tx_stats = &qs[q][0];
-    }
-
-    build_udp_frame(frame, size);
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    for (uint64_t sent = 0;;) {
-        static uint8_t burst[32][9100];
-        struct tpacket_pkt out[32], in[64];
-        unsigned n = 0;
-
-        /* At most 128 frames in flight: the veth's own queue (256) drops
-         * what overflows it, unseen by the ports. */
-        while (sent + n < count && n < 32
-               && (hold || sent + n - arrived < 128)) {
-            unsigned sport = 1024 + (sent + n) % 64;
-
-            memcpy(burst[n], frame, size);
-            burst[n][34] = sport >> 8;
-            burst[n][35] = sport & 0xff;
-            out[n].data = burst[n];
-            out[n].len = size;
-            n++;
-        }
-        sent += tpacket_tx_burst(gen, out, n);
-        if (hold && sent < count) {
-            /* Slow enough for the veth's queue, never for the ports. */
-            nanosleep(&(struct timespec) { 0, 200 * 1000 }, NULL);
-            continue;
-        }
-        for (unsigned i = 0; i < 2 * queues; i++) {
-            fwd_stream_poll(engine, &s[i], &batch);
-        }
-        n = tpacket_rx_burst(sink, in, 64);
-        for (unsigned i = 0; i < n; i++) {
-            arrived += in[i].len == size;
-            got += in[i].len == size && !memcmp(in[i].data + 12,
-                                                frame + 12, 22);
-        }
-        tpacket_rx_done(sink);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        /* Done when everything came back (or, with HOLD, was sent), or
-         * after 10 s; then 200 ms longer, so that late or extra frames
-         * show. */
-        if (!settle && (now.tv_sec - t0.tv_sec > 10
-                        || (sent == count && (arrived >= count || hold)))) {
-            settle = now.tv_sec + now.tv_nsec / 1e9 + 0.2;
-        }
-        if (settle && now.tv_sec + now.tv_nsec / 1e9 > settle) {
-            break;
-        }
-    }
-    tpacket_get_counters(gen, &gc);
-    tpacket_get_counters(sink, &sc);
-    xdp_fwd_report(a, b, qs, queues, gc.tx_packets, sc.rx_packets, got,
-                   sc.kernel_drops);
-    port_close(a);
-    port_close(b);
-    tpacket_close(gen);
-    tpacket_close(sink);
+    xdp_fwd_run(&x);
+    xdp_fwd_report(&x);
+    xdp_fwd_close(&x);
     return 0;
 }
 
