@@ -5,6 +5,16 @@ noinst_PROGRAMS += tests/gfp-test
 tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
 tests_gfp_test_SOURCES = tests/gfp-test.c
+# gfp-ctl stats' parsers and view, for its test hooks.
+tests_gfp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_gfp_test_SOURCES += \
+	$(utilities_ctl_stats_sources) \
+	utilities/ctl-cpuset.c \
+	utilities/ctl-cpuset.h \
+	utilities/ctl-ovs.c \
+	utilities/ctl-ovs.h \
+	utilities/ctl-sysfs.c \
+	utilities/ctl-sysfs.h
 
 # Autotest suites, in the manner of Open vSwitch.
 TESTSUITE_AT = \

@@ -11,6 +11,17 @@ dist_noinst_SCRIPTS += utilities/gfp-setup
 # Run inside the guest: gfp-guest-image puts them in the image.
 dist_pkgdata_SCRIPTS += utilities/gfp-guest-agent utilities/gfp-guest-bind
 
+# gfp-ctl stats' rooms but its entry, which tests/gfp-test links too.
+utilities_ctl_stats_sources = \
+	utilities/ctl-stats.h \
+	utilities/ctl-stats-fwd.c \
+	utilities/ctl-stats-hops.c \
+	utilities/ctl-stats-json.c \
+	utilities/ctl-stats-kernel.c \
+	utilities/ctl-stats-ovs.c \
+	utilities/ctl-stats-run.c \
+	utilities/ctl-stats-text.c
+
 bin_PROGRAMS += utilities/gfp-ctl
 utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(NUMA_CFLAGS)
 utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) $(NUMA_LIBS)
@@ -30,6 +41,7 @@ utilities_gfp_ctl_SOURCES = \
 	utilities/ctl-preflight.c \
 	utilities/ctl-preflight.h \
 	utilities/ctl-stats.c \
+	$(utilities_ctl_stats_sources) \
 	utilities/ctl-sysfs.c \
 	utilities/ctl-sysfs.h \
 	utilities/ctl-topology.c \
