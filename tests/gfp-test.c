@@ -909,7 +909,9 @@ ctl_stats_parse_one(const char *what, const char *file, struct ovs_pmds *pmds,
         char *arg = ctl_stats_xasprintf("ns%s", what + 7);
         size_t n;
 
-        *strchrnul(arg, '=') = ':';
+        if (arg[2] == '=') {
+            arg[2] = ':';
+        }
         error = ctl_stats_netns_parse(arg, &ns, err);
         if (!error) {
             error = ctl_stats_parse_ip_link(text, &ns, &links, &n, err);
