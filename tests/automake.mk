@@ -24,6 +24,7 @@ TESTSUITE_AT = \
 	tests/ctl-preflight.at \
 	tests/ctl-stats.at \
 	tests/telemetry.at \
+	tests/pci-bind.at \
 	tests/pytest.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
