@@ -73,7 +73,7 @@ struct dp_worker {
 
 struct dataplane {
     const struct config *cfg;
-    enum config_mode mode;
+    enum gfp_mode mode;
     struct dp_counters *counters;
     const struct fwd_engine *engine;
     struct dp_port ports[CONFIG_MAX_PORTS];
@@ -86,12 +86,6 @@ struct dataplane {
     atomic_uint reset_req;          /* Counts reset-stats requests. */
     bool running;
 };
-
-const char *
-config_mode_name(enum config_mode mode)
-{
-    return mode == CONFIG_MODE_MMAP ? "mmap" : "dpdk";
-}
 
 struct dp_counters *
 dp_counters_create(unsigned queues)
@@ -186,18 +180,18 @@ worker_thread(void *arg)
 }
 
 static bool
-port_exists(const struct config *cfg, enum config_mode mode, unsigned id)
+port_exists(const struct config *cfg, enum gfp_mode mode, unsigned id)
 {
-    return mode == CONFIG_MODE_MMAP ? id < cfg->n_ifaces
+    return mode == GFP_MODE_MMAP ? id < cfg->n_ifaces
                                     : fwd_eal_port_valid(id);
 }
 
 /* The configured pairs, or 0:1, 2:3, ... over every port. */
 static int
-resolve_pairs(const struct config *cfg, enum config_mode mode,
+resolve_pairs(const struct config *cfg, enum gfp_mode mode,
               uint16_t pairs[][2], unsigned *n, char err[CONFIG_ERR_LEN])
 {
-    bool mmap = mode == CONFIG_MODE_MMAP;
+    bool mmap = mode == GFP_MODE_MMAP;
     unsigned avail = mmap ? cfg->n_ifaces : fwd_eal_port_count();
 
     if (cfg->n_pairs) {
@@ -245,13 +239,13 @@ resolve_pairs(const struct config *cfg, enum config_mode mode,
 }
 
 int
-dataplane_check(const struct config *cfg, enum config_mode mode,
+dataplane_check(const struct config *cfg, enum gfp_mode mode,
                 char err[CONFIG_ERR_LEN])
 {
     uint16_t pairs[CONFIG_MAX_PORTS][2];
     unsigned n;
 
-    if (mode == CONFIG_MODE_MMAP) {
+    if (mode == GFP_MODE_MMAP) {
         for (unsigned i = 0; i < cfg->n_ifaces; i++) {
             if (!if_nametoindex(cfg->ifaces[i])) {
                 return set_err(err, -EINVAL, "port %u: no kernel interface "
@@ -279,7 +273,7 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
 {
     const struct config *cfg = dp->cfg;
     struct dp_port *p = &dp->ports[dp->n_ports];
-    bool mmap = dp->mode == CONFIG_MODE_MMAP;
+    bool mmap = dp->mode == GFP_MODE_MMAP;
     char name[16];
     int error, node;
 
@@ -352,7 +346,7 @@ init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
 }
 
 int
-dataplane_create(const struct config *cfg, enum config_mode mode,
+dataplane_create(const struct config *cfg, enum gfp_mode mode,
                  struct dp_counters *counters, struct dataplane **dpp,
                  char err[CONFIG_ERR_LEN])
 {
@@ -374,7 +368,7 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
     atomic_init(&dp->stop, false);
     atomic_init(&dp->reset_req, 0);
 
-    if (mode == CONFIG_MODE_MMAP) {
+    if (mode == GFP_MODE_MMAP) {
         dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
     } else {
         dp->n_workers = fwd_eal_workers(NULL, 0);
@@ -415,7 +409,7 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
         goto error;
     }
     w = 0;
-    if (mode == CONFIG_MODE_MMAP) {
+    if (mode == GFP_MODE_MMAP) {
         for (; w < dp->n_workers; w++) {
             dp->workers[w].lcore = w;
         }
@@ -437,7 +431,7 @@ dataplane_create(const struct config *cfg, enum config_mode mode,
         dp->workers[w].stop = &dp->stop;
         dp->workers[w].reset_req = &dp->reset_req;
         atomic_init(&dp->workers[w].reset_done, 0);
-        dp->workers[w].kind = mode == CONFIG_MODE_MMAP ? "thread"
+        dp->workers[w].kind = mode == GFP_MODE_MMAP ? "thread"
                                                         : "lcore";
     }
     {
@@ -497,7 +491,7 @@ join_workers(struct dataplane *dp)
         struct dp_worker *wk = &dp->workers[w];
 
         if (wk->launched) {
-            if (dp->mode == CONFIG_MODE_MMAP) {
+            if (dp->mode == GFP_MODE_MMAP) {
                 pthread_join(wk->thread, NULL);
             } else {
                 fwd_eal_wait(wk->lcore);
@@ -512,7 +506,7 @@ launch_worker(struct dataplane *dp, struct dp_worker *wk)
 {
     int error;
 
-    if (dp->mode == CONFIG_MODE_MMAP) {
+    if (dp->mode == GFP_MODE_MMAP) {
         pthread_attr_t attr;
 
         pthread_attr_init(&attr);
@@ -671,7 +665,7 @@ dataplane_park(struct dataplane *dp)
     }
 }
 
-enum config_mode
+enum gfp_mode
 dataplane_mode(const struct dataplane *dp)
 {
     return dp->mode;
@@ -873,7 +867,7 @@ dataplane_stats_json(const struct dataplane *dp)
         }
         json_array_append_new(ports, jp);
     }
-    json_object_set_new(root, "mode", json_string(config_mode_name(dp->mode)));
+    json_object_set_new(root, "mode", json_string(gfp_mode_name(dp->mode)));
     json_object_set_new(root, "engine", json_string(dp->engine->name));
     json_object_set_new(root, "workers", json_integer(dp->n_workers));
     json_object_set_new(root, "queues", json_integer(dp->cfg->queues));

@@ -25,13 +25,13 @@ void dp_counters_destroy(struct dp_counters *);
  * lays out the streams over the workers.  Returns 0, -EINVAL for a
  * configuration that cannot work here (message in 'err'), or another
  * negative errno. */
-int dataplane_create(const struct config *, enum config_mode,
+int dataplane_create(const struct config *, enum gfp_mode,
                      struct dp_counters *, struct dataplane **,
                      char err[CONFIG_ERR_LEN]);
 
 /* Checks, without opening anything, that 'mode' has the ports the
  * configuration pairs. */
-int dataplane_check(const struct config *, enum config_mode,
+int dataplane_check(const struct config *, enum gfp_mode,
                     char err[CONFIG_ERR_LEN]);
 
 /* Starts the ports and launches one worker per worker lcore or thread. */
@@ -55,7 +55,7 @@ void dataplane_park(struct dataplane *);
  * drop counters are kept in the counters.  Accepts NULL. */
 void dataplane_destroy(struct dataplane *);
 
-enum config_mode dataplane_mode(const struct dataplane *);
+enum gfp_mode dataplane_mode(const struct dataplane *);
 
 /* All counters: per port, per queue, totals, and device drops. */
 json_t *dataplane_stats_json(const struct dataplane *);
@@ -87,6 +87,5 @@ void dataplane_reset_stats(struct dataplane *);
 /* One line per port with rates since the previous call. */
 void dataplane_print_rates(struct dataplane *);
 
-const char *config_mode_name(enum config_mode);
 
 #endif /* dataplane.h */

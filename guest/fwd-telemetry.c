@@ -105,7 +105,7 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
     }
     rte_tel_data_start_dict(d);
     rte_tel_data_add_dict_string(d, "mode",
-                                 config_mode_name(dataplane_mode(dp)));
+                                 gfp_mode_name(dataplane_mode(dp)));
     rte_tel_data_add_dict_u64(d, "mode_switches", tel.switches);
     rte_tel_data_add_dict_u64(d, "ports", n);
     rte_tel_data_add_dict_u64(d, "queues", dataplane_queues(dp));
@@ -235,7 +235,7 @@ cmd_mode(const char *cmd, const char *params, struct rte_tel_data *d)
     }
     rte_tel_data_start_dict(d);
     rte_tel_data_add_dict_string(d, "mode",
-                                 config_mode_name(dataplane_mode(dp)));
+                                 gfp_mode_name(dataplane_mode(dp)));
     rte_tel_data_add_dict_u64(d, "mode_switches", tel.switches);
     fwd_telemetry_unlock();
     return 0;

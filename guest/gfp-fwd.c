@@ -341,12 +341,12 @@ start_eal(struct fwd_ctx *ctx, char err[CONFIG_ERR_LEN])
  * its ports are stopped, not closed.  PacketMMAP mode's sockets are closed,
  * since an open one would take in a copy of every frame. */
 static int
-bring_up(struct fwd_ctx *ctx, enum config_mode mode, char err[CONFIG_ERR_LEN])
+bring_up(struct fwd_ctx *ctx, enum gfp_mode mode, char err[CONFIG_ERR_LEN])
 {
     struct dataplane *dp = NULL;
     int error;
 
-    if (mode == CONFIG_MODE_DPDK && ctx->parked) {
+    if (mode == GFP_MODE_DPDK && ctx->parked) {
         dp = ctx->parked;
         ctx->parked = NULL;
     } else {
@@ -358,8 +358,8 @@ bring_up(struct fwd_ctx *ctx, enum config_mode mode, char err[CONFIG_ERR_LEN])
     error = dataplane_start(dp);
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "cannot start forwarding in mode "
-                 "%s: %s", config_mode_name(mode), strerror(-error));
-        if (mode == CONFIG_MODE_DPDK) {
+                 "%s: %s", gfp_mode_name(mode), strerror(-error));
+        if (mode == GFP_MODE_DPDK) {
             ctx->parked = dp;       /* A closed ethdev cannot come back. */
         } else {
             dataplane_destroy(dp);
@@ -377,7 +377,7 @@ take_down(struct fwd_ctx *ctx, bool drain)
     uint64_t intake_end;
 
     dataplane_stop(ctx->dp, drain, 50, &intake_end);
-    if (dataplane_mode(ctx->dp) == CONFIG_MODE_DPDK) {
+    if (dataplane_mode(ctx->dp) == GFP_MODE_DPDK) {
         dataplane_park(ctx->dp);
         ctx->parked = ctx->dp;
     } else {
@@ -393,16 +393,16 @@ take_down(struct fwd_ctx *ctx, bool drain)
  * closes, and the new one starts over the same counters.  If it cannot,
  * the old mode comes back. */
 static int
-switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
+switch_mode(struct fwd_ctx *ctx, enum gfp_mode to, char err[CONFIG_ERR_LEN])
 {
-    enum config_mode from = dataplane_mode(ctx->dp);
+    enum gfp_mode from = dataplane_mode(ctx->dp);
     uint64_t t0;
     int error;
 
     if (to == from) {
         return 0;
     }
-    if (to == CONFIG_MODE_DPDK) {
+    if (to == GFP_MODE_DPDK) {
         error = start_eal(ctx, err);
         if (error) {
             return error;
@@ -417,7 +417,7 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
      * slow part, pools and rings) while the old mode still forwards.
      * PacketMMAP sockets take in frames as soon as they open, so those
      * open only once the old ports are closed. */
-    if (to == CONFIG_MODE_DPDK && !ctx->parked) {
+    if (to == GFP_MODE_DPDK && !ctx->parked) {
         error = dataplane_create(ctx->cfg, to, ctx->counters, &ctx->parked,
                                  err);
         if (error) {
@@ -425,8 +425,8 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
         }
     }
 
-    LOG_INFO("switching from mode %s to mode %s", config_mode_name(from),
-             config_mode_name(to));
+    LOG_INFO("switching from mode %s to mode %s", gfp_mode_name(from),
+             gfp_mode_name(to));
     /* Telemetry waits while the data plane it reads changes. */
     fwd_telemetry_lock();
     t0 = take_down(ctx, true);
@@ -434,11 +434,11 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
     if (error) {
         char err2[CONFIG_ERR_LEN];
 
-        LOG_ERR("mode %s: %s; going back to mode %s", config_mode_name(to),
-                err, config_mode_name(from));
+        LOG_ERR("mode %s: %s; going back to mode %s", gfp_mode_name(to),
+                err, gfp_mode_name(from));
         if (bring_up(ctx, from, err2)) {
             LOG_ERR("mode %s does not come back either: %s; stopping",
-                    config_mode_name(from), err2);
+                    gfp_mode_name(from), err2);
             ctx->quit = true;
             ctx->status = EXIT_FAILURE;
         }
@@ -451,7 +451,7 @@ switch_mode(struct fwd_ctx *ctx, enum config_mode to, char err[CONFIG_ERR_LEN])
     fwd_telemetry_unlock();
     ctx->last_gap_ms = (double) (cycles_now() - t0) * 1000 / cycles_hz();
     LOG_INFO("now in mode %s; no port took in frames for %.1f ms",
-             config_mode_name(to), ctx->last_gap_ms);
+             gfp_mode_name(to), ctx->last_gap_ms);
     return 0;
 }
 
@@ -517,7 +517,7 @@ cmd_ports(void *ctx_, unsigned argc, const char *argv[],
         return NULL;
     }
     return json_pack("{s:s, s:o}", "mode",
-                     config_mode_name(dataplane_mode(ctx->dp)), "ports",
+                     gfp_mode_name(dataplane_mode(ctx->dp)), "ports",
                      dataplane_ports_json(ctx->dp));
 }
 
@@ -526,20 +526,19 @@ cmd_mode(void *ctx_, unsigned argc, const char *argv[],
          char err[CTL_ERR_LEN])
 {
     struct fwd_ctx *ctx = ctx_;
-    enum config_mode to;
+    enum gfp_mode to;
     char echo[40];
 
     if (no_dataplane(ctx, err)) {
         return NULL;
     }
     if (argc) {
-        if (!strcmp(argv[0], "dpdk")) {
-            to = CONFIG_MODE_DPDK;
-        } else if (!strcmp(argv[0], "mmap")) {
-            to = CONFIG_MODE_MMAP;
-        } else {
-            snprintf(err, CTL_ERR_LEN, "invalid mode '%s': expected "
-                     "dpdk or mmap", ctl_sanitize(argv[0], echo, sizeof echo));
+        if (gfp_mode_from_name(argv[0], &to)) {
+            char choices[GFP_MODE_CHOICES_LEN];
+
+            snprintf(err, CTL_ERR_LEN, "invalid mode '%s': expected %s",
+                     ctl_sanitize(argv[0], echo, sizeof echo),
+                     gfp_mode_choices(choices));
             return NULL;
         }
         if (switch_mode(ctx, to, err)) {
@@ -547,7 +546,7 @@ cmd_mode(void *ctx_, unsigned argc, const char *argv[],
         }
     }
     return json_pack("{s:s, s:i, s:f}", "mode",
-                     config_mode_name(dataplane_mode(ctx->dp)),
+                     gfp_mode_name(dataplane_mode(ctx->dp)),
                      "switches", (int) ctx->switches,
                      "last_switch_gap_ms", ctx->last_gap_ms);
 }
@@ -625,7 +624,7 @@ main(int argc, char *argv[])
         }
     }
 
-    if (cfg.mode == CONFIG_MODE_MMAP && eal_argc > 1 && !cfg.ctl_socket[0]) {
+    if (cfg.mode == GFP_MODE_MMAP && eal_argc > 1 && !cfg.ctl_socket[0]) {
         fprintf(stderr, "gfp-fwd: '%s': mode mmap starts no EAL, so it "
                 "takes EAL options only for a later switch to mode dpdk, "
                 "which needs --ctl-socket\n", argv[1]);
@@ -655,7 +654,7 @@ main(int argc, char *argv[])
         sa.sa_handler = SIG_IGN;
         sigaction(SIGPIPE, &sa, NULL);
     }
-    if (cfg.mode == CONFIG_MODE_DPDK && !fwd_eal_available()) {
+    if (cfg.mode == GFP_MODE_DPDK && !fwd_eal_available()) {
         fprintf(stderr, "gfp-fwd: built without DPDK: only --mode mmap "
                 "works (rebuild without --without-dpdk for DPDK mode)\n");
         return EXIT_USAGE;
@@ -684,7 +683,7 @@ main(int argc, char *argv[])
         ctl_server_set_idle_timeout(ctl, cfg.ctl_idle_timeout);
     }
 
-    if (cfg.mode == CONFIG_MODE_DPDK) {
+    if (cfg.mode == GFP_MODE_DPDK) {
         ret = fwd_eal_start(eal_argc, argv);
         if (ret == -EINVAL) {
             fprintf(stderr, "gfp-fwd: the EAL rejected its options (see its "
@@ -720,7 +719,7 @@ main(int argc, char *argv[])
     fwd_telemetry_publish(ctx.dp, 0);
     fwd_telemetry_unlock();
     LOG_INFO("forwarding; mode %s; stop with SIGINT or SIGTERM%s%s",
-             config_mode_name(cfg.mode),
+             gfp_mode_name(cfg.mode),
              ctl ? ", or quit on the control socket " : "",
              ctl ? cfg.ctl_socket : "");
 

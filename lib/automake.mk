@@ -4,6 +4,8 @@ lib_libgfp_la_LIBADD = $(JANSSON_LIBS) $(NUMA_LIBS)
 lib_libgfp_la_SOURCES = \
 	lib/gfp-config.c \
 	lib/gfp-config.h \
+	lib/gfp-mode.c \
+	lib/gfp-mode.h \
 	lib/cycles.c \
 	lib/cycles.h \
 	lib/ctl.c \
@@ -17,6 +19,8 @@ lib_libgfp_la_SOURCES = \
 	lib/log.h \
 	lib/numa-info.c \
 	lib/numa-info.h \
+	lib/pci-bind.c \
+	lib/pci-bind.h \
 	lib/port.c \
 	lib/port.h \
 	lib/port-mmap.c \

@@ -182,19 +182,17 @@ config_set(struct config *cfg, const char *key, const char *value,
            char err[CONFIG_ERR_LEN])
 {
     if (!strcmp(key, "mode")) {
-        if (!strcmp(value, "dpdk")) {
-            cfg->mode = CONFIG_MODE_DPDK;
-        } else if (!strcmp(value, "mmap")) {
-            cfg->mode = CONFIG_MODE_MMAP;
-        } else {
-            return set_err(err, -EINVAL, "invalid value '%s': expected dpdk "
-                           "or mmap", value);
+        char choices[GFP_MODE_CHOICES_LEN];
+
+        if (gfp_mode_from_name(value, &cfg->mode)) {
+            return set_err(err, -EINVAL, "invalid value '%s': expected %s",
+                           value, gfp_mode_choices(choices));
         }
         return 0;
     } else if (!strcmp(key, "dpdk-pkt-io")) {
         /* The appliance-style switch: on = DPDK mode, off = PacketMMAP. */
         if (!strcmp(value, "on") || !strcmp(value, "off")) {
-            cfg->mode = value[1] == 'n' ? CONFIG_MODE_DPDK : CONFIG_MODE_MMAP;
+            cfg->mode = value[1] == 'n' ? GFP_MODE_DPDK : GFP_MODE_MMAP;
             return 0;
         }
         return set_err(err, -EINVAL, "invalid value '%s': expected on or "
@@ -369,11 +367,11 @@ config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
                        "belong to the control socket, which needs "
                        "ctl-socket");
     }
-    if (cfg->mode == CONFIG_MODE_MMAP && !cfg->n_ifaces) {
+    if (cfg->mode == GFP_MODE_MMAP && !cfg->n_ifaces) {
         return set_err(err, -EINVAL, "mode mmap needs the kernel interfaces "
                        "to forward between (ifaces)");
     }
-    if (cfg->mode == CONFIG_MODE_DPDK && (cfg->n_ifaces || cfg->workers)
+    if (cfg->mode == GFP_MODE_DPDK && (cfg->n_ifaces || cfg->workers)
         && !cfg->ctl_socket[0]) {
         return set_err(err, -EINVAL, "ifaces and workers belong to mode "
                        "mmap; in mode dpdk the EAL gives the devices and "

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "gfp-mode.h"
 #include "util.h"
 
 #define CONFIG_MAX_PORTS 32
@@ -20,13 +21,8 @@ struct config_mac {
     uint8_t mac[GFP_ETH_ALEN];
 };
 
-enum config_mode {
-    CONFIG_MODE_DPDK,               /* Ports are DPDK ethdevs. */
-    CONFIG_MODE_MMAP,               /* Ports are kernel interfaces. */
-};
-
 struct config {
-    enum config_mode mode;
+    enum gfp_mode mode;
     char ifaces[CONFIG_MAX_PORTS][16];  /* MMAP mode: port N's interface. */
     unsigned n_ifaces;
     unsigned workers;               /* MMAP mode; 0: one per queue. */

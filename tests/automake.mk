@@ -9,12 +9,14 @@ tests_gfp_test_SOURCES = tests/gfp-test.c
 tests_gfp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
 tests_gfp_test_SOURCES += \
 	$(utilities_ctl_stats_sources) \
-	utilities/ctl-cpuset.c \
-	utilities/ctl-cpuset.h \
-	utilities/ctl-ovs.c \
-	utilities/ctl-ovs.h \
-	utilities/ctl-sysfs.c \
-	utilities/ctl-sysfs.h
+	utilities/ctl/cpuset.c \
+	utilities/ctl/cpuset.h \
+	utilities/ctl/ctl-util.c \
+	utilities/ctl/ctl-util.h \
+	utilities/ctl/ovs.c \
+	utilities/ctl/ovs.h \
+	utilities/ctl/sysfs.c \
+	utilities/ctl/sysfs.h
 
 # Autotest suites, in the manner of Open vSwitch.
 TESTSUITE_AT = \
@@ -34,6 +36,7 @@ TESTSUITE_AT = \
 	tests/ctl-preflight.at \
 	tests/ctl-stats.at \
 	tests/telemetry.at \
+	tests/pci-bind.at \
 	tests/pytest.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
@@ -179,18 +182,20 @@ tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
 	lib/log.c
 
 tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
-tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl
 tests_fuzz_fuzz_ovs_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ovs_LDADD = $(JANSSON_LIBS)
 tests_fuzz_fuzz_ovs_SOURCES = tests/fuzz/fuzz-ovs.c $(FUZZ_UTIL) \
-	utilities/ctl-ovs.c utilities/ctl-sysfs.c utilities/ctl-cpuset.c
+	utilities/ctl/ovs.c utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
+	utilities/ctl/ctl-util.c
 
 tests_fuzz_fuzz_topology_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(YAML_CFLAGS)
-tests_fuzz_fuzz_topology_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_topology_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl
 tests_fuzz_fuzz_topology_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_topology_LDADD = $(YAML_LIBS)
 tests_fuzz_fuzz_topology_SOURCES = tests/fuzz/fuzz-topology.c $(FUZZ_UTIL) \
-	utilities/ctl-topology.c utilities/ctl-sysfs.c utilities/ctl-cpuset.c
+	utilities/ctl/topology.c utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
+	utilities/ctl/ctl-util.c
 
 # Includes lib/tpacket.c, for its private ring struct.
 tests_fuzz_fuzz_tpacket_CFLAGS = $(FUZZ_COMPILE_FLAGS)

@@ -15,6 +15,7 @@
 
 #include "ctl-stats.h"
 #include "gfp-config.h"
+#include "pci-bind.h"
 #include "fwd-engine.h"
 #include "port-provider.h"
 #include "stats.h"
@@ -60,7 +61,7 @@ test_config(int argc, char *argv[])
         printf("error: %s\n", err);
         return 1;
     }
-    if (cfg.mode == CONFIG_MODE_MMAP) {
+    if (cfg.mode == GFP_MODE_MMAP) {
         printf("mode=mmap ifaces=");
         for (unsigned i = 0; i < cfg.n_ifaces; i++) {
             printf("%s%s", i ? "," : "", cfg.ifaces[i]);
@@ -822,6 +823,44 @@ test_mmap_fwd(int argc, char *argv[])
     return 0;
 }
 
+/* pci-bind check BDF | driver ROOT BDF | netdev ROOT BDF | vfio ROOT |
+ * to ROOT BDF DRIVER: lib/pci-bind.c on a sysfs tree ROOT. */
+static int
+test_pci_bind(int argc, char *argv[])
+{
+    char err[PCI_BIND_ERR_LEN], name[PCI_BIND_NAME_LEN];
+    const char *cmd = argc ? argv[0] : "";
+    int error;
+
+    if (!strcmp(cmd, "check") && argc == 2) {
+        puts(pci_bind_check_bdf(argv[1]) ? "invalid" : "ok");
+        return 0;
+    } else if (!strcmp(cmd, "driver") && argc == 3) {
+        error = pci_bind_driver(argv[1], argv[2], name);
+        printf("%s\n", error ? strerror(-error) : name[0] ? name : "(none)");
+        return 0;
+    } else if (!strcmp(cmd, "netdev") && argc == 3) {
+        error = pci_bind_wait_netdev(argv[1], argv[2], name, 50);
+        printf("%s\n", error ? strerror(-error) : name);
+        return 0;
+    } else if (!strcmp(cmd, "vfio") && argc == 2) {
+        puts(pci_bind_vfio_usable(argv[1], err) ? "usable" : err);
+        return 0;
+    } else if (!strcmp(cmd, "to") && argc == 4) {
+        error = pci_bind_to(argv[1], argv[2], argv[3], err);
+        if (error) {
+            printf("error %d: %s\n", -error, err);
+            return 1;
+        }
+        pci_bind_driver(argv[1], argv[2], name);
+        printf("%s %s\n", argv[2], name);
+        return 0;
+    }
+    fprintf(stderr, "usage: gfp-test pci-bind check BDF | driver ROOT BDF | "
+            "netdev ROOT BDF | vfio ROOT | to ROOT BDF DRIVER\n");
+    return 2;
+}
+
 /* gfp-ctl stats, its parsers and its whole view, on captured outputs (the
  * test hooks of the command, kept out of the shipped gfp-ctl). */
 
@@ -1019,6 +1058,7 @@ static const struct command commands[] = {
     { "tpacket-veth", test_tpacket_veth },
     { "mmap-fwd", test_mmap_fwd },
     { "tpacket-mtu-shrink", test_tpacket_mtu_shrink },
+    { "pci-bind", test_pci_bind },
     { "ctl-stats-parse", test_ctl_stats_parse },
     { "ctl-stats-replay", test_ctl_stats_replay },
 };

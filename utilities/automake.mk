@@ -11,43 +11,6 @@ dist_noinst_SCRIPTS += utilities/gfp-setup
 # Run inside the guest: gfp-guest-image puts them in the image.
 dist_pkgdata_SCRIPTS += utilities/gfp-guest-agent utilities/gfp-guest-bind
 
-# gfp-ctl stats' rooms but its entry, which tests/gfp-test links too.
-utilities_ctl_stats_sources = \
-	utilities/ctl-stats.h \
-	utilities/ctl-stats-fwd.c \
-	utilities/ctl-stats-hops.c \
-	utilities/ctl-stats-json.c \
-	utilities/ctl-stats-kernel.c \
-	utilities/ctl-stats-ovs.c \
-	utilities/ctl-stats-run.c \
-	utilities/ctl-stats-text.c
-
-bin_PROGRAMS += utilities/gfp-ctl
-utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(NUMA_CFLAGS)
-utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) $(NUMA_LIBS)
-# compat finds its matrix installed in pkgdatadir, else (an uninstalled
-# build) in the source tree.
-utilities_gfp_ctl_CPPFLAGS = $(AM_CPPFLAGS) \
-	-DGFP_PKGDATADIR='"$(pkgdatadir)"' -DGFP_SRCDIR='"$(abs_top_srcdir)"'
-utilities_gfp_ctl_SOURCES = \
-	utilities/ctl-compat.c \
-	utilities/ctl-cpuset.c \
-	utilities/ctl-cpuset.h \
-	utilities/ctl-fwd.c \
-	utilities/ctl-host.c \
-	utilities/ctl-ovs.c \
-	utilities/ctl-ovs.h \
-	utilities/ctl-preflight-ovs.c \
-	utilities/ctl-preflight.c \
-	utilities/ctl-preflight.h \
-	utilities/ctl-stats.c \
-	$(utilities_ctl_stats_sources) \
-	utilities/ctl-sysfs.c \
-	utilities/ctl-sysfs.h \
-	utilities/ctl-topology.c \
-	utilities/ctl-topology.h \
-	utilities/gfp-ctl.c \
-	utilities/gfp-ctl.h
 dist_pkgdata_DATA = utilities/compat-matrix.json
 
 if HAVE_DPDK

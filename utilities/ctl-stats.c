@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "ctl-stats.h"
-#include "gfp-ctl.h"
+#include "ctl/gfp-ctl.h"
 
 int
 ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])

@@ -24,7 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctl-ovs.h"
+#include "ctl/ovs.h"
 #include "ctl.h"
 #include "util.h"
 

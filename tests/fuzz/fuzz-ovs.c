@@ -1,5 +1,5 @@
 /* libFuzzer target: gfp-ctl's parsers of what Open vSwitch's tools print
- * (utilities/ctl-ovs.c, utilities/ctl-cpuset.c).
+ * (utilities/ctl/ovs.c, utilities/ctl/cpuset.c).
  *
  * The first byte of an input picks the parser (its value modulo 6); the
  * rest is the tool's output, as text:
@@ -23,9 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl-cpuset.h"
-#include "ctl-ovs.h"
-#include "ctl-sysfs.h"
+#include "cpuset.h"
+#include "ovs.h"
+#include "sysfs.h"
 #include "fuzz.h"
 
 static void

@@ -1,4 +1,4 @@
-/* libFuzzer target: gfp-ctl's topology file (utilities/ctl-topology.c),
+/* libFuzzer target: gfp-ctl's topology file (utilities/ctl/topology.c),
  * YAML read with libyaml and validated as a whole.
  *
  * Each input is one topology file.  Beyond what ASan and UBSan see: a
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl-topology.h"
+#include "topology.h"
 #include "fuzz.h"
 
 static void

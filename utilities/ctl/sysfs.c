@@ -1,21 +1,18 @@
-/* ctl-sysfs: files under a root prefix and programs run without a shell. */
+/* ctl-sysfs: files under a root prefix. */
 #include <config.h>
 
-#include "ctl-sysfs.h"
+#include "sysfs.h"
 
+#include "ctl-util.h"
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 int
@@ -53,7 +50,7 @@ ctl_sysfs_slurp(const char *root, const char *path, char **data, size_t *lenp)
     if (fd < 0) {
         return -errno;
     }
-    buf = malloc(cap);
+    buf = ctl_xmalloc(cap);
     if (!buf) {
         close(fd);
         return -ENOMEM;
@@ -62,7 +59,7 @@ ctl_sysfs_slurp(const char *root, const char *path, char **data, size_t *lenp)
         ssize_t n;
 
         if (cap - len < 2) {
-            char *p = cap < (64u << 20) ? realloc(buf, cap * 2) : NULL;
+            char *p = cap < (64u << 20) ? ctl_xrealloc(buf, cap * 2) : NULL;
 
             if (!p) {
                 err = -ENOMEM;
@@ -245,7 +242,7 @@ ctl_sysfs_list(const char *root, const char *dir, const char *prefix,
             continue;
         }
         if (n == cap) {
-            char **p = realloc(names, (cap ? cap * 2 : 16) * sizeof *p);
+            char **p = ctl_xrealloc(names, (cap ? cap * 2 : 16) * sizeof *p);
 
             if (!p) {
                 err = -ENOMEM;
@@ -254,7 +251,7 @@ ctl_sysfs_list(const char *root, const char *dir, const char *prefix,
             names = p;
             cap = cap ? cap * 2 : 16;
         }
-        names[n] = strdup(de->d_name);
+        names[n] = ctl_xstrdup(de->d_name);
         if (!names[n]) {
             err = -ENOMEM;
             goto error;
@@ -294,184 +291,6 @@ ctl_sysfs_exists(const char *root, const char *path)
     struct stat st;
 
     return !ctl_sysfs_stat(root, path, &st);
-}
-
-/* A growing NUL-terminated output buffer. */
-struct run_buf {
-    char *data;
-    size_t len, cap;
-};
-
-static int
-run_buf_read(int fd, struct run_buf *b)
-{
-    ssize_t n;
-
-    if (b->cap - b->len < 4096) {
-        size_t cap = b->cap ? b->cap * 2 : 8192;
-        char *p = cap <= (64u << 20) ? realloc(b->data, cap) : NULL;
-
-        if (!p) {
-            return -ENOMEM;
-        }
-        b->data = p;
-        b->cap = cap;
-    }
-    n = read(fd, b->data + b->len, b->cap - b->len - 1);
-    if (n < 0) {
-        return errno == EINTR || errno == EAGAIN ? 1 : -errno;
-    }
-    b->len += n;
-    b->data[b->len] = '\0';
-    return n ? 1 : 0;
-}
-
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
-int
-ctl_sysfs_run(char *const argv[], unsigned timeout_ms, char **out,
-              char **errp)
-{
-    struct run_buf bufs[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-    int pipes[2][2] = { { -1, -1 }, { -1, -1 } };
-    int exec_pipe[2] = { -1, -1 };
-    long long deadline = now_ms() + timeout_ms;
-    bool open_fd[2] = { true, true };
-    int status, err = 0, exec_errno = 0;
-    pid_t pid;
-
-    if (out) {
-        *out = NULL;
-    }
-    if (errp) {
-        *errp = NULL;
-    }
-    if (pipe2(pipes[0], O_CLOEXEC) || pipe2(pipes[1], O_CLOEXEC)
-        || pipe2(exec_pipe, O_CLOEXEC)) {
-        err = -errno;
-        goto out;
-    }
-    pid = fork();
-    if (pid < 0) {
-        err = -errno;
-        goto out;
-    }
-    if (!pid) {
-        int null = open("/dev/null", O_RDONLY);
-        sigset_t none;
-
-        /* gfp-ctl stats --watch blocks its stop signals and takes a
-         * Ctrl-C between two readings; the tool inherits neither. */
-        signal(SIGINT, SIG_IGN);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (null < 0 || dup2(null, 0) < 0 || dup2(pipes[0][1], 1) < 0
-            || dup2(pipes[1][1], 2) < 0) {
-            _exit(127);
-        }
-        execvp(argv[0], argv);
-        exec_errno = errno;
-        if (write(exec_pipe[1], &exec_errno, sizeof exec_errno) < 0) {
-            /* Nothing to do: the parent sees status 127. */
-        }
-        _exit(127);
-    }
-    close(pipes[0][1]);
-    close(pipes[1][1]);
-    close(exec_pipe[1]);
-    pipes[0][1] = pipes[1][1] = exec_pipe[1] = -1;
-
-    while (open_fd[0] || open_fd[1]) {
-        struct pollfd pfd[2];
-        long long left = deadline - now_ms();
-        int n = 0, map[2];
-
-        if (left <= 0) {
-            err = -ETIMEDOUT;
-            break;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (open_fd[i]) {
-                pfd[n].fd = pipes[i][0];
-                pfd[n].events = POLLIN;
-                map[n++] = i;
-            }
-        }
-        if (poll(pfd, n, left) < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            err = -errno;
-            break;
-        }
-        for (int j = 0; j < n; j++) {
-            if (pfd[j].revents) {
-                int r = run_buf_read(pfd[j].fd, &bufs[map[j]]);
-
-                if (r < 0) {
-                    err = r;
-                    break;
-                }
-                if (!r) {
-                    open_fd[map[j]] = false;
-                }
-            }
-        }
-        if (err) {
-            break;
-        }
-    }
-    if (err) {
-        kill(pid, SIGKILL);
-    }
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            err = err ? err : -errno;
-            goto out;
-        }
-    }
-    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno)
-        == sizeof exec_errno && exec_errno) {
-        err = -exec_errno;
-    } else if (!err) {
-        err = WIFEXITED(status) ? WEXITSTATUS(status)
-              : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -ECHILD;
-    }
-
-out:
-    for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            if (pipes[i][j] >= 0) {
-                close(pipes[i][j]);
-            }
-        }
-        if (exec_pipe[i] >= 0) {
-            close(exec_pipe[i]);
-        }
-    }
-    for (int i = 0; i < 2; i++) {
-        char **dst = i ? errp : out;
-
-        if (dst && !bufs[i].data) {
-            bufs[i].data = strdup("");
-            if (!bufs[i].data && err >= 0) {
-                err = -ENOMEM;
-            }
-        }
-        if (dst) {
-            *dst = bufs[i].data;
-        } else {
-            free(bufs[i].data);
-        }
-    }
-    return err;
 }
 
 /* 'n' hex digits at 's', none more: their value, or -1. */

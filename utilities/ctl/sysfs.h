@@ -3,7 +3,7 @@
  * Every absolute path of the system's (/sys, /proc, /dev, /etc,
  * /lib/modules, /var/run) is read under a root prefix, "" for the real
  * system, so that tests can point the checks at a crafted tree.  Programs
- * (ovs-vsctl, ethtool) are run with execvp, never through a shell.
+ * are run with ctl_run() (ctl-util.h), never through a shell.
  *
  * Functions return 0 (or a length) on success and a negative errno on
  * failure. */
@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "ctl-cpuset.h"
+#include "cpuset.h"
 
 #define CTL_MAX_NODES 64
 #define CTL_PCI_ADDR_LEN 13     /* "0000:af:00.0" and its NUL. */
@@ -56,20 +56,6 @@ void ctl_sysfs_free_names(char **names, size_t n);
 /* stat() or lstat() of ROOT/PATH. */
 int ctl_sysfs_stat(const char *root, const char *path, struct stat *st);
 bool ctl_sysfs_exists(const char *root, const char *path);
-
-/* The one way gfp-ctl runs a program.  Runs argv[0] (found through
- * $PATH, no shell) with 'argv', stdin from /dev/null, SIGINT ignored (a
- * Ctrl-C meant for gfp-ctl ends it between two tools, not a tool half-way
- * through a transaction) and no signal blocked, and reads its standard
- * output and error together so that neither can block the other.  After
- * 'timeout_ms' it is killed.  Returns its exit status (0-255), 128 + N if
- * signal N ended it, or a negative errno if it could not be run (-ENOENT:
- * no such program), timed out (-ETIMEDOUT) or its output could not be
- * read.  Its standard output and standard error are returned
- * NUL-terminated in malloc'd '*out' and '*err' (either may be NULL to
- * discard), even on failure; if memory for them ran out, -ENOMEM. */
-int ctl_sysfs_run(char *const argv[], unsigned timeout_ms, char **out,
-                  char **err);
 
 /* Parses the PCI address that starts 's', "[DDDD:]BB:DD.F" with hex
  * digits in exactly those widths (domain 0000 when left out, device at

@@ -7,8 +7,9 @@
  * guest's memory) say "skip" and why when OVS cannot be reached. */
 #include <config.h>
 
-#include "ctl-preflight.h"
+#include "preflight.h"
 
+#include "ctl-util.h"
 #include <ctype.h>
 #include <elf.h>
 #include <errno.h>
@@ -22,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctl-ovs.h"
-#include "ctl-sysfs.h"
+#include "ovs.h"
+#include "sysfs.h"
 #include "util.h"
 
 #define PF_OVS_TIMEOUT_MS 10000
@@ -74,19 +75,13 @@ ovs_has_uuid(const json_t *v, const char *uuid)
 static const char *
 row_uuid(const json_t *row)
 {
-    return row_get(row, "_uuid");
-}
-
-const char *
-row_get(const json_t *row, const char *col)
-{
-    return ovs_str(json_object_get(row, col));
+    return ovs_row_get(row, "_uuid");
 }
 
 int
 preflight_ovs_load(struct preflight *pf)
 {
-    char *db_arg = pf->db ? xasprintf_("--db=%s", pf->db) : NULL;
+    char *db_arg = pf->db ? ctl_xasprintf("--db=%s", pf->db) : NULL;
     char *argv[] = {
         pf->vsctl, "--timeout=5", "--format=json",
         "--", "list", "Open_vSwitch",
@@ -109,7 +104,7 @@ preflight_ovs_load(struct preflight *pf)
         memmove(&argv[2], &argv[1], (ARRAY_SIZE(argv) - 3) * sizeof *argv);
         argv[1] = db_arg;
     }
-    status = ctl_sysfs_run(argv, PF_OVS_TIMEOUT_MS, &out, &err);
+    status = ctl_run(argv, PF_OVS_TIMEOUT_MS, &out, &err);
     free(db_arg);
     if (status) {
         char *nl = err ? strchr(err, '\n') : NULL;
@@ -201,7 +196,7 @@ vswitchd_uid(const struct preflight *pf)
 }
 
 void
-check_sock_dir(struct preflight *pf)
+preflight_ovs_check_sock_dir(struct preflight *pf)
 {
     const char *conf = preflight_ovs_other_config(pf, "vhost-sock-dir");
     char dir[PATH_MAX];
@@ -217,39 +212,39 @@ check_sock_dir(struct preflight *pf)
     }
     error = ctl_sysfs_stat(pf->rundir_root, dir, &st);
     if (error == -ENOENT && !pf->ovs_ok) {
-        add(pf, "vhost-sock-dir", dir, SEV_SKIP, NULL, "absent, and OVS "
+        pf_add(pf, "vhost-sock-dir", dir, SEV_SKIP, NULL, "absent, and OVS "
             "cannot be asked where its vhost sockets go (%s)", pf->ovs_err);
         return;
     } else if (error) {
-        add(pf, "vhost-sock-dir", dir, SEV_WARN,
-            xasprintf_("mkdir -p %s", dir), "cannot use it: %s",
+        pf_add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            ctl_xasprintf("mkdir -p %s", dir), "cannot use it: %s",
             strerror(-error));
         return;
     }
     if (!S_ISDIR(st.st_mode)) {
-        add(pf, "vhost-sock-dir", dir, SEV_FAIL, NULL, "not a directory");
+        pf_add(pf, "vhost-sock-dir", dir, SEV_FAIL, NULL, "not a directory");
         return;
     }
     uid = vswitchd_uid(pf);
     if (st.st_mode & S_IWOTH && !(st.st_mode & S_ISVTX)) {
-        add(pf, "vhost-sock-dir", dir, SEV_WARN,
-            xasprintf_("chmod o-w %s", dir),
+        pf_add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            ctl_xasprintf("chmod o-w %s", dir),
             "world-writable (mode %04o): any local user can replace a "
             "vhost-user socket and receive the guest's traffic",
             (unsigned) (st.st_mode & 07777));
     } else if (st.st_mode & S_IWOTH) {
-        add(pf, "vhost-sock-dir", dir, SEV_WARN,
-            xasprintf_("chmod o-w,-t %s", dir),
+        pf_add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            ctl_xasprintf("chmod o-w,-t %s", dir),
             "world-writable with the sticky bit (mode %04o): any local "
             "user can create sockets there",
             (unsigned) (st.st_mode & 07777));
     } else if (uid >= 0 && st.st_uid != (uid_t) uid) {
-        add(pf, "vhost-sock-dir", dir, SEV_WARN,
-            xasprintf_("chown %lld %s", uid, dir),
+        pf_add(pf, "vhost-sock-dir", dir, SEV_WARN,
+            ctl_xasprintf("chown %lld %s", uid, dir),
             "owned by uid %u, but ovs-vswitchd runs as uid %lld: it may "
             "not create or reach its sockets", (unsigned) st.st_uid, uid);
     } else {
-        add(pf, "vhost-sock-dir", dir, SEV_PASS, NULL,
+        pf_add(pf, "vhost-sock-dir", dir, SEV_PASS, NULL,
             "mode %04o, owner uid %u%s", (unsigned) (st.st_mode & 07777),
             (unsigned) st.st_uid,
             uid < 0 ? " (ovs-vswitchd's uid unknown: no pidfile)"
@@ -258,19 +253,19 @@ check_sock_dir(struct preflight *pf)
 }
 
 void
-check_vhost_mode(struct preflight *pf)
+preflight_ovs_check_vhost_mode(struct preflight *pf)
 {
     unsigned n_server = 0, n_client = 0;
     json_t *row;
     size_t i;
 
     if (!pf->ovs_ok) {
-        add(pf, "vhost-mode", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        pf_add(pf, "vhost-mode", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
         return;
     }
     json_array_foreach (pf->ifaces, i, row) {
-        const char *type = row_get(row, "type");
-        const char *name = row_get(row, "name");
+        const char *type = ovs_row_get(row, "type");
+        const char *name = ovs_row_get(row, "name");
         const char *path;
 
         if (!is_vhost(type) || !name) {
@@ -280,8 +275,8 @@ check_vhost_mode(struct preflight *pf)
                                      "vhost-server-path");
         if (!strcmp(type, "dpdkvhostuser")) {
             n_server++;
-            add(pf, "vhost-mode", name, SEV_WARN,
-                xasprintf_("%s set Interface %s type=dpdkvhostuserclient "
+            pf_add(pf, "vhost-mode", name, SEV_WARN,
+                ctl_xasprintf("%s set Interface %s type=dpdkvhostuserclient "
                            "options:vhost-server-path=/var/run/vhost/%s.sock"
                            " (and start the guest's vhost-user as server)",
                            pf->vsctl_cmd, name, name),
@@ -289,24 +284,24 @@ check_vhost_mode(struct preflight *pf)
                 "guest cannot reconnect after OVS restarts");
         } else if (!path || !path[0]) {
             n_client++;
-            add(pf, "vhost-mode", name, SEV_FAIL,
-                xasprintf_("%s set Interface %s options:vhost-server-path="
+            pf_add(pf, "vhost-mode", name, SEV_FAIL,
+                ctl_xasprintf("%s set Interface %s options:vhost-server-path="
                            "/var/run/vhost/%s.sock", pf->vsctl_cmd, name,
                            name),
                 "dpdkvhostuserclient without options:vhost-server-path: "
                 "OVS has nothing to connect to");
         } else {
             n_client++;
-            add(pf, "vhost-mode", name, SEV_PASS, NULL, "client of %s",
+            pf_add(pf, "vhost-mode", name, SEV_PASS, NULL, "client of %s",
                 path);
         }
     }
     if (n_server && n_client) {
-        add(pf, "vhost-mode", NULL, SEV_WARN, NULL, "%u server-mode and %u "
+        pf_add(pf, "vhost-mode", NULL, SEV_WARN, NULL, "%u server-mode and %u "
             "client-mode vhost-user ports: each guest must be set up the "
             "opposite way of its port", n_server, n_client);
     } else if (!n_server && !n_client) {
-        add(pf, "vhost-mode", NULL, SEV_PASS, NULL, "no vhost-user ports");
+        pf_add(pf, "vhost-mode", NULL, SEV_PASS, NULL, "no vhost-user ports");
     }
 }
 
@@ -352,7 +347,7 @@ bridge_by_iface_name(const struct preflight *pf, const char *name)
     size_t i;
 
     json_array_foreach (pf->ifaces, i, row) {
-        if (!strcmp(row_get(row, "name") ?: "", name)) {
+        if (!strcmp(ovs_row_get(row, "name") ?: "", name)) {
             return iface_bridge(pf, row);
         }
     }
@@ -360,30 +355,24 @@ bridge_by_iface_name(const struct preflight *pf, const char *name)
 }
 
 void
-check_mtu(struct preflight *pf)
+preflight_ovs_check_mtu(struct preflight *pf)
 {
     size_t n_br, n_if, *parent, i;
     long *br_of;
     json_t *row;
 
     if (!pf->ovs_ok) {
-        add(pf, "mtu", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        pf_add(pf, "mtu", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
         return;
     }
     n_br = json_array_size(pf->bridges);
     n_if = json_array_size(pf->ifaces);
     if (!n_br) {
-        add(pf, "mtu", NULL, SEV_PASS, NULL, "no bridges");
+        pf_add(pf, "mtu", NULL, SEV_PASS, NULL, "no bridges");
         return;
     }
-    parent = calloc(n_br, sizeof *parent);
-    br_of = calloc(n_if ? n_if : 1, sizeof *br_of);
-    if (!parent || !br_of) {
-        free(parent);
-        free(br_of);
-        pf->oom = true;
-        return;
-    }
+    parent = ctl_xcalloc(n_br, sizeof *parent);
+    br_of = ctl_xcalloc(n_if ? n_if : 1, sizeof *br_of);
     for (i = 0; i < n_br; i++) {
         parent[i] = i;
     }
@@ -396,7 +385,7 @@ check_mtu(struct preflight *pf)
             = preflight_ovs_map_get(json_object_get(row, "options"), "peer");
         long other;
 
-        if (strcmp(row_get(row, "type") ?: "", "patch") || !peer
+        if (strcmp(ovs_row_get(row, "type") ?: "", "patch") || !peer
             || br_of[i] < 0) {
             continue;
         }
@@ -422,14 +411,14 @@ check_mtu(struct preflight *pf)
 
                 snprintf(names + len, sizeof names - len, "%s%s",
                          len ? "+" : "",
-                         row_get(json_array_get(pf->bridges, b), "name")
+                         ovs_row_get(json_array_get(pf->bridges, b), "name")
                          ?: "?");
             }
         }
         /* Requested MTUs of the ports that carry traffic ('internal'
          * ones follow the others). */
         json_array_foreach (pf->ifaces, i, row) {
-            const char *type = row_get(row, "type") ?: "";
+            const char *type = ovs_row_get(row, "type") ?: "";
             long long req = 1500, applied;
             size_t len = strlen(list);
 
@@ -439,7 +428,7 @@ check_mtu(struct preflight *pf)
             }
             ovs_int(json_object_get(row, "mtu_request"), &req);
             snprintf(list + len, sizeof list - len, "%s%s %lld",
-                     len ? ", " : "", row_get(row, "name") ?: "?", req);
+                     len ? ", " : "", ovs_row_get(row, "name") ?: "?", req);
             if (first < 0) {
                 first = req;
             }
@@ -449,9 +438,9 @@ check_mtu(struct preflight *pf)
             if (ovs_int(json_object_get(row, "mtu"), &applied)
                 && ovs_int(json_object_get(row, "mtu_request"), &req)
                 && applied != req) {
-                add(pf, "mtu", row_get(row, "name"), SEV_FAIL,
-                    xasprintf_("%s get Interface %s error%s",
-                               pf->vsctl_cmd, row_get(row, "name") ?: "?",
+                pf_add(pf, "mtu", ovs_row_get(row, "name"), SEV_FAIL,
+                    ctl_xasprintf("%s get Interface %s error%s",
+                               pf->vsctl_cmd, ovs_row_get(row, "name") ?: "?",
                                is_vhost(type) ? " (the guest must accept "
                                "the MTU: QEMU virtio-net host_mtu=N)" : ""),
                     "mtu_request %lld, but the port runs at %lld", req,
@@ -459,17 +448,17 @@ check_mtu(struct preflight *pf)
             }
         }
         if (!any) {
-            add(pf, "mtu", names, SEV_PASS, NULL, "no ports");
+            pf_add(pf, "mtu", names, SEV_PASS, NULL, "no ports");
             continue;
         }
         if (!differ) {
-            add(pf, "mtu", names, SEV_PASS, NULL, "one MTU along the path: "
+            pf_add(pf, "mtu", names, SEV_PASS, NULL, "one MTU along the path: "
                 "%lld", first);
             continue;
         }
         /* Raise the others to the largest. */
         json_array_foreach (pf->ifaces, i, row) {
-            const char *type = row_get(row, "type") ?: "";
+            const char *type = ovs_row_get(row, "type") ?: "";
             long long req = 1500;
             char *p;
 
@@ -481,13 +470,13 @@ check_mtu(struct preflight *pf)
             if (req == max_mtu) {
                 continue;
             }
-            p = xasprintf_("%s%s%s set Interface %s mtu_request=%lld",
+            p = ctl_xasprintf("%s%s%s set Interface %s mtu_request=%lld",
                            fix ? fix : pf->vsctl_cmd, fix ? " --" : "",
-                           "", row_get(row, "name") ?: "?", max_mtu);
+                           "", ovs_row_get(row, "name") ?: "?", max_mtu);
             free(fix);
             fix = p;
         }
-        add(pf, "mtu", names, SEV_WARN, fix, "MTUs differ along the path "
+        pf_add(pf, "mtu", names, SEV_WARN, fix, "MTUs differ along the path "
             "(%s; unset means 1500): larger frames are dropped where the "
             "MTU is smaller", list);
     }
@@ -496,7 +485,7 @@ check_mtu(struct preflight *pf)
 }
 
 void
-check_queues(struct preflight *pf)
+preflight_ovs_check_queues(struct preflight *pf)
 {
     unsigned n_pmd;
     bool any = false;
@@ -504,18 +493,18 @@ check_queues(struct preflight *pf)
     size_t i;
 
     if (!pf->ovs_ok) {
-        add(pf, "queues", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        pf_add(pf, "queues", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
         return;
     }
     if (!pf->have_pmd) {
-        add(pf, "queues", NULL, SEV_SKIP, NULL, "PMD count unknown: "
+        pf_add(pf, "queues", NULL, SEV_SKIP, NULL, "PMD count unknown: "
             "pmd-cpu-mask not set");
         return;
     }
     n_pmd = cpuset_count(&pf->pmd);
     json_array_foreach (pf->ifaces, i, row) {
-        const char *type = row_get(row, "type");
-        const char *name = row_get(row, "name") ?: "?";
+        const char *type = ovs_row_get(row, "type");
+        const char *name = ovs_row_get(row, "name") ?: "?";
         const char *v;
         unsigned long long rxq = 0;
 
@@ -538,27 +527,27 @@ check_queues(struct preflight *pf)
             }
         }
         if (!rxq) {
-            add(pf, "queues", name, SEV_PASS, NULL, "no guest connected: "
+            pf_add(pf, "queues", name, SEV_PASS, NULL, "no guest connected: "
                 "queue count not known yet");
         } else if (rxq > n_pmd) {
-            add(pf, "queues", name, SEV_WARN,
+            pf_add(pf, "queues", name, SEV_WARN,
                 is_vhost(type)
-                ? xasprintf_("ethtool -L <guest interface> combined %u (in "
+                ? ctl_xasprintf("ethtool -L <guest interface> combined %u (in "
                              "the guest), or add PMD cores: %s set "
                              "Open_vSwitch . other_config:pmd-cpu-mask=MASK",
                              n_pmd, pf->vsctl_cmd)
-                : xasprintf_("%s set Interface %s options:n_rxq=%u",
+                : ctl_xasprintf("%s set Interface %s options:n_rxq=%u",
                              pf->vsctl_cmd, name, n_pmd),
                 "%llu rx queues, %u PMD cores: queues share a PMD and the "
                 "busiest one limits the rate", rxq, n_pmd);
         } else {
-            add(pf, "queues", name, SEV_PASS, NULL, "%llu rx queues, %u PMD "
-                "cores", rxq, n_pmd);
+            pf_add(pf, "queues", name, SEV_PASS, NULL, "%llu rx queues, %u "
+                "PMD cores", rxq, n_pmd);
         }
     }
     if (!any) {
-        add(pf, "queues", NULL, SEV_PASS, NULL, "no DPDK or vhost-user ports "
-            "(%u PMD cores)", n_pmd);
+        pf_add(pf, "queues", NULL, SEV_PASS, NULL, "no DPDK or vhost-user "
+            "ports (%u PMD cores)", n_pmd);
     }
 }
 
@@ -664,12 +653,12 @@ which(const char *name)
     char *copy, *dir, *save = NULL, *found = NULL;
 
     if (strchr(name, '/')) {
-        return strdup(name);
+        return ctl_xstrdup(name);
     }
-    copy = strdup(path ? path : "/usr/bin:/bin");
+    copy = ctl_xstrdup(path ? path : "/usr/bin:/bin");
     for (dir = copy ? strtok_r(copy, ":", &save) : NULL; dir && !found;
          dir = strtok_r(NULL, ":", &save)) {
-        char *p = xasprintf_("%s/%s", dir, name);
+        char *p = ctl_xasprintf("%s/%s", dir, name);
 
         if (p && !access(p, X_OK)) {
             found = p;
@@ -697,7 +686,7 @@ plugin_from_extra(const char *extra)
             }
             len = strcspn(s, " ");
             if (len && strstr(s, "pmmap")) {
-                return strndup(s, len);
+                return ctl_xasprintf("%.*s", (int) len, s);
             }
         }
     }
@@ -705,7 +694,7 @@ plugin_from_extra(const char *extra)
 }
 
 void
-check_versions(struct preflight *pf)
+preflight_ovs_check_versions(struct preflight *pf)
 {
     char *argv[] = { pf->vswitchd, "--version", NULL };
     char ovs_ver[64] = "", dpdk_ver[64] = "", *out = NULL;
@@ -717,7 +706,7 @@ check_versions(struct preflight *pf)
     bool have_abi = false;
 
     status = pf->no_ovs ? -ECANCELED
-                        : ctl_sysfs_run(argv, 10000, &out, NULL);
+                        : ctl_run(argv, 10000, &out, NULL);
     if (status == 0) {
         const char *v = strstr(out, "(Open vSwitch) ");
         const char *d = strstr(out, "\nDPDK ");
@@ -735,25 +724,25 @@ check_versions(struct preflight *pf)
     }
 
     if (pf->no_ovs) {
-        add(pf, "ovs-version", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+        pf_add(pf, "ovs-version", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
     } else if (!ovs_ver[0]) {
-        add(pf, "ovs-version", NULL, pf->ovs_ok ? SEV_WARN : SEV_SKIP, NULL,
+        pf_add(pf, "ovs-version", NULL, pf->ovs_ok ? SEV_WARN : SEV_SKIP, NULL,
             "cannot run '%s --version'%s%s", pf->vswitchd,
             status < 0 ? ": " : "", status < 0 ? strerror(-status) : "");
     } else if (!dpdk_ver[0]) {
-        add(pf, "ovs-version", NULL, SEV_FAIL,
-            strdup("apt-get install openvswitch-switch-dpdk && "
+        pf_add(pf, "ovs-version", NULL, SEV_FAIL,
+            ctl_xstrdup("apt-get install openvswitch-switch-dpdk && "
                    "update-alternatives --set ovs-vswitchd "
                    "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"),
             "%s is Open vSwitch %s without DPDK", pf->vswitchd, ovs_ver);
     } else if (db_dpdk && db_dpdk[0] && !strstr(db_dpdk, dpdk_ver)) {
-        add(pf, "ovs-version", NULL, SEV_WARN,
-            strdup("systemctl restart openvswitch-switch"),
+        pf_add(pf, "ovs-version", NULL, SEV_WARN,
+            ctl_xstrdup("systemctl restart openvswitch-switch"),
             "%s is Open vSwitch %s with DPDK %s, but the running one "
             "reports %s: restart it", pf->vswitchd, ovs_ver, dpdk_ver,
             db_dpdk);
     } else {
-        add(pf, "ovs-version", NULL, SEV_PASS, NULL,
+        pf_add(pf, "ovs-version", NULL, SEV_PASS, NULL,
             "Open vSwitch %s, DPDK %s%s", ovs_ver, dpdk_ver,
             db_dpdk && db_dpdk[0] ? " (running)" : "");
     }
@@ -762,8 +751,8 @@ check_versions(struct preflight *pf)
         json_t *inited = json_object_get(pf->ovs, "dpdk_initialized");
 
         if (init && !strcmp(init, "true") && json_is_false(inited)) {
-            add(pf, "dpdk-init", NULL, SEV_FAIL,
-                xasprintf_("grep -i dpdk %s/ovs-vswitchd.log",
+            pf_add(pf, "dpdk-init", NULL, SEV_FAIL,
+                ctl_xasprintf("grep -i dpdk %s/ovs-vswitchd.log",
                            strcmp(pf->rundir, PF_DEFAULT_RUNDIR)
                            ? pf->rundir : "/var/log/openvswitch"),
                 "dpdk-init=true, but DPDK did not initialize");
@@ -772,7 +761,7 @@ check_versions(struct preflight *pf)
 
     /* The plugin's ABI against the switch's DPDK. */
     if (pf->plugin_arg) {
-        plugin = strdup(pf->plugin_arg);
+        plugin = ctl_xstrdup(pf->plugin_arg);
         plugin_src = "--plugin";
     } else if ((plugin = plugin_from_extra(
                     preflight_ovs_other_config(pf, "dpdk-extra")))) {
@@ -786,7 +775,7 @@ check_versions(struct preflight *pf)
         snprintf(switch_dpdk, sizeof switch_dpdk, "DPDK %s", dpdk_ver);
     }
     if (!plugin) {
-        add(pf, "plugin-abi", NULL, SEV_SKIP, NULL, "no net_pmmap plugin "
+        pf_add(pf, "plugin-abi", NULL, SEV_SKIP, NULL, "no net_pmmap plugin "
             "configured (no -d in dpdk-extra; or pass --plugin PATH)");
         return;
     }
@@ -798,19 +787,19 @@ check_versions(struct preflight *pf)
     error = elf_needed_abi(pf->plugin_arg ? "" : pf->rundir_root, plugin,
                            "librte_ethdev.so.", &plugin_abi);
     if (error) {
-        add(pf, "plugin-abi", plugin, SEV_FAIL, NULL, "cannot read the "
+        pf_add(pf, "plugin-abi", plugin, SEV_FAIL, NULL, "cannot read the "
             "plugin (from %s): %s", plugin_src,
             error == -ENOEXEC ? "not a 64-bit ELF file"
             : error == -ENOENT ? "no DT_NEEDED librte_ethdev.so.N (not a "
                                  "shared DPDK driver)"
             : strerror(-error));
     } else if (!have_abi) {
-        add(pf, "plugin-abi", plugin, SEV_SKIP, NULL, "the plugin needs "
+        pf_add(pf, "plugin-abi", plugin, SEV_SKIP, NULL, "the plugin needs "
             "DPDK ABI %u; the switch's DPDK version is unknown",
             plugin_abi);
     } else if (plugin_abi != ovs_abi) {
-        add(pf, "plugin-abi", plugin, SEV_FAIL,
-            strdup("./configure --with-dpdk-sdk=DIR (the DPDK source of "
+        pf_add(pf, "plugin-abi", plugin, SEV_FAIL,
+            ctl_xstrdup("./configure --with-dpdk-sdk=DIR (the DPDK source of "
                    "the switch's version) && make, or build the switch "
                    "with 'make ovs'"),
             "the plugin is built for DPDK ABI %u (librte_ethdev.so.%u), "
@@ -822,11 +811,11 @@ check_versions(struct preflight *pf)
         if (vswitchd_path
             && !elf_needed_abi("", vswitchd_path, "librte_ethdev.so.",
                                &bin_abi) && bin_abi != plugin_abi) {
-            add(pf, "plugin-abi", plugin, SEV_FAIL, NULL, "the plugin "
+            pf_add(pf, "plugin-abi", plugin, SEV_FAIL, NULL, "the plugin "
                 "needs librte_ethdev.so.%u, %s links librte_ethdev.so.%u",
                 plugin_abi, vswitchd_path, bin_abi);
         } else {
-            add(pf, "plugin-abi", plugin, SEV_PASS, NULL, "DPDK ABI %u, as "
+            pf_add(pf, "plugin-abi", plugin, SEV_PASS, NULL, "DPDK ABI %u, as "
                 "the switch's %s", plugin_abi, switch_dpdk);
         }
         free(vswitchd_path);
@@ -998,7 +987,7 @@ node_list(uint64_t set, char *buf, size_t size)
  * numa_maps.  On a host of one node nothing can be misaligned, but the
  * finding still names the process that serves each port. */
 void
-check_guest_numa(struct preflight *pf)
+preflight_ovs_check_guest_numa(struct preflight *pf)
 {
     struct ctl_nodes nodes;
     const char *what;
@@ -1011,7 +1000,7 @@ check_guest_numa(struct preflight *pf)
     single = nodes.n <= 1;
     if (!pf->ovs_ok) {
         if (!single) {
-            add(pf, "guest-numa", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
+            pf_add(pf, "guest-numa", NULL, SEV_SKIP, NULL, "%s", pf->ovs_err);
         }
         return;
     }
@@ -1022,35 +1011,35 @@ check_guest_numa(struct preflight *pf)
         want = wanted_nodes(pf, &nodes, &what);
     }
     json_array_foreach (pf->ifaces, i, row) {
-        const char *name = row_get(row, "name");
+        const char *name = ovs_row_get(row, "name");
         const char *path = preflight_ovs_map_get(
             json_object_get(row, "options"), "vhost-server-path");
         unsigned long long kb[PF_MAX_NODES], inode, pid, total;
         char comm[64] = "?", where[256] = "", nodes_want[192], file[64];
         int top = 0;
 
-        if (strcmp(row_get(row, "type") ?: "", "dpdkvhostuserclient")
+        if (strcmp(ovs_row_get(row, "type") ?: "", "dpdkvhostuserclient")
             || !name || !path || !path[0]) {
             continue;
         }
         any = true;
         if (!want) {
-            add(pf, "guest-numa", name, SEV_SKIP, NULL, "no NIC or PMD core "
-                "known to align the guest's memory with");
+            pf_add(pf, "guest-numa", name, SEV_SKIP, NULL, "no NIC or PMD "
+                "core known to align the guest's memory with");
             continue;
         }
         inode = unix_listener_inode(pf, path);
         pid = inode ? socket_owner(pf, inode) : 0;
         if (!pid) {
-            add(pf, "guest-numa", name, SEV_SKIP, NULL, "no process listens "
-                "on %s: the guest is not running", path);
+            pf_add(pf, "guest-numa", name, SEV_SKIP, NULL, "no process "
+                "listens on %s: the guest is not running", path);
             continue;
         }
         snprintf(file, sizeof file, "/proc/%llu/comm", pid);
         ctl_sysfs_read(pf->root, file, comm, sizeof comm);
         total = guest_memory(pf, pid, kb);
         if (!total) {
-            add(pf, "guest-numa", name, SEV_SKIP, NULL, "process %llu (%s) "
+            pf_add(pf, "guest-numa", name, SEV_SKIP, NULL, "process %llu (%s) "
                 "on %s maps no shared guest memory", pid, comm, path);
             continue;
         }
@@ -1065,8 +1054,8 @@ check_guest_numa(struct preflight *pf)
         }
         node_list(want, nodes_want, sizeof nodes_want);
         if (!(want & (UINT64_C(1) << top))) {
-            add(pf, "guest-numa", name, SEV_WARN,
-                xasprintf_("start the guest with its memory on node %d: "
+            pf_add(pf, "guest-numa", name, SEV_WARN,
+                ctl_xasprintf("start the guest with its memory on node %d: "
                            "numactl --membind=%d, or QEMU -object "
                            "memory-backend-...,host-nodes=%d,policy=bind",
                            __builtin_ctzll(want), __builtin_ctzll(want),
@@ -1075,13 +1064,13 @@ check_guest_numa(struct preflight *pf)
                 "every packet is copied across the NUMA interconnect",
                 pid, comm, where, what, nodes_want);
         } else {
-            add(pf, "guest-numa", name, SEV_PASS, NULL, "guest memory of "
+            pf_add(pf, "guest-numa", name, SEV_PASS, NULL, "guest memory of "
                 "process %llu (%s): %s; the %s on node %s", pid, comm,
                 where, what, nodes_want);
         }
     }
     if (!any && !single) {
-        add(pf, "guest-numa", NULL, SEV_PASS, NULL, "no vhost-user client "
+        pf_add(pf, "guest-numa", NULL, SEV_PASS, NULL, "no vhost-user client "
             "ports");
     }
 }

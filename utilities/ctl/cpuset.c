@@ -1,8 +1,9 @@
 /* gfp-ctl: CPU sets. */
 #include <config.h>
 
-#include "ctl-cpuset.h"
+#include "cpuset.h"
 
+#include "ctl-util.h"
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -119,7 +120,7 @@ cpuset_mask(const struct cpuset *s)
         len += snprintf(buf + len, sizeof buf - len, "%016" PRIx64,
                         s->bits[i]);
     }
-    return strdup(buf);
+    return ctl_xstrdup(buf);
 }
 
 void

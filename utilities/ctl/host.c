@@ -29,10 +29,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl-cpuset.h"
-#include "ctl-ovs.h"
-#include "ctl-sysfs.h"
-#include "ctl-topology.h"
+#include "cpuset.h"
+#include "ctl-util.h"
+#include "ovs.h"
+#include "sysfs.h"
+#include "topology.h"
 #include "gfp-ctl.h"
 #include "util.h"
 
@@ -84,39 +85,6 @@ struct host_ctx {
     size_t n_cmds;
 };
 
-static void *
-xrealloc(void *p, size_t n)
-{
-    p = realloc(p, n ? n : 1);
-    if (!p) {
-        abort();
-    }
-    return p;
-}
-
-static char *
-xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-xasprintf(const char *fmt, ...)
-{
-    va_list args;
-    char *s;
-
-    va_start(args, fmt);
-    if (vasprintf(&s, fmt, args) < 0) {
-        abort();
-    }
-    va_end(args);
-    return s;
-}
-
-static char *
-xstrdup(const char *s)
-{
-    return xasprintf("%s", s);
-}
-
 static void
 cmd_add(struct cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -128,11 +96,9 @@ cmd_add(struct cmd *cmd, const char *fmt, ...)
     char *s;
 
     va_start(args, fmt);
-    if (vasprintf(&s, fmt, args) < 0) {
-        abort();
-    }
+    s = ctl_xvasprintf(fmt, args);
     va_end(args);
-    cmd->argv = xrealloc(cmd->argv, (cmd->n + 2) * sizeof *cmd->argv);
+    cmd->argv = ctl_xrealloc(cmd->argv, (cmd->n + 2) * sizeof *cmd->argv);
     cmd->argv[cmd->n++] = s;
     cmd->argv[cmd->n] = NULL;
 }
@@ -163,7 +129,7 @@ cmd_start(const struct host_ctx *ctx)
 static void
 plan_add(struct host_ctx *ctx, struct cmd cmd)
 {
-    ctx->cmds = xrealloc(ctx->cmds, (ctx->n_cmds + 1) * sizeof *ctx->cmds);
+    ctx->cmds = ctl_xrealloc(ctx->cmds, (ctx->n_cmds + 1) * sizeof *ctx->cmds);
     ctx->cmds[ctx->n_cmds++] = cmd;
 }
 
@@ -178,9 +144,9 @@ ovsdb_quote(const char *s)
 
     if (n && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
                        "0123456789_./:=,@+-") == n) {
-        return xstrdup(s);
+        return ctl_xstrdup(s);
     }
-    q = p = xrealloc(NULL, 2 * n + 3);
+    q = p = ctl_xrealloc(NULL, 2 * n + 3);
     *p++ = '"';
     for (; *s; s++) {
         if (*s == '"' || *s == '\\') {
@@ -229,10 +195,10 @@ run_vsctl(const struct host_ctx *ctx, const struct cmd *cmd, char **out,
 {
     int status;
 
-    status = ctl_sysfs_run(cmd->argv, ctx->run_timeout_ms, out, err);
+    status = ctl_run(cmd->argv, ctx->run_timeout_ms, out, err);
     if (status < 0) {
         free(*err);
-        *err = xasprintf("cannot run %s: %s", cmd->argv[0],
+        *err = ctl_xasprintf("cannot run %s: %s", cmd->argv[0],
                          status == -ETIMEDOUT ? "no answer in time"
                                               : strerror(-status));
     }
@@ -290,7 +256,7 @@ db_list(const struct host_ctx *ctx, const char *table, const char *columns,
         *rows = ovs_parse_table(out, perr);
         if (!*rows) {
             free(*err);
-            *err = xasprintf("unexpected output from 'ovs-vsctl list %s': "
+            *err = ctl_xasprintf("unexpected output from 'ovs-vsctl list %s': "
                              "%s", table, perr);
         }
     }
@@ -373,43 +339,13 @@ find_row(json_t *rows, const char *col, const char *value)
     return NULL;
 }
 
-/* A column, or a key of a map column ("options:n_rxq"), as a string, or
- * NULL if the row has no such key or the column is empty: an empty string
- * is a value. */
+/* ovs_row_format(), "" for no value. */
 static char *
-row_value(const json_t *row, const char *column)
+row_text(const json_t *row, const char *column)
 {
-    const char *colon = strchr(column, ':');
-    json_t *v;
+    char *v = ovs_row_format(row, column);
 
-    if (colon) {
-        char *col = xasprintf("%.*s", (int) (colon - column), column);
-
-        v = json_object_get(json_object_get(row, col), colon + 1);
-        free(col);
-    } else {
-        v = json_object_get(row, column);
-    }
-    if (json_is_array(v) && json_array_size(v) == 1) {
-        v = json_array_get(v, 0);
-    }
-    if (json_is_string(v)) {
-        return xstrdup(json_string_value(v));
-    } else if (json_is_integer(v)) {
-        return xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    } else if (json_is_boolean(v)) {
-        return xstrdup(json_is_true(v) ? "true" : "false");
-    }
-    return NULL;
-}
-
-/* row_value(), "" for no value. */
-static char *
-row_get(const json_t *row, const char *column)
-{
-    char *v = row_value(row, column);
-
-    return v ? v : xstrdup("");
+    return v ? v : ctl_xstrdup("");
 }
 
 static bool
@@ -605,14 +541,11 @@ resolve_ovs(struct host_ctx *ctx)
             cpuset_set(&pmd, topo->pmd_cores.v[i]);
         }
         mask = cpuset_mask(&pmd);
-        if (!mask) {
-            abort();
-        }
         ctx->ovs_keys[ctx->n_ovs] = ovs_key_names[OVS_PMD_CPU_MASK];
         ctx->ovs_values[ctx->n_ovs++] = mask;
     }
     if (topo->socket_mem.given) {
-        char *s = xstrdup("");
+        char *s = ctl_xstrdup("");
 
         if (topo->socket_mem.is_auto) {
             uint64_t nics = nic_nodes(ctx);
@@ -624,7 +557,7 @@ resolve_ovs(struct host_ctx *ctx)
                 }
             }
             for (int i = 0; i < n && i < 64; i++) {
-                char *t = xasprintf("%s%s%d", s, i ? "," : "",
+                char *t = ctl_xasprintf("%s%s%d", s, i ? "," : "",
                                     nics & (UINT64_C(1) << i)
                                     ? AUTO_SOCKET_MEM_MB : 0);
                 free(s);
@@ -632,7 +565,7 @@ resolve_ovs(struct host_ctx *ctx)
             }
         }
         for (size_t i = 0; i < topo->socket_mem.n; i++) {
-            char *t = xasprintf("%s%s%u", s, i ? "," : "",
+            char *t = ctl_xasprintf("%s%s%u", s, i ? "," : "",
                                 topo->socket_mem.v[i]);
             free(s);
             s = t;
@@ -642,7 +575,7 @@ resolve_ovs(struct host_ctx *ctx)
     }
     if (topo->dpdk_extra) {
         ctx->ovs_keys[ctx->n_ovs] = ovs_key_names[OVS_DPDK_EXTRA];
-        ctx->ovs_values[ctx->n_ovs++] = xstrdup(topo->dpdk_extra);
+        ctx->ovs_values[ctx->n_ovs++] = ctl_xstrdup(topo->dpdk_extra);
     }
     return 0;
 }
@@ -662,8 +595,9 @@ port_settings(const struct host_ctx *ctx, const struct topo_port *p,
 {
     size_t n = 0;
 
-#define SET(COLUMN, ...) \
-    (s[n].column = xstrdup(COLUMN), s[n++].value = xasprintf(__VA_ARGS__))
+#define SET(COLUMN, ...)                        \
+    (s[n].column = ctl_xstrdup(COLUMN),         \
+     s[n++].value = ctl_xasprintf(__VA_ARGS__))
     SET("type", "%s", p->type == TOPO_VHOST_USER_CLIENT
         ? "dpdkvhostuserclient" : "dpdk");
     switch (p->type) {
@@ -759,7 +693,7 @@ plan_port(struct host_ctx *ctx, const struct topo_bridge *br,
         cmd_add(&cmd, "Interface");
         cmd_add(&cmd, "%s", p->name);
         for (size_t i = 0; i < n; i++) {
-            char *cur = row_get(irow, s[i].column);
+            char *cur = row_text(irow, s[i].column);
 
             /* A port as the file wants it but made by someone else is
              * used as it is, and not tagged: teardown leaves it. */
@@ -821,7 +755,7 @@ plan_bridge(struct host_ctx *ctx, const struct topo_bridge *br)
         cmd_add(&cmd, "external_ids:gfp-ctl=%s", ctx->topo->name);
         plan_add(ctx, cmd);
     } else {
-        char *dp = row_get(row, "datapath_type");
+        char *dp = row_text(row, "datapath_type");
         bool netdev = !strcmp(dp, "netdev");
 
         if (!netdev) {
@@ -876,9 +810,9 @@ static void
 change_add(struct ovs_changes *list, const char *column, const char *key,
            char *old, char *new)
 {
-    list->v = xrealloc(list->v, (list->n + 1) * sizeof *list->v);
+    list->v = ctl_xrealloc(list->v, (list->n + 1) * sizeof *list->v);
     list->v[list->n++] = (struct ovs_change) {
-        column, xstrdup(key), old, new,
+        column, ctl_xstrdup(key), old, new,
     };
 }
 
@@ -939,32 +873,32 @@ static void
 plan_ovs_setup(struct host_ctx *ctx)
 {
     const char *name = ctx->topo->name;
-    char *set_key = xasprintf("gfp-ctl-%s-set", name);
-    char *set_col = xasprintf("external_ids:%s", set_key);
-    char *set_list = row_value(ctx->ovs, set_col);
-    char *new_list = xstrdup(set_list ? set_list : "");
+    char *set_key = ctl_xasprintf("gfp-ctl-%s-set", name);
+    char *set_col = ctl_xasprintf("external_ids:%s", set_key);
+    char *set_list = ovs_row_format(ctx->ovs, set_col);
+    char *new_list = ctl_xstrdup(set_list ? set_list : "");
     struct ovs_changes list = { NULL, 0 };
 
     for (size_t i = 0; i < ctx->n_ovs; i++) {
         const char *key = ctx->ovs_keys[i];
-        char *col = xasprintf("other_config:%s", key);
-        char *was_key = xasprintf("gfp-ctl-%s-was-%s", name, key);
-        char *was_col = xasprintf("external_ids:%s", was_key);
-        char *cur = row_value(ctx->ovs, col);
-        char *was = row_value(ctx->ovs, was_col);
+        char *col = ctl_xasprintf("other_config:%s", key);
+        char *was_key = ctl_xasprintf("gfp-ctl-%s-was-%s", name, key);
+        char *was_col = ctl_xasprintf("external_ids:%s", was_key);
+        char *cur = ovs_row_format(ctx->ovs, col);
+        char *was = ovs_row_format(ctx->ovs, was_col);
 
         /* Only the first setup records: a later one changes a value that
          * is already ours. */
         bool record = (!cur || strcmp(cur, ctx->ovs_values[i]))
                       && !set_has(new_list, key) && !was;
 
-        change_add(&list, "other_config", key, cur ? xstrdup(cur) : NULL,
-                   xstrdup(ctx->ovs_values[i]));
+        change_add(&list, "other_config", key, cur ? ctl_xstrdup(cur) : NULL,
+                   ctl_xstrdup(ctx->ovs_values[i]));
         if (record && cur) {
             change_add(&list, "external_ids", was_key, NULL, cur);
             cur = NULL;
         } else if (record) {
-            char *t = xasprintf("%s%s%s", new_list, new_list[0] ? "," : "",
+            char *t = ctl_xasprintf("%s%s%s", new_list, new_list[0] ? "," : "",
                                 key);
 
             free(new_list);
@@ -1033,7 +967,7 @@ sorted_rows(const struct host_ctx *ctx, json_t *rows, json_t *uuids,
     json_t **v, *row;
 
     if (uuids && json_is_string(uuids)) {
-        v = xrealloc(NULL, sizeof *v);
+        v = ctl_xrealloc(NULL, sizeof *v);
         row = find_row(ctx->ports, "_uuid", json_string_value(uuids));
         if (row) {
             v[n++] = row;
@@ -1041,7 +975,7 @@ sorted_rows(const struct host_ctx *ctx, json_t *rows, json_t *uuids,
     } else if (uuids) {
         json_t *u;
 
-        v = xrealloc(NULL, json_array_size(uuids) * sizeof *v);
+        v = ctl_xrealloc(NULL, json_array_size(uuids) * sizeof *v);
         json_array_foreach (uuids, i, u) {
             row = find_row(ctx->ports, "_uuid", json_string_value(u));
             if (row) {
@@ -1049,7 +983,7 @@ sorted_rows(const struct host_ctx *ctx, json_t *rows, json_t *uuids,
             }
         }
     } else {
-        v = xrealloc(NULL, json_array_size(rows) * sizeof *v);
+        v = ctl_xrealloc(NULL, json_array_size(rows) * sizeof *v);
         json_array_foreach (rows, i, row) {
             v[n++] = row;
         }
@@ -1112,15 +1046,16 @@ plan_undo(const struct host_ctx *ctx, size_t i, const char *set_list,
           char **cur, char **was)
 {
     const char *key = ctx->ovs_keys[i];
-    char *col = xasprintf("other_config:%s", key);
-    char *was_col = xasprintf("external_ids:gfp-ctl-%s-was-%s",
+    char *col = ctl_xasprintf("other_config:%s", key);
+    char *was_col = ctl_xasprintf("external_ids:gfp-ctl-%s-was-%s",
                               ctx->topo->name, key);
     enum undo undo = UNDO_NONE;
 
     /* Without the database: undo what setup makes on an OVS that had none
      * of the keys. */
-    *cur = ctx->ovs ? row_value(ctx->ovs, col) : xstrdup(ctx->ovs_values[i]);
-    *was = ctx->ovs ? row_value(ctx->ovs, was_col) : NULL;
+    *cur = (ctx->ovs ? ovs_row_format(ctx->ovs, col)
+            : ctl_xstrdup(ctx->ovs_values[i]));
+    *was = ctx->ovs ? ovs_row_format(ctx->ovs, was_col) : NULL;
     if (!set_has(set_list, key) && !*was) {
         /* Not set by this topology's setup. */
     } else if (!*cur || strcmp(*cur, ctx->ovs_values[i])) {
@@ -1171,8 +1106,8 @@ static void
 plan_ovs_teardown(struct host_ctx *ctx)
 {
     const char *name = ctx->topo->name;
-    char *set_col = xasprintf("external_ids:gfp-ctl-%s-set", name);
-    char *set_list = ctx->ovs ? row_get(ctx->ovs, set_col) : xstrdup("");
+    char *set_col = ctl_xasprintf("external_ids:gfp-ctl-%s-set", name);
+    char *set_list = ctx->ovs ? row_text(ctx->ovs, set_col) : ctl_xstrdup("");
     struct ovs_changes list = { NULL, 0 };
     enum undo undo[ARRAY_SIZE(ctx->ovs_keys)];
     char *cur[ARRAY_SIZE(ctx->ovs_keys)], *was[ARRAY_SIZE(ctx->ovs_keys)];
@@ -1180,7 +1115,7 @@ plan_ovs_teardown(struct host_ctx *ctx)
     json_t *v;
 
     for (size_t i = 0; !ctx->ovs && i < ctx->n_ovs; i++) {
-        char *t = xasprintf("%s%s%s", set_list, i ? "," : "",
+        char *t = ctl_xasprintf("%s%s%s", set_list, i ? "," : "",
                             ctx->ovs_keys[i]);
         free(set_list);
         set_list = t;
@@ -1206,13 +1141,14 @@ plan_ovs_teardown(struct host_ctx *ctx)
                              key, v) {
             if (is_record(name, key)) {
                 change_add(&list, "external_ids", key,
-                           xstrdup(json_string_value(v) ?: ""), NULL);
+                           ctl_xstrdup(json_string_value(v) ?: ""), NULL);
             }
         }
     } else if (ctx->n_ovs) {
-        char *set_key = xasprintf("gfp-ctl-%s-set", name);
+        char *set_key = ctl_xasprintf("gfp-ctl-%s-set", name);
 
-        change_add(&list, "external_ids", set_key, xstrdup(set_list), NULL);
+        change_add(&list, "external_ids", set_key, ctl_xstrdup(set_list),
+                   NULL);
         free(set_key);
     }
     plan_ovs_changes(ctx, &list);
@@ -1301,7 +1237,7 @@ check_ports(struct host_ctx *ctx)
                 status = EXIT_FAILURE;
                 continue;
             }
-            e = row_get(row, "error");
+            e = row_text(row, "error");
             if (e[0]) {
                 fprintf(stderr, "gfp-ctl: ovs-vswitchd rejected port %s: "
                         "%s\n", br->ports[j].name, e);
@@ -1345,7 +1281,7 @@ ctl_host_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
 {
     struct host_ctx ctx = {
         .timeout_s = (opts->timeout_ms + 999) / 1000,
-        .vsctl = xstrdup(VSCTL_DEFAULT),
+        .vsctl = ctl_xstrdup(VSCTL_DEFAULT),
     };
     const char *sandbox = NULL, *db = NULL, *root = NULL;
     struct topology *topo = NULL;

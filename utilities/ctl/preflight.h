@@ -9,8 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctl-cpuset.h"
-#include "ctl-sysfs.h"
+#include "cpuset.h"
+#include "ctl-util.h"
+#include "sysfs.h"
 
 #ifndef MAX
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
@@ -65,18 +66,13 @@ struct preflight {
     /* The report. */
     struct finding *f;
     size_t n, cap;
-    bool oom;
 };
 
 /* ctl-preflight.c. */
 
-/* asprintf() that returns the string, or NULL. */
-char *xasprintf_(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-
 /* Adds a finding.  'fix' is taken over (may be NULL). */
-void add(struct preflight *, const char *id, const char *subject,
-         enum pf_sev, char *fix, const char *fmt, ...)
+void pf_add(struct preflight *, const char *id, const char *subject,
+            enum pf_sev, char *fix, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 /* The PCI NICs DPDK drives: bound to a DPDK-capable kernel driver, or
@@ -100,14 +96,11 @@ const char *preflight_ovs_map_get(const json_t *map, const char *key);
 const char *preflight_ovs_other_config(const struct preflight *,
                                        const char *key);
 
-/* A string column of an OVS row, or NULL. */
-const char *row_get(const json_t *row, const char *col);
-
-void check_sock_dir(struct preflight *);
-void check_vhost_mode(struct preflight *);
-void check_mtu(struct preflight *);
-void check_queues(struct preflight *);
-void check_versions(struct preflight *);
-void check_guest_numa(struct preflight *);
+void preflight_ovs_check_sock_dir(struct preflight *);
+void preflight_ovs_check_vhost_mode(struct preflight *);
+void preflight_ovs_check_mtu(struct preflight *);
+void preflight_ovs_check_queues(struct preflight *);
+void preflight_ovs_check_versions(struct preflight *);
+void preflight_ovs_check_guest_numa(struct preflight *);
 
 #endif /* ctl-preflight.h */

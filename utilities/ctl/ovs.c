@@ -2,8 +2,9 @@
  * file of a gfp-sandbox that says which tools and database to use. */
 #include <config.h>
 
-#include "ctl-ovs.h"
+#include "ovs.h"
 
+#include "ctl-util.h"
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -15,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ctl-sysfs.h"
+#include "sysfs.h"
 #include "util.h"
 
 #define OVS_RUN_TIMEOUT_MS 30000
@@ -40,7 +41,7 @@ ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN])
     int status;
 
     format_argv(argv, cmd, sizeof cmd);
-    status = ctl_sysfs_run(argv, OVS_RUN_TIMEOUT_MS, out, &msg);
+    status = ctl_run(argv, OVS_RUN_TIMEOUT_MS, out, &msg);
     if (status < 0) {
         snprintf(err, OVS_ERR_LEN, "'%s': %s", cmd,
                  status == -ETIMEDOUT ? "no answer within 30 s"
@@ -148,11 +149,10 @@ ovs_parse_table(const char *text, char err[OVS_ERR_LEN])
 /* The value of the last "KEY=" line of 'state', or NULL if none or
  * empty. */
 static char *
-state_get(const char *state, const char *key, bool *oom)
+state_get(const char *state, const char *key)
 {
     size_t len = strlen(key);
     const char *last = NULL;
-    char *v;
 
     for (const char *p = state; p && *p; p = strchr(p, '\n'),
                                          p = p ? p + 1 : NULL) {
@@ -163,9 +163,7 @@ state_get(const char *state, const char *key, bool *oom)
     if (!last || !last[0] || last[0] == '\n') {
         return NULL;
     }
-    v = strndup(last, strcspn(last, "\n"));
-    *oom |= !v;
-    return v;
+    return ctl_xasprintf("%.*s", (int) strcspn(last, "\n"), last);
 }
 
 /* Whether no one but root and the user running gfp-ctl can change what
@@ -178,7 +176,7 @@ state_get(const char *state, const char *key, bool *oom)
 static int
 check_owned(const char *path, char why[WHY_LEN])
 {
-    char *p = strdup(path);
+    char *p = ctl_xstrdup(path);
     uid_t me = geteuid();
     bool leaf = true;
     int error = 0;
@@ -261,13 +259,13 @@ read_state(const char *dir, const char *path, char **state,
         close(fd);
         return error;
     }
-    *state = malloc(cap);
+    *state = ctl_xmalloc(cap);
     error = *state ? 0 : -ENOMEM;
     while (!error) {
         ssize_t n;
 
         if (len + 1 == cap) {
-            char *p = cap < STATE_MAX ? realloc(*state, cap * 2) : NULL;
+            char *p = cap < STATE_MAX ? ctl_xrealloc(*state, cap * 2) : NULL;
 
             if (!p) {
                 error = cap < STATE_MAX ? -ENOMEM : -EFBIG;
@@ -349,7 +347,6 @@ ovs_sandbox_load(const char *dir, struct ovs_sandbox *sb,
                  char err[OVS_ERR_LEN])
 {
     char *state = NULL, *path = NULL, *abs;
-    bool oom = false;
     int error;
 
     memset(sb, 0, sizeof *sb);
@@ -359,35 +356,25 @@ ovs_sandbox_load(const char *dir, struct ovs_sandbox *sb,
         snprintf(err, OVS_ERR_LEN, "%s: %s", dir, strerror(errno));
         return error;
     }
-    if (asprintf(&path, "%s/gfp-sandbox.state", abs) < 0) {
-        snprintf(err, OVS_ERR_LEN, "%s", strerror(ENOMEM));
-        free(abs);
-        return -ENOMEM;
-    }
+    path = ctl_xasprintf("%s/gfp-sandbox.state", abs);
     error = read_state(abs, path, &state, err);
     if (error) {
         goto out;
     }
-    sb->dir = state_get(state, "DIR", &oom);
-    sb->db = state_get(state, "DB", &oom);
-    sb->vsctl = state_get(state, "VSCTL", &oom);
-    sb->ofctl = state_get(state, "OFCTL", &oom);
-    sb->appctl = state_get(state, "APPCTL", &oom);
-    sb->vswitchd = state_get(state, "VSWITCHD", &oom);
-    sb->dpdk_extra = state_get(state, "DPDK_EXTRA", &oom);
+    sb->dir = state_get(state, "DIR");
+    sb->db = state_get(state, "DB");
+    sb->vsctl = state_get(state, "VSCTL");
+    sb->ofctl = state_get(state, "OFCTL");
+    sb->appctl = state_get(state, "APPCTL");
+    sb->vswitchd = state_get(state, "VSWITCHD");
+    sb->dpdk_extra = state_get(state, "DPDK_EXTRA");
     if (!sb->dir) {
         /* OVS takes a relative "unix:" path as relative to its rundir. */
         sb->dir = abs;
         abs = NULL;
     }
-    if (sb->dir && !sb->db
-        && asprintf(&sb->db, "unix:%s/db.sock", sb->dir) < 0) {
-        sb->db = NULL;
-    }
-    if (oom || !sb->dir || !sb->db) {
-        error = -ENOMEM;
-        snprintf(err, OVS_ERR_LEN, "%s", strerror(ENOMEM));
-        goto out;
+    if (sb->dir && !sb->db) {
+        sb->db = ctl_xasprintf("unix:%s/db.sock", sb->dir);
     }
     if ((error = check_program(path, "VSCTL", &sb->vsctl, err))
         || (error = check_program(path, "OFCTL", &sb->ofctl, err))
@@ -618,7 +605,7 @@ ovs_parse_dump_ports(const char *text, struct ovs_port_stats **portsp,
                          it.lineno);
                 goto error;
             }
-            p = realloc(ports, (n + 1) * sizeof *ports);
+            p = ctl_xrealloc(ports, (n + 1) * sizeof *ports);
             if (!p) {
                 snprintf(err, OVS_ERR_LEN, "out of memory");
                 goto error;
@@ -714,7 +701,7 @@ parse_thread(const char *s, struct ovs_pmds *set)
             return &set->pmds[i];
         }
     }
-    p = realloc(set->pmds, (set->n + 1) * sizeof *p);
+    p = ctl_xrealloc(set->pmds, (set->n + 1) * sizeof *p);
     if (!p) {
         return NULL;
     }
@@ -1051,4 +1038,50 @@ ovs_parse_pmd_perf(const char *text, struct ovs_pmds *set,
                    char err[OVS_ERR_LEN])
 {
     return parse_pmd(text, set, true, err);
+}
+
+/* The value of 'column' of 'row', "COL:KEY" for a key of a map column:
+ * NULL for no such column or key, an empty set (or a set of more than one)
+ * and the JSON null. */
+static const json_t *
+ovs_row_value(const json_t *row, const char *column)
+{
+    const char *colon = strchr(column, ':');
+    json_t *v;
+
+    if (colon) {
+        char *col = ctl_xasprintf("%.*s", (int) (colon - column), column);
+
+        v = json_object_get(json_object_get(row, col), colon + 1);
+        free(col);
+    } else {
+        v = json_object_get(row, column);
+    }
+    if (json_is_array(v)) {
+        v = json_array_size(v) == 1 ? json_array_get(v, 0) : NULL;
+    }
+    return v;
+}
+
+const char *
+ovs_row_get(const json_t *row, const char *column)
+{
+    const json_t *v = ovs_row_value(row, column);
+
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+char *
+ovs_row_format(const json_t *row, const char *column)
+{
+    const json_t *v = ovs_row_value(row, column);
+
+    if (json_is_string(v)) {
+        return ctl_xstrdup(json_string_value(v));
+    } else if (json_is_integer(v)) {
+        return ctl_xasprintf("%" JSON_INTEGER_FORMAT, json_integer_value(v));
+    } else if (json_is_boolean(v)) {
+        return ctl_xstrdup(json_is_true(v) ? "true" : "false");
+    }
+    return NULL;
 }

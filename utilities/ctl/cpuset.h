@@ -24,7 +24,7 @@ int cpuset_parse_mask(const char *, struct cpuset *);
 /* Parses a kernel CPU list ("0-3,8,10-11"); "" is the empty set. */
 int cpuset_parse_list(const char *, struct cpuset *);
 
-/* The set as a hex mask "0x..." (malloc'd), or NULL if out of memory. */
+/* The set as a hex mask "0x..." (malloc'd). */
 char *cpuset_mask(const struct cpuset *);
 
 /* The set as a list "0,1,4" in 'buf' ("..." when cut). */

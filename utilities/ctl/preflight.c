@@ -12,8 +12,9 @@
  * are described in Documentation/topics/preflight-compat.rst. */
 #include <config.h>
 
-#include "ctl-preflight.h"
+#include "preflight.h"
 
+#include "ctl-util.h"
 #include <errno.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -26,8 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl-ovs.h"
-#include "ctl-sysfs.h"
+#include "ovs.h"
+#include "sysfs.h"
 #include "gfp-ctl.h"
 #include "util.h"
 
@@ -40,66 +41,33 @@ static const char *const sev_names[] = { "pass", "skip", "warn", "fail" };
 
 /* --- Small helpers. --- */
 
-char * __attribute__((format(printf, 1, 2)))
-xasprintf_(const char *fmt, ...)
-{
-    va_list args;
-    char *s;
-    int n;
-
-    va_start(args, fmt);
-    n = vasprintf(&s, fmt, args);
-    va_end(args);
-    return n < 0 ? NULL : s;
-}
-
 /* Adds a finding.  'fix' is taken over (may be NULL). */
 void __attribute__((format(printf, 6, 7)))
-add(struct preflight *pf, const char *id, const char *subject,
-    enum pf_sev sev, char *fix, const char *fmt, ...)
+pf_add(struct preflight *pf, const char *id, const char *subject,
+       enum pf_sev sev, char *fix, const char *fmt, ...)
 {
     struct finding *f;
     va_list args;
-    int n;
 
     if (pf->n == pf->cap) {
-        size_t cap = pf->cap ? pf->cap * 2 : 32;
-        struct finding *p = realloc(pf->f, cap * sizeof *p);
-
-        if (!p) {
-            pf->oom = true;
-            free(fix);
-            return;
-        }
-        pf->f = p;
-        pf->cap = cap;
+        pf->cap = pf->cap ? pf->cap * 2 : 32;
+        pf->f = ctl_xrealloc(pf->f, pf->cap * sizeof *pf->f);
     }
-    f = &pf->f[pf->n];
-    f->id = strdup(id);
-    f->subject = strdup(subject ? subject : "");
+    f = &pf->f[pf->n++];
+    f->id = ctl_xstrdup(id);
+    f->subject = ctl_xstrdup(subject ? subject : "");
     f->sev = sev;
     f->fix = fix;
     va_start(args, fmt);
-    n = vasprintf(&f->message, fmt, args);
+    f->message = ctl_xvasprintf(fmt, args);
     va_end(args);
-    if (n < 0 || !f->id || !f->subject) {
-        pf->oom = true;
-        free(f->id);
-        free(f->subject);
-        free(f->fix);
-        if (n >= 0) {
-            free(f->message);
-        }
-        return;
-    }
-    pf->n++;
 }
 
 /* Parses "1024,1024" into pf->socket_mem. */
 static int
 parse_socket_mem(const char *s, unsigned long long *mem, int *n)
 {
-    char *copy = strdup(s), *save = NULL, *tok;
+    char *copy = ctl_xstrdup(s), *save = NULL, *tok;
     int error = 0;
 
     *n = 0;
@@ -136,7 +104,7 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
 
     if (ctl_sysfs_list(pf->root, "/sys/kernel/mm/hugepages", "hugepages-",
                        &sizes, &n) || !n) {
-        add(pf, "hugepages", NULL, none_sev, NULL, "the kernel offers no "
+        pf_add(pf, "hugepages", NULL, none_sev, NULL, "the kernel offers no "
             "huge pages (%s/sys/kernel/mm/hugepages missing or empty): it "
             "lacks CONFIG_HUGETLBFS", pf->root);
         return;
@@ -167,19 +135,19 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
     ctl_sysfs_free_names(sizes, n);
 
     if (!total) {
-        add(pf, "hugepages", NULL, none_sev,
-            xasprintf_("echo %d > /sys/kernel/mm/hugepages/%s/nr_hugepages",
+        pf_add(pf, "hugepages", NULL, none_sev,
+            ctl_xasprintf("echo %d > /sys/kernel/mm/hugepages/%s/nr_hugepages",
                        PF_DEFAULT_HUGEPAGES, def_size),
             "no huge pages reserved (%s)%s", msg,
             pf->guest ? ": DPDK mode needs them, PacketMMAP mode does not"
                       : "");
     } else if (!free_kb && !dpdk_initialized) {
-        add(pf, "hugepages", NULL, none_sev,
-            xasprintf_("echo %llu > /sys/kernel/mm/hugepages/%s/"
+        pf_add(pf, "hugepages", NULL, none_sev,
+            ctl_xasprintf("echo %llu > /sys/kernel/mm/hugepages/%s/"
                        "nr_hugepages", total * 2, def_size),
             "every huge page is in use (%s)", msg);
     } else {
-        add(pf, "hugepages", NULL, SEV_PASS, NULL, "%s", msg);
+        pf_add(pf, "hugepages", NULL, SEV_PASS, NULL, "%s", msg);
     }
 
     /* Per node against socket-mem, before OVS has taken its share. */
@@ -200,8 +168,8 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
         snprintf(dir, sizeof dir, "/sys/devices/system/node/node%d/"
                  "hugepages", i);
         if (nodes.n && !ctl_sysfs_node_cpus(&nodes, i)) {
-            add(pf, "hugepages-node", subject, SEV_FAIL,
-                xasprintf_("%s set Open_vSwitch . other_config:"
+            pf_add(pf, "hugepages-node", subject, SEV_FAIL,
+                ctl_xasprintf("%s set Open_vSwitch . other_config:"
                            "dpdk-socket-mem=<one value per existing node>",
                            pf->vsctl_cmd),
                 "%s asks for %llu MB on node %d, which does not exist",
@@ -226,15 +194,15 @@ check_hugepages(struct preflight *pf, bool dpdk_initialized)
         }
         ctl_sysfs_free_names(names, k);
         if (node_free_kb / 1024 < pf->socket_mem[i]) {
-            add(pf, "hugepages-node", subject, SEV_FAIL,
-                xasprintf_("echo %llu > /sys/devices/system/node/node%d/"
+            pf_add(pf, "hugepages-node", subject, SEV_FAIL,
+                ctl_xasprintf("echo %llu > /sys/devices/system/node/node%d/"
                            "hugepages/hugepages-2048kB/nr_hugepages",
                            (pf->socket_mem[i] + 1) / 2, i),
                 "%s asks for %llu MB on node %d, only %llu MB of huge pages "
                 "are free there", pf->socket_mem_from, pf->socket_mem[i], i,
                 node_free_kb / 1024);
         } else {
-            add(pf, "hugepages-node", subject, SEV_PASS, NULL,
+            pf_add(pf, "hugepages-node", subject, SEV_PASS, NULL,
                 "%llu MB free for the %llu MB %s asks for",
                 node_free_kb / 1024, pf->socket_mem[i], pf->socket_mem_from);
         }
@@ -250,7 +218,7 @@ check_hugetlbfs(struct preflight *pf)
 
     error = ctl_sysfs_slurp(pf->root, "/proc/mounts", &mounts, NULL);
     if (error) {
-        add(pf, "hugetlbfs", NULL, SEV_SKIP, NULL, "cannot read "
+        pf_add(pf, "hugetlbfs", NULL, SEV_SKIP, NULL, "cannot read "
             "%s/proc/mounts: %s", pf->root, strerror(-error));
         return;
     }
@@ -268,10 +236,10 @@ check_hugetlbfs(struct preflight *pf)
     }
     free(mounts);
     if (where[0]) {
-        add(pf, "hugetlbfs", NULL, SEV_PASS, NULL, "mounted on %s", where);
+        pf_add(pf, "hugetlbfs", NULL, SEV_PASS, NULL, "mounted on %s", where);
     } else {
-        add(pf, "hugetlbfs", NULL, pf->guest ? SEV_WARN : SEV_FAIL,
-            strdup("mkdir -p /dev/hugepages && "
+        pf_add(pf, "hugetlbfs", NULL, pf->guest ? SEV_WARN : SEV_FAIL,
+            ctl_xstrdup("mkdir -p /dev/hugepages && "
                    "mount -t hugetlbfs nodev /dev/hugepages"),
             "no hugetlbfs mounted: DPDK's EAL finds huge pages through it");
     }
@@ -317,14 +285,14 @@ check_iommu(struct preflight *pf)
                    "enable_unsafe_noiommu_mode", noiommu, sizeof noiommu);
 
     if (n) {
-        add(pf, "iommu", NULL, SEV_PASS, NULL, "%zu IOMMU groups%s", n,
+        pf_add(pf, "iommu", NULL, SEV_PASS, NULL, "%zu IOMMU groups%s", n,
             cmdline_has(cmdline, "iommu=pt") ? ", iommu=pt"
             : "; iommu=pt is not on the kernel command line (passthrough "
               "mode spares the host's own DMA the translation)");
     } else if (pf->guest) {
-        add(pf, "iommu", NULL, noiommu[0] == 'Y' ? SEV_PASS : SEV_WARN,
+        pf_add(pf, "iommu", NULL, noiommu[0] == 'Y' ? SEV_PASS : SEV_WARN,
             noiommu[0] == 'Y' ? NULL
-            : strdup("give the guest a vIOMMU (QEMU: -device intel-iommu,"
+            : ctl_xstrdup("give the guest a vIOMMU (QEMU: -device intel-iommu,"
                      "intremap=on,caching-mode=on), or: modprobe vfio "
                      "enable_unsafe_noiommu_mode=1"),
             "no IOMMU groups in the guest: vfio-pci can take a VF or a "
@@ -334,14 +302,14 @@ check_iommu(struct preflight *pf)
     } else if (cmdline_has(cmdline, flag)
                || cmdline_has(cmdline, "amd_iommu=on")
                || cmdline_has(cmdline, "intel_iommu=on")) {
-        add(pf, "iommu", NULL, SEV_FAIL,
-            strdup("enable VT-d / AMD-Vi in the firmware setup, then "
+        pf_add(pf, "iommu", NULL, SEV_FAIL,
+            ctl_xstrdup("enable VT-d / AMD-Vi in the firmware setup, then "
                    "reboot"),
             "the IOMMU is on the kernel command line but no IOMMU groups "
             "exist: it is off in the firmware");
     } else {
-        add(pf, "iommu", NULL, SEV_WARN,
-            xasprintf_("sed -i 's/^GRUB_CMDLINE_LINUX=\"/&%s iommu=pt /' "
+        pf_add(pf, "iommu", NULL, SEV_WARN,
+            ctl_xasprintf("sed -i 's/^GRUB_CMDLINE_LINUX=\"/&%s iommu=pt /' "
                        "/etc/default/grub && update-grub && reboot", flag),
             "no IOMMU groups and no %s on the kernel command line: "
             "vfio-pci cannot take a physical NIC (vhost-user ports do not "
@@ -405,24 +373,25 @@ check_modules(struct preflight *pf)
     uio = module_state(pf, "uio_pci_generic", release);
 
     if (!vfio) {
-        add(pf, "vfio-pci", NULL, SEV_PASS, NULL, "loaded");
+        pf_add(pf, "vfio-pci", NULL, SEV_PASS, NULL, "loaded");
     } else if (vfio == 1) {
-        add(pf, "vfio-pci", NULL, SEV_WARN, strdup("modprobe vfio-pci"),
-            "available for kernel %s but not loaded", release);
+        pf_add(pf, "vfio-pci", NULL, SEV_WARN,
+               ctl_xstrdup("modprobe vfio-pci"),
+               "available for kernel %s but not loaded", release);
     } else {
-        add(pf, "vfio-pci", NULL, SEV_WARN,
-            xasprintf_("apt-get install linux-image-%s",
+        pf_add(pf, "vfio-pci", NULL, SEV_WARN,
+            ctl_xasprintf("apt-get install linux-image-%s",
                        release[0] ? release : "$(uname -r)"),
             "no vfio-pci module for kernel %s: no NIC can be given to "
             "DPDK safely", release[0] ? release : "(unknown)");
     }
     if (!uio) {
-        add(pf, "uio_pci_generic", NULL, SEV_PASS, NULL, "loaded");
+        pf_add(pf, "uio_pci_generic", NULL, SEV_PASS, NULL, "loaded");
     } else if (uio == 1) {
-        add(pf, "uio_pci_generic", NULL, SEV_PASS, NULL, "available (modprobe "
-            "uio_pci_generic), for NICs vfio-pci cannot take");
+        pf_add(pf, "uio_pci_generic", NULL, SEV_PASS, NULL, "available "
+            "(modprobe uio_pci_generic), for NICs vfio-pci cannot take");
     } else {
-        add(pf, "uio_pci_generic", NULL, vfio == 2 ? SEV_WARN : SEV_PASS,
+        pf_add(pf, "uio_pci_generic", NULL, vfio == 2 ? SEV_WARN : SEV_PASS,
             NULL, "not available for kernel %s%s",
             release[0] ? release : "(unknown)",
             vfio == 2 ? "" : "; not needed, vfio-pci is");
@@ -465,7 +434,7 @@ preflight_dpdk_nics(const struct preflight *pf,
     }
     if (pf->ovs_ok) {
         json_array_foreach (pf->ifaces, i, row) {
-            const char *type = row_get(row, "type");
+            const char *type = ovs_row_get(row, "type");
             const char *devargs
                 = preflight_ovs_map_get(json_object_get(row, "options"),
                                         "dpdk-devargs");
@@ -503,7 +472,7 @@ socket_mem_fix(const struct preflight *pf, int node)
         len += snprintf(list + len, sizeof list - len, "%s%llu",
                         i ? "," : "", v);
     }
-    return xasprintf_("%s set Open_vSwitch . other_config:dpdk-socket-mem="
+    return ctl_xasprintf("%s set Open_vSwitch . other_config:dpdk-socket-mem="
                       "\"%s\"", pf->vsctl_cmd, list);
 }
 
@@ -516,19 +485,20 @@ check_numa(struct preflight *pf)
 
     ctl_sysfs_read_nodes(pf->root, &nodes);
     if (nodes.n <= 1) {
-        add(pf, "numa", NULL, SEV_PASS, NULL, "%s NUMA node: nothing to "
+        pf_add(pf, "numa", NULL, SEV_PASS, NULL, "%s NUMA node: nothing to "
             "align", nodes.n ? "one" : "no");
         return;
     }
     if (!pf->have_pmd) {
         if (pf->ovs_ok) {
-            add(pf, "numa", "pmd-cpu-mask", SEV_WARN,
-                xasprintf_("%s set Open_vSwitch . other_config:pmd-cpu-mask="
-                           "MASK", pf->vsctl_cmd),
+            pf_add(pf, "numa", "pmd-cpu-mask", SEV_WARN,
+                ctl_xasprintf("%s set Open_vSwitch . "
+                              "other_config:pmd-cpu-mask=MASK",
+                              pf->vsctl_cmd),
                 "pmd-cpu-mask is not set: OVS runs one PMD per NUMA node on "
                 "cores it picks, shared with other work");
         } else {
-            add(pf, "numa", NULL, SEV_SKIP, NULL, "no PMD cores known (%s; "
+            pf_add(pf, "numa", NULL, SEV_SKIP, NULL, "no PMD cores known (%s; "
                 "or pass --pmd-cpu-mask)", pf->ovs_err);
         }
         return;
@@ -547,9 +517,10 @@ check_numa(struct preflight *pf)
             char subject[32];
 
             snprintf(subject, sizeof subject, "cpu%u", c);
-            add(pf, "numa", subject, SEV_FAIL,
-                xasprintf_("%s set Open_vSwitch . other_config:pmd-cpu-mask="
-                           "MASK", pf->vsctl_cmd),
+            pf_add(pf, "numa", subject, SEV_FAIL,
+                ctl_xasprintf("%s set Open_vSwitch . "
+                              "other_config:pmd-cpu-mask=MASK",
+                              pf->vsctl_cmd),
                 "PMD core %u (%s %s) is not a CPU of any NUMA node", c,
                 pf->pmd_from, cpus);
         } else if (pf->n_socket_mem >= 0
@@ -558,7 +529,7 @@ check_numa(struct preflight *pf)
             char subject[32];
 
             snprintf(subject, sizeof subject, "cpu%u", c);
-            add(pf, "numa", subject, SEV_WARN, socket_mem_fix(pf, node),
+            pf_add(pf, "numa", subject, SEV_WARN, socket_mem_fix(pf, node),
                 "PMD core %u is on node %d, where %s gives no memory: its "
                 "packets' buffers come from another node", c, node,
                 pf->socket_mem_from);
@@ -567,7 +538,7 @@ check_numa(struct preflight *pf)
 
     n_nics = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
     if (!n_nics) {
-        add(pf, "numa", NULL, SEV_PASS, NULL, "no PCI NIC for DPDK; PMD "
+        pf_add(pf, "numa", NULL, SEV_PASS, NULL, "no PCI NIC for DPDK; PMD "
             "cores %s", cpus);
     }
     for (size_t i = 0; i < n_nics; i++) {
@@ -579,7 +550,7 @@ check_numa(struct preflight *pf)
         snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node",
                  addrs[i]);
         if (ctl_sysfs_read_int(pf->root, path, &node) || node < 0) {
-            add(pf, "numa", addrs[i], SEV_PASS, NULL, "the platform gives "
+            pf_add(pf, "numa", addrs[i], SEV_PASS, NULL, "the platform gives "
                 "no NUMA node for this NIC");
             continue;
         }
@@ -599,8 +570,8 @@ check_numa(struct preflight *pf)
                 }
             }
             mask = cpuset_mask(&want);
-            add(pf, "numa", addrs[i], SEV_FAIL,
-                mask ? xasprintf_("%s set Open_vSwitch . other_config:"
+            pf_add(pf, "numa", addrs[i], SEV_FAIL,
+                mask ? ctl_xasprintf("%s set Open_vSwitch . other_config:"
                                   "pmd-cpu-mask=%s", pf->vsctl_cmd, mask)
                      : NULL,
                 "NIC on node %lld, but no PMD core is (%s %s): every packet "
@@ -608,11 +579,11 @@ check_numa(struct preflight *pf)
             free(mask);
         } else if (pf->n_socket_mem >= 0
                    && (node >= pf->n_socket_mem || !pf->socket_mem[node])) {
-            add(pf, "numa", addrs[i], SEV_FAIL, socket_mem_fix(pf, node),
+            pf_add(pf, "numa", addrs[i], SEV_FAIL, socket_mem_fix(pf, node),
                 "NIC on node %lld, where %s gives no memory: its mempool "
                 "is allocated on another node", node, pf->socket_mem_from);
         } else {
-            add(pf, "numa", addrs[i], SEV_PASS, NULL, "NIC, PMD core and "
+            pf_add(pf, "numa", addrs[i], SEV_PASS, NULL, "NIC, PMD core and "
                 "%s on node %lld",
                 pf->n_socket_mem >= 0 ? "socket-mem" : "(socket-mem unknown)",
                 node);
@@ -656,10 +627,10 @@ check_guest_nics(struct preflight *pf)
                 }
             }
             if (k < ARRAY_SIZE(known)) {
-                add(pf, "nic", names[i], SEV_PASS, NULL, "%s: %s", drv,
+                pf_add(pf, "nic", names[i], SEV_PASS, NULL, "%s: %s", drv,
                     known[k].what);
             } else {
-                add(pf, "nic", names[i], SEV_WARN, NULL, "%s: no DPDK "
+                pf_add(pf, "nic", names[i], SEV_WARN, NULL, "%s: no DPDK "
                     "driver gfp knows for it: PacketMMAP mode only", drv);
             }
         }
@@ -670,14 +641,14 @@ check_guest_nics(struct preflight *pf)
         size_t k = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
 
         for (size_t i = 0; i < k; i++) {
-            add(pf, "nic", addrs[i], SEV_PASS, NULL, "bound to a DPDK "
+            pf_add(pf, "nic", addrs[i], SEV_PASS, NULL, "bound to a DPDK "
                 "driver (vfio-pci or uio): ready for DPDK mode");
         }
         found += k;
     }
     if (!found) {
-        add(pf, "nic", NULL, SEV_WARN, NULL, "no PCI NIC in %s/sys/class/net "
-            "or bound to vfio-pci", pf->root);
+        pf_add(pf, "nic", NULL, SEV_WARN, NULL, "no PCI NIC in "
+            "%s/sys/class/net or bound to vfio-pci", pf->root);
     }
 }
 
@@ -694,8 +665,8 @@ take_pmd_cpu_mask(struct preflight *pf)
         return;
     }
     if (cpuset_parse_mask(v, &pf->pmd) || !cpuset_count(&pf->pmd)) {
-        add(pf, "ovs-config", "pmd-cpu-mask", SEV_FAIL,
-            xasprintf_("%s set Open_vSwitch . other_config:pmd-cpu-mask="
+        pf_add(pf, "ovs-config", "pmd-cpu-mask", SEV_FAIL,
+            ctl_xasprintf("%s set Open_vSwitch . other_config:pmd-cpu-mask="
                        "MASK", pf->vsctl_cmd),
             "other_config:pmd-cpu-mask is '%s': expected a non-zero hex "
             "CPU mask such as 0x6 (CPUs below %d); OVS cannot place its "
@@ -729,8 +700,8 @@ take_socket_mem(struct preflight *pf)
     for (int i = 1; i < nodes.n; i++) {
         strcat(list, ",1024");
     }
-    add(pf, "ovs-config", "dpdk-socket-mem", SEV_FAIL,
-        xasprintf_("%s set Open_vSwitch . other_config:dpdk-socket-mem="
+    pf_add(pf, "ovs-config", "dpdk-socket-mem", SEV_FAIL,
+        ctl_xasprintf("%s set Open_vSwitch . other_config:dpdk-socket-mem="
                    "\"%s\"", pf->vsctl_cmd, list),
         "other_config:dpdk-socket-mem is '%s': expected MB per NUMA node, "
         "comma-separated, such as 1024,1024; DPDK's EAL refuses to start "
@@ -951,12 +922,12 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
                                    "--sandbox");
     }
 
-    pf.vsctl = strdup("ovs-vsctl");
-    pf.vswitchd = strdup("ovs-vswitchd");
-    pf.rundir = strdup(PF_DEFAULT_RUNDIR);
+    pf.vsctl = ctl_xstrdup("ovs-vsctl");
+    pf.vswitchd = ctl_xstrdup("ovs-vswitchd");
+    pf.rundir = ctl_xstrdup(PF_DEFAULT_RUNDIR);
     pf.rundir_root = pf.root;
     if (db_arg) {
-        pf.db = strdup(db_arg);
+        pf.db = ctl_xstrdup(db_arg);
     }
     if (sandbox) {
         char err[OVS_ERR_LEN];
@@ -975,8 +946,8 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             return PF_EXIT_FAIL;
         }
     }
-    pf.vsctl_cmd = pf.db ? xasprintf_("ovs-vsctl --db=%s", pf.db)
-                         : strdup("ovs-vsctl");
+    pf.vsctl_cmd = pf.db ? ctl_xasprintf("ovs-vsctl --db=%s", pf.db)
+                         : ctl_xstrdup("ovs-vsctl");
     if (!pf.vsctl || !pf.vswitchd || !pf.rundir || !pf.vsctl_cmd
         || (db_arg && !pf.db)) {
         fprintf(stderr, "gfp-ctl: preflight: out of memory\n");
@@ -1017,17 +988,12 @@ ctl_preflight_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         check_guest_nics(&pf);
     } else {
         check_numa(&pf);
-        check_guest_numa(&pf);
-        check_sock_dir(&pf);
-        check_vhost_mode(&pf);
-        check_mtu(&pf);
-        check_queues(&pf);
-        check_versions(&pf);
-    }
-    if (pf.oom) {
-        fprintf(stderr, "gfp-ctl: preflight: out of memory\n");
-        preflight_destroy(&pf);
-        return PF_EXIT_FAIL;
+        preflight_ovs_check_guest_numa(&pf);
+        preflight_ovs_check_sock_dir(&pf);
+        preflight_ovs_check_vhost_mode(&pf);
+        preflight_ovs_check_mtu(&pf);
+        preflight_ovs_check_queues(&pf);
+        preflight_ovs_check_versions(&pf);
     }
     print_report(&pf, json);
     for (size_t i = 0; i < pf.n; i++) {

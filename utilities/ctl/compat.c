@@ -23,8 +23,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ctl-sysfs.h"
+#include "ctl-util.h"
+#include "sysfs.h"
 #include "gfp-ctl.h"
+#include "gfp-mode.h"
 #include "util.h"
 
 #ifndef MAX
@@ -39,8 +41,6 @@
 #define VERSION_MAX_COMPONENTS 4
 #define VERSION_KERNEL_PREFIX "kernel-"
 
-enum compat_mode { MODE_DPDK, MODE_MMAP, N_MODES };
-static const char *const mode_names[N_MODES] = { "dpdk", "mmap" };
 
 /* A driver version: a driver's own numbering ("2.22.18") or, for an
  * in-tree driver without one, the kernel release ("kernel-6.1"). */
@@ -54,7 +54,7 @@ struct version {
 };
 
 struct compat_row {
-    enum compat_mode mode;
+    enum gfp_mode mode;
     const char *host;           /* Host PF driver. */
     const char *guest;          /* Guest driver: kernel driver or DPDK PMD. */
     bool has_host_min, has_guest_min, has_guest_max;
@@ -85,7 +85,7 @@ struct side {
 };
 
 struct result {
-    enum compat_mode mode;
+    enum gfp_mode mode;
     char host[200], guest[200];
     struct side host_side;
     enum verdict verdict;
@@ -258,13 +258,11 @@ matrix_row(json_t *row, size_t idx, struct compat_row *r, char *err,
                  "(expected \"dpdk\" or \"mmap\")", where);
         return -EINVAL;
     }
-    if (!strcmp(json_string_value(j), "dpdk")) {
-        r->mode = MODE_DPDK;
-    } else if (!strcmp(json_string_value(j), "mmap")) {
-        r->mode = MODE_MMAP;
-    } else {
-        snprintf(err, err_size, "%s: 'mode' is \"%s\", expected \"dpdk\" "
-                 "or \"mmap\"", where, json_string_value(j));
+    if (gfp_mode_from_name(json_string_value(j), &r->mode)) {
+        char choices[GFP_MODE_CHOICES_LEN];
+
+        snprintf(err, err_size, "%s: 'mode' is \"%s\", expected %s",
+                 where, json_string_value(j), gfp_mode_choices(choices));
         return -EINVAL;
     }
     for (int side = 0; side < 2; side++) {
@@ -405,7 +403,7 @@ compat_matrix_load(const char *path, struct compat_matrix *m, char *err,
         goto error;
     }
     m->n_rows = json_array_size(pairs);
-    m->rows = calloc(m->n_rows, sizeof *m->rows);
+    m->rows = ctl_xcalloc(m->n_rows, sizeof *m->rows);
     if (!m->rows) {
         snprintf(err, err_size, "%s: out of memory", path);
         error = -ENOMEM;
@@ -519,7 +517,7 @@ detect_version(const char *root, const char *drv, const char *iface,
         char *argv[] = { "ethtool", "-i", (char *) iface, NULL };
         char *out = NULL;
 
-        if (ctl_sysfs_run(argv, 5000, &out, NULL) == 0) {
+        if (ctl_run(argv, 5000, &out, NULL) == 0) {
             const char *v = strstr(out, "\nversion: ");
 
             v = v ? v + 10 : !strncmp(out, "version: ", 9) ? out + 9 : NULL;
@@ -592,7 +590,7 @@ detect_drivers(const char *root, struct side **sides, size_t *n)
         if (j < *n) {
             continue;
         }
-        p = realloc(*sides, (*n + 1) * sizeof *p);
+        p = ctl_xrealloc(*sides, (*n + 1) * sizeof *p);
         if (!p) {
             ctl_sysfs_free_names(names, n_names);
             return -ENOMEM;
@@ -610,7 +608,7 @@ results_add(struct results *rs)
 {
     if (rs->n == rs->cap) {
         size_t cap = rs->cap ? rs->cap * 2 : 16;
-        struct result *p = realloc(rs->v, cap * sizeof *p);
+        struct result *p = ctl_xrealloc(rs->v, cap * sizeof *p);
 
         if (!p) {
             return NULL;
@@ -759,7 +757,7 @@ judge_row(const struct compat_row *r, const struct side *h,
 
 /* One pair given both sides. */
 static int
-judge_pair(const struct compat_matrix *m, enum compat_mode mode,
+judge_pair(const struct compat_matrix *m, enum gfp_mode mode,
            const struct side *h, const struct side *g, struct results *rs)
 {
     const struct compat_row *row = NULL;
@@ -811,11 +809,11 @@ judge_pair(const struct compat_matrix *m, enum compat_mode mode,
         if (others[0]) {
             snprintf(res->reason, sizeof res->reason, "pair not in the "
                      "matrix for %s mode; host %s pairs there with %s",
-                     mode_names[mode], h->name, others);
+                     gfp_mode_name(mode), h->name, others);
         } else {
             snprintf(res->reason, sizeof res->reason, "pair not in the "
                      "matrix for %s mode (no row for host driver %s)",
-                     mode_names[mode], h->name);
+                     gfp_mode_name(mode), h->name);
         }
         return 0;
     }
@@ -843,7 +841,7 @@ judge_host(const struct compat_matrix *m, int mode, const struct side *h,
         struct result *res;
         char range[160];
 
-        if ((mode >= 0 && r->mode != (enum compat_mode) mode)
+        if ((mode >= 0 && r->mode != (enum gfp_mode) mode)
             || strcmp(r->host, h->name)) {
             continue;
         }
@@ -867,7 +865,7 @@ judge_host(const struct compat_matrix *m, int mode, const struct side *h,
         if (!res) {
             return -ENOMEM;
         }
-        res->mode = mode >= 0 ? mode : MODE_DPDK;
+        res->mode = mode >= 0 ? mode : GFP_MODE_DPDK;
         res->host_side = *h;
         side_format(h->name, h->has_version ? &h->version : NULL,
                     res->host, sizeof res->host);
@@ -875,7 +873,7 @@ judge_host(const struct compat_matrix *m, int mode, const struct side *h,
         res->verdict = V_UNKNOWN;
         snprintf(res->reason, sizeof res->reason, "host driver %s is not "
                  "in the matrix%s%s", h->name, mode >= 0 ? " for " : "",
-                 mode >= 0 ? mode_names[mode] : "");
+                 mode >= 0 ? gfp_mode_name(mode) : "");
     }
     return 0;
 }
@@ -891,7 +889,7 @@ print_results(const struct results *rs, bool json)
 
             json_array_append_new(list, json_pack(
                 "{s:s, s:s, s:s, s:s, s:s, s:s}",
-                "mode", mode_names[r->mode], "host", r->host,
+                "mode", gfp_mode_name(r->mode), "host", r->host,
                 "host_ifaces", r->host_side.ifaces, "guest", r->guest,
                 "verdict", verdict_names[r->verdict],
                 "reason", r->reason));
@@ -915,7 +913,7 @@ print_results(const struct results *rs, bool json)
         const struct result *r = &rs->v[i];
 
         printf("%-*s  %-4s  %-*s  %-*s  %s\n", wv, verdict_names[r->verdict],
-               mode_names[r->mode], wh, r->host, wg, r->guest, r->reason);
+               gfp_mode_name(r->mode), wh, r->host, wg, r->guest, r->reason);
     }
 }
 
@@ -956,6 +954,7 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     size_t n_hosts = 0;
     char err[512];
     int mode = -1, opt, error, status = 0;
+    enum gfp_mode asked;
 
     optind = 0;
     opterr = 0;
@@ -993,14 +992,14 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             have_guest = true;
             break;
         case 'M':
-            if (!strcmp(optarg, "dpdk")) {
-                mode = MODE_DPDK;
-            } else if (!strcmp(optarg, "mmap")) {
-                mode = MODE_MMAP;
-            } else {
+            if (gfp_mode_from_name(optarg, &asked)) {
+                char choices[GFP_MODE_CHOICES_LEN];
+
                 return gfp_ctl_usage_error("invalid value '%s' for --mode: "
-                                           "expected dpdk or mmap", optarg);
+                                           "expected %s", optarg,
+                                           gfp_mode_choices(choices));
             }
+            mode = asked;
             break;
         case 'h':
             compat_usage();
@@ -1020,7 +1019,7 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         return COMPAT_EXIT_ERROR;
     }
     if (have_host) {
-        hosts = malloc(sizeof *hosts);
+        hosts = ctl_xmalloc(sizeof *hosts);
         if (hosts) {
             hosts[0] = host;
             n_hosts = 1;
@@ -1050,7 +1049,7 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
                 error = -ENOMEM;
                 break;
             }
-            res->mode = mode >= 0 ? mode : MODE_DPDK;
+            res->mode = mode >= 0 ? mode : GFP_MODE_DPDK;
             snprintf(res->host, sizeof res->host, "-");
             side_format(h->name, h->has_version ? &h->version : NULL,
                         res->guest, sizeof res->guest);
@@ -1069,11 +1068,11 @@ ctl_compat_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
             for (size_t k = 0; k < m.n_rows; k++) {
                 in_any |= !strcmp(m.rows[k].guest, guest.name);
             }
-            for (int md = 0; md < N_MODES && !error; md++) {
+            for (int md = 0; md < GFP_N_MODES && !error; md++) {
                 bool listed = false;
 
                 for (size_t k = 0; k < m.n_rows; k++) {
-                    listed |= (m.rows[k].mode == (enum compat_mode) md
+                    listed |= (m.rows[k].mode == (enum gfp_mode) md
                                && !strcmp(m.rows[k].guest, guest.name));
                 }
                 if (mode == md || (mode < 0 && (listed || !in_any))) {

@@ -15,7 +15,7 @@
 #define OVS_NO_VALUE UINT64_MAX
 #define OVS_ERR_LEN 512
 
-/* Runs 'argv' with ctl_sysfs_run() and at most 30 s.
+/* Runs 'argv' with ctl_run() and at most 30 s.
  * Returns 0 with its standard output in '*out' (NUL-terminated, to free)
  * if it exited 0; else -1 with 'err' naming the command and what it said
  * on stderr. */
@@ -28,6 +28,17 @@ int ovs_run(char *const argv[], char **out, char err[OVS_ERR_LEN]);
  * the value itself), a UUID its string.  Returns NULL with 'err' saying
  * what was wrong. */
 json_t *ovs_parse_table(const char *text, char err[OVS_ERR_LEN]);
+
+/* OVSDB row access, one contract: 'row' is a row of ovs_parse_table(),
+ * 'column' a column name or "COLUMN:KEY" for a key of a map column
+ * ("options:n_rxq").  A set of one value counts as that value; an empty
+ * set, a set of more and a missing column or key are no value.
+ *
+ * ovs_row_get(): the value if it is a string, else NULL; it belongs to
+ * 'row'.  ovs_row_format(): a string, integer or boolean value as a
+ * malloc'd string, else NULL. */
+const char *ovs_row_get(const json_t *row, const char *column);
+char *ovs_row_format(const json_t *row, const char *column);
 
 /* What the state file DIR/gfp-sandbox.state of a gfp-sandbox names; NULL
  * for what it does not (or leaves empty). */

@@ -3,7 +3,7 @@
  * error in it.  Every error names the file, the line (libyaml's marks) and
  * the key, and says what was expected. */
 #include <config.h>
-#include "ctl-topology.h"
+#include "topology.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -14,7 +14,8 @@
 #include <string.h>
 #include <yaml.h>
 
-#include "ctl-sysfs.h"
+#include "ctl-util.h"
+#include "sysfs.h"
 #include "util.h"
 
 #define PATH_LEN 128
@@ -90,17 +91,14 @@ fail(struct parse_ctx *ctx, const yaml_node_t *node, const char *key,
         va_start(args, fmt);
         vsnprintf(msg, sizeof msg, fmt, args);
         va_end(args);
-        if (asprintf(&ctx->error, "%s:%lu: %s%s%s", ctx->file,
-                     node_line(node), key ? key : "", key ? ": " : "",
-                     msg) < 0) {
-            ctx->error = NULL;
-        } else {
-            /* Keys and values come from the file: one line, and no control
-             * character reaches the operator's terminal. */
-            for (char *p = ctx->error; *p; p++) {
-                if ((unsigned char) *p < 0x20 || *p == 0x7f) {
-                    *p = '?';
-                }
+        ctx->error = ctl_xasprintf("%s:%lu: %s%s%s", ctx->file,
+                                   node_line(node), key ? key : "",
+                                   key ? ": " : "", msg);
+        /* Keys and values come from the file: one line, and no control
+         * character reaches the operator's terminal. */
+        for (char *p = ctx->error; *p; p++) {
+            if ((unsigned char) *p < 0x20 || *p == 0x7f) {
+                *p = '?';
             }
         }
     }
@@ -317,7 +315,7 @@ get_name(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
         return fail(ctx, node, path, "expected %s, got '%s'", expected,
                     shown(node, buf));
     }
-    *out = strdup(s);
+    *out = ctl_xstrdup(s);
     return 0;
 }
 
@@ -331,11 +329,9 @@ seen_add(struct parse_ctx *ctx, struct seen *seen, const yaml_node_t *node,
                         "line %lu)", seen->what, value, seen->lines[i]);
         }
     }
-    seen->v = realloc(seen->v, (seen->n + 1) * sizeof *seen->v);
-    seen->lines = realloc(seen->lines, (seen->n + 1) * sizeof *seen->lines);
-    if (!seen->v || !seen->lines) {
-        abort();
-    }
+    seen->v = ctl_xrealloc(seen->v, (seen->n + 1) * sizeof *seen->v);
+    seen->lines = ctl_xrealloc(seen->lines,
+                               (seen->n + 1) * sizeof *seen->lines);
     seen->v[seen->n] = value;
     seen->lines[seen->n++] = node_line(node);
     return 0;
@@ -393,10 +389,7 @@ parse_list(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
         if (error) {
             return error;
         }
-        list->v = realloc(list->v, (list->n + 1) * sizeof *list->v);
-        if (!list->v) {
-            abort();
-        }
+        list->v = ctl_xrealloc(list->v, (list->n + 1) * sizeof *list->v);
         list->v[list->n++] = v;
     }
     return 0;
@@ -463,7 +456,7 @@ parse_ovs(struct parse_ctx *ctx, const yaml_node_t *node,
             return fail(ctx, v, "ovs.dpdk-extra", "expected EAL arguments "
                         "as one string, got an empty string");
         }
-        topo->dpdk_extra = strdup(s);
+        topo->dpdk_extra = ctl_xstrdup(s);
     }
     return 0;
 }
@@ -568,7 +561,7 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
                         shown(v, buf), s[0] == '/' ? " (too long for a "
                         "unix socket)" : "");
         }
-        port->socket = strdup(s);
+        port->socket = ctl_xstrdup(s);
         error = seen_add(ctx, &dups->sockets, v, kpath, port->socket);
         if (error) {
             return error;
@@ -589,7 +582,7 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
                         shown(v, buf));
         }
         /* As sysfs names it, so that setup finds its NUMA node. */
-        port->pci = strdup(addr);
+        port->pci = ctl_xstrdup(addr);
         error = seen_add(ctx, &dups->pcis, v, kpath, port->pci);
         if (error) {
             return error;
@@ -611,10 +604,7 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
                         "xx:xx:xx:xx:xx:xx (e.g. 02:00:00:00:00:10), got "
                         "'%s'", shown(v, buf));
         }
-        port->mac = malloc(18);
-        if (!port->mac) {
-            abort();
-        }
+        port->mac = ctl_xmalloc(18);
         format_mac(mac, port->mac);
     }
     v = map_get(ctx, node, "iface");
@@ -683,10 +673,7 @@ parse_bridge(struct parse_ctx *ctx, const yaml_node_t *node,
                     node_kind(v));
     }
     br->n_ports = v->data.sequence.items.top - v->data.sequence.items.start;
-    br->ports = calloc(br->n_ports ? br->n_ports : 1, sizeof *br->ports);
-    if (!br->ports) {
-        abort();
-    }
+    br->ports = ctl_xcalloc(br->n_ports ? br->n_ports : 1, sizeof *br->ports);
     for (it = v->data.sequence.items.start;
          it < v->data.sequence.items.top; it++) {
         size_t i = it - v->data.sequence.items.start;
@@ -745,11 +732,8 @@ parse_root(struct parse_ctx *ctx, const yaml_node_t *root,
     }
     topo->n_bridges = v->data.sequence.items.top
                       - v->data.sequence.items.start;
-    topo->bridges = calloc(topo->n_bridges ? topo->n_bridges : 1,
-                           sizeof *topo->bridges);
-    if (!topo->bridges) {
-        abort();
-    }
+    topo->bridges = ctl_xcalloc(topo->n_bridges ? topo->n_bridges : 1,
+                                sizeof *topo->bridges);
     for (it = v->data.sequence.items.start;
          !error && it < v->data.sequence.items.top; it++) {
         size_t i = it - v->data.sequence.items.start;
@@ -770,15 +754,14 @@ static int
 yaml_error(struct parse_ctx *ctx, const yaml_parser_t *parser)
 {
     if (parser->error == YAML_MEMORY_ERROR) {
-        abort();
+        ctl_out_of_memory();
     }
-    if (asprintf(&ctx->error, "%s:%zu: invalid YAML: %s%s%s",
-                 ctx->file, parser->problem_mark.line + 1,
-                 parser->problem ? parser->problem : "cannot parse",
-                 parser->context ? " " : "",
-                 parser->context ? parser->context : "") < 0) {
-        ctx->error = NULL;
-    }
+    ctx->error = ctl_xasprintf("%s:%zu: invalid YAML: %s%s%s",
+                               ctx->file, parser->problem_mark.line + 1,
+                               parser->problem ? parser->problem
+                                               : "cannot parse",
+                               parser->context ? " " : "",
+                               parser->context ? parser->context : "");
     return -EINVAL;
 }
 
@@ -798,14 +781,12 @@ topology_load(const char *file, struct topology **topop, char **errorp)
     f = fopen(file, "r");
     if (!f) {
         error = -errno;
-        if (asprintf(errorp, "%s: cannot open: %s", file,
-                     strerror(-error)) < 0) {
-            *errorp = NULL;
-        }
+        *errorp = ctl_xasprintf("%s: cannot open: %s", file,
+                                strerror(-error));
         return error;
     }
     if (!yaml_parser_initialize(&parser)) {
-        abort();
+        ctl_out_of_memory();
     }
     yaml_parser_set_input_file(&parser, f);
     if (!yaml_parser_load(&parser, &doc)) {
@@ -833,10 +814,7 @@ topology_load(const char *file, struct topology **topop, char **errorp)
     }
     yaml_document_delete(&extra);
 
-    topo = calloc(1, sizeof *topo);
-    if (!topo) {
-        abort();
-    }
+    topo = ctl_xcalloc(1, sizeof *topo);
     error = parse_root(&ctx, root, topo);
     if (!error) {
         *topop = topo;
@@ -849,7 +827,7 @@ out_parser:
     fclose(f);
     topology_destroy(topo);
     if (error) {
-        *errorp = ctx.error ? ctx.error : strdup("out of memory");
+        *errorp = ctx.error;
     }
     return error;
 }
