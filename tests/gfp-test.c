@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl-stats.h"
+#include "ctl/stats.h"
 #include "gfp-config.h"
 #include "pci-bind.h"
 #include "fwd-engine.h"
@@ -945,7 +945,7 @@ ctl_stats_parse_one(const char *what, const char *file, struct ovs_pmds *pmds,
         /* ip-link or ip-link=IF,IF,...: what --netns NS[:IF,...] asks. */
         struct ctl_stats_netns ns;
         struct ctl_stats_link *links;
-        char *arg = ctl_stats_xasprintf("ns%s", what + 7);
+        char *arg = ctl_xasprintf("ns%s", what + 7);
         size_t n;
 
         if (arg[2] == '=') {

@@ -3,15 +3,14 @@
  * Every OVS interface: OpenFlow port counters, live, from 'ovs-ofctl
  * dump-ports'; the ovs_* software drop counters from the Interface table's
  * statistics column, which OVS refreshes every 5 s.  The datapath threads
- * from pmd-stats-show and pmd-perf-show.  The parsers are ctl-ovs.c's;
+ * from pmd-stats-show and pmd-perf-show.  The parsers are ovs.c's;
  * here the tools are run (or, for the tests, replayed) and the results
  * joined by interface. */
 #include <config.h>
 
-#include "ctl-stats.h"
+#include "stats.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,40 +25,6 @@ const struct ctl_stats_sw_info ctl_stats_sw_counters[N_SW_COUNTERS] = {
     OVS_SW_COUNTERS(SW_INFO)
 #undef SW_INFO
 };
-
-static void
-out_of_memory(void)
-{
-    fprintf(stderr, "gfp-ctl: out of memory\n");
-    abort();
-}
-
-char *
-ctl_stats_xstrdup(const char *s)
-{
-    char *p = strdup(s ? s : "");
-
-    if (!p) {
-        out_of_memory();
-    }
-    return p;
-}
-
-char *
-ctl_stats_xasprintf(const char *fmt, ...)
-{
-    va_list args;
-    char *s;
-    int n;
-
-    va_start(args, fmt);
-    n = vasprintf(&s, fmt, args);
-    va_end(args);
-    if (n < 0) {
-        out_of_memory();
-    }
-    return s;
-}
 
 char *
 ctl_stats_read_file(const char *path, char err[OVS_ERR_LEN])
@@ -77,7 +42,7 @@ ctl_stats_read_file(const char *path, char err[OVS_ERR_LEN])
     fclose(f);
     if (n < 0) {
         free(text);
-        return ctl_stats_xstrdup("");
+        return ctl_xstrdup("");
     }
     return text;
 }
@@ -91,7 +56,7 @@ ctl_stats_tool__(const struct ctl_stats_ctx *ctx, const char *name,
     size_t n_args = 0;
 
     if (ctx->args->replay) {
-        char *path = ctl_stats_xasprintf("%s/%s", ctx->args->replay, name);
+        char *path = ctl_xasprintf("%s/%s", ctx->args->replay, name);
 
         *out = ctl_stats_read_file(path, err);
         free(path);
@@ -129,7 +94,7 @@ load_sandbox(struct ctl_stats_ctx *ctx, const char *dir)
     ovs_sandbox_take(&ctx->ofctl, &sb.ofctl);
     ovs_sandbox_take(&ctx->appctl, &sb.appctl);
     ovs_sandbox_destroy(&sb);
-    ctx->appctl_target = ctl_stats_xasprintf("%s/ovs-vswitchd.ctl",
+    ctx->appctl_target = ctl_xasprintf("%s/ovs-vswitchd.ctl",
                                              ctx->sandbox);
     return 0;
 }
@@ -142,9 +107,9 @@ ctl_stats_ctx_init(struct ctl_stats_ctx *ctx,
 
     memset(ctx, 0, sizeof *ctx);
     ctx->args = args;
-    ctx->vsctl = ctl_stats_xstrdup("ovs-vsctl");
-    ctx->ofctl = ctl_stats_xstrdup("ovs-ofctl");
-    ctx->appctl = ctl_stats_xstrdup("ovs-appctl");
+    ctx->vsctl = ctl_xstrdup("ovs-vsctl");
+    ctx->ofctl = ctl_xstrdup("ovs-ofctl");
+    ctx->appctl = ctl_xstrdup("ovs-appctl");
     if (args->no_ovs) {
         return 0;
     }
@@ -155,13 +120,13 @@ ctl_stats_ctx_init(struct ctl_stats_ctx *ctx,
         snprintf(ctx->source, sizeof ctx->source, "sandbox %s",
                  ctx->sandbox);
     } else {
-        ctx->db = db ? ctl_stats_xstrdup(db) : NULL;
+        ctx->db = db ? ctl_xstrdup(db) : NULL;
         snprintf(ctx->source, sizeof ctx->source, "%s",
                  db ? db : "the system's OVS");
     }
     /* ovs-vsctl takes the database as one "--db=DB" word. */
     if (ctx->db) {
-        char *word = ctl_stats_xasprintf("--db=%s", ctx->db);
+        char *word = ctl_xasprintf("--db=%s", ctx->db);
 
         free(ctx->db);
         ctx->db = word;
@@ -209,12 +174,7 @@ split_lines(char *text, size_t *n)
     *n = 0;
     for (char *line = strtok_r(text, "\n", &save); line;
          line = strtok_r(NULL, "\n", &save)) {
-        char **p = realloc(list, (*n + 2) * sizeof *list);
-
-        if (!p) {
-            out_of_memory();
-        }
-        list = p;
+        list = ctl_xrealloc(list, (*n + 2) * sizeof *list);
         list[(*n)++] = line;
         list[*n] = NULL;
     }
@@ -232,8 +192,8 @@ iface_fill(struct ctl_stats_iface *iface, const json_t *row,
     char num[24];
 
     iface->ofport = json_is_integer(ofport) ? json_integer_value(ofport) : -1;
-    iface->type = ctl_stats_xstrdup(row_string(row, "type"));
-    iface->link_state = ctl_stats_xstrdup(row_string(row, "link_state"));
+    iface->type = ctl_xstrdup(row_string(row, "type"));
+    iface->link_state = ctl_xstrdup(row_string(row, "link_state"));
     for (int k = 0; k < N_SW_COUNTERS; k++) {
         iface->sw[k] = map_counter(stats, ctl_stats_sw_counters[k].name);
     }
@@ -265,17 +225,13 @@ iface_fill(struct ctl_stats_iface *iface, const json_t *row,
 static struct ctl_stats_iface *
 iface_add(struct ctl_stats_reading *r, const char *name, const char *bridge)
 {
-    struct ctl_stats_iface *p = realloc(r->ifaces,
-                                        (r->n_ifaces + 1) * sizeof *p);
+    struct ctl_stats_iface *p;
 
-    if (!p) {
-        out_of_memory();
-    }
-    r->ifaces = p;
-    p = &p[r->n_ifaces++];
+    r->ifaces = ctl_xrealloc(r->ifaces, (r->n_ifaces + 1) * sizeof *p);
+    p = &r->ifaces[r->n_ifaces++];
     memset(p, 0, sizeof *p);
-    p->name = ctl_stats_xstrdup(name);
-    p->bridge = ctl_stats_xstrdup(bridge);
+    p->name = ctl_xstrdup(name);
+    p->bridge = ctl_xstrdup(bridge);
     return p;
 }
 
@@ -288,7 +244,7 @@ read_bridge_tools(const struct ctl_stats_ctx *ctx, const char *bridge,
     char *file, *target, *ports_text = NULL, perr[OVS_ERR_LEN];
     int error;
 
-    file = ctl_stats_xasprintf("list-ifaces-%s", bridge);
+    file = ctl_xasprintf("list-ifaces-%s", bridge);
     error = ctl_stats_tool(ctx, file, names_text, err,
                            VSCTL(ctx, "list-ifaces", (char *) bridge));
     free(file);
@@ -298,9 +254,9 @@ read_bridge_tools(const struct ctl_stats_ctx *ctx, const char *bridge,
 
     /* The sandbox's bridges listen in its directory, not OVS's rundir. */
     target = ctx->sandbox
-             ? ctl_stats_xasprintf("unix:%s/%s.mgmt", ctx->sandbox, bridge)
-             : ctl_stats_xstrdup(bridge);
-    file = ctl_stats_xasprintf("dump-ports-%s", bridge);
+             ? ctl_xasprintf("unix:%s/%s.mgmt", ctx->sandbox, bridge)
+             : ctl_xstrdup(bridge);
+    file = ctl_xasprintf("dump-ports-%s", bridge);
     error = ctl_stats_tool(ctx, file, &ports_text, err, ctx->ofctl,
                            STATS_TOOL_TIMEOUT, "--no-names", "dump-ports",
                            target);

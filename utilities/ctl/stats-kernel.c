@@ -6,7 +6,7 @@
  * it, never a silent zero. */
 #include <config.h>
 
-#include "ctl-stats.h"
+#include "stats.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -72,10 +72,8 @@ ctl_stats_netns_parse(const char *arg, struct ctl_stats_netns *ns,
     char *list, *save = NULL;
 
     memset(ns, 0, sizeof *ns);
-    ns->name = colon ? strndup(arg, colon - arg) : strdup(arg);
-    if (!ns->name) {
-        abort();
-    }
+    ns->name = (colon ? ctl_xasprintf("%.*s", (int) (colon - arg), arg)
+                      : ctl_xstrdup(arg));
     if (!valid_netns_name(ns->name)) {
         snprintf(err, OVS_ERR_LEN, "invalid value '%.100s' for --netns: "
                  "expected NS[:IF[,IF...]], NS 1 to %d characters of "
@@ -85,11 +83,9 @@ ctl_stats_netns_parse(const char *arg, struct ctl_stats_netns *ns,
     if (!colon) {
         return 0;
     }
-    list = ctl_stats_xstrdup(colon + 1);
+    list = ctl_xstrdup(colon + 1);
     for (char *w = strtok_r(list, ",", &save); w;
          w = strtok_r(NULL, ",", &save)) {
-        char **p;
-
         if (!valid_ifname(w)) {
             snprintf(err, OVS_ERR_LEN, "invalid interface '%.32s' in "
                      "--netns %.100s: expected 1 to %d characters, none of "
@@ -98,12 +94,9 @@ ctl_stats_netns_parse(const char *arg, struct ctl_stats_netns *ns,
             free(list);
             return -1;
         }
-        p = realloc(ns->ifnames, (ns->n_ifnames + 1) * sizeof *p);
-        if (!p) {
-            abort();
-        }
-        ns->ifnames = p;
-        ns->ifnames[ns->n_ifnames++] = ctl_stats_xstrdup(w);
+        ns->ifnames = ctl_xrealloc(ns->ifnames,
+                                   (ns->n_ifnames + 1) * sizeof *ns->ifnames);
+        ns->ifnames[ns->n_ifnames++] = ctl_xstrdup(w);
     }
     free(list);
     if (!ns->n_ifnames) {
@@ -204,10 +197,7 @@ ctl_stats_parse_ip_link(const char *text, const struct ctl_stats_netns *ns,
         return -EINVAL;
     }
     n = ns->ifnames ? ns->n_ifnames : json_array_size(links);
-    *linksp = calloc(n ? n : 1, sizeof **linksp);
-    if (!*linksp) {
-        abort();
-    }
+    *linksp = ctl_xcalloc(n ? n : 1, sizeof **linksp);
     for (size_t i = 0; i < n; i++) {
         link = ns->ifnames ? find_link(links, ns->ifnames[i])
                            : json_array_get(links, i);
@@ -242,7 +232,7 @@ ctl_stats_read_netns(const struct ctl_stats_ctx *ctx,
     int error;
 
     if (!ctx->args->replay) {
-        char *path = ctl_stats_xasprintf(NETNS_DIR "/%s", ns->name);
+        char *path = ctl_xasprintf(NETNS_DIR "/%s", ns->name);
 
         error = stat(path, &st) ? -errno : 0;
         free(path);
@@ -256,7 +246,7 @@ ctl_stats_read_netns(const struct ctl_stats_ctx *ctx,
             return -1;
         }
     }
-    file = ctl_stats_xasprintf("ip-link-%s", ns->name);
+    file = ctl_xasprintf("ip-link-%s", ns->name);
     error = ctl_stats_tool(ctx, file, &text, err, "ip", "-s", "-s", "-j",
                            "-n", ns->name, "link", "show");
     free(file);

@@ -2,7 +2,7 @@
  * --watch. */
 #include <config.h>
 
-#include "ctl-stats.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -77,7 +77,7 @@ static int
 add_netns(struct ctl_stats_args *args, const char *arg,
           char err[OVS_ERR_LEN])
 {
-    struct ctl_stats_netns ns, *p;
+    struct ctl_stats_netns ns;
     char perr[OVS_ERR_LEN];
 
     if (ctl_stats_netns_parse(arg, &ns, perr)) {
@@ -93,11 +93,8 @@ add_netns(struct ctl_stats_args *args, const char *arg,
             return -1;
         }
     }
-    p = realloc(args->netns, (args->n_netns + 1) * sizeof *p);
-    if (!p) {
-        abort();
-    }
-    args->netns = p;
+    args->netns = ctl_xrealloc(args->netns,
+                               (args->n_netns + 1) * sizeof *args->netns);
     args->netns[args->n_netns++] = ns;
     return 0;
 }
@@ -263,10 +260,7 @@ collect(const struct ctl_stats_ctx *ctx, struct ctl_stats_reading *r)
                 ctx->source, err);
         goto error;
     }
-    r->netns = calloc(args->n_netns + 1, sizeof *r->netns);
-    if (!r->netns) {
-        abort();
-    }
+    r->netns = ctl_xcalloc(args->n_netns + 1, sizeof *r->netns);
     for (size_t i = 0; i < args->n_netns; i++) {
         if (ctl_stats_read_netns(ctx, &args->netns[i], &r->netns[i], err)) {
             fprintf(stderr, "gfp-ctl: stats: %s\n", err);

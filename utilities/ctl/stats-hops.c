@@ -8,7 +8,7 @@
  * the verdict line puts in words.  Both come from the same count. */
 #include <config.h>
 
-#include "ctl-stats.h"
+#include "stats.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -91,7 +91,7 @@ ovs_iface_hop(struct hops *h, const struct ctl_stats_iface *iface)
 {
     uint64_t n = ctl_stats_iface_drops(iface), named = 0;
     json_t *all = json_object(), *reasons = json_array(), *hop;
-    char *id = ctl_stats_xasprintf("ovs:%s", iface->name);
+    char *id = ctl_xasprintf("ovs:%s", iface->name);
 
     for (size_t j = 0; j < ARRAY_SIZE(of_drops); j++) {
         json_object_set_new(all, of_drops[j].name,
@@ -131,7 +131,7 @@ static void
 ovs_pmd_hop(struct hops *h, const struct ovs_pmd *p)
 {
     uint64_t n = ctl_stats_known(p->lost_upcalls);
-    char *id = ctl_stats_xasprintf("ovs-pmd:%s", p->name);
+    char *id = ctl_xasprintf("ovs-pmd:%s", p->name);
     json_t *hop;
 
     hop = hop_new(id, "ovs-pmd", "OVS", p->name,
@@ -163,7 +163,7 @@ fwd_port_hop(struct hops *h, json_t *port)
     const char *reason;
 
     name = name ? name : "?";
-    id = ctl_stats_xasprintf("fwd:%s", name);
+    id = ctl_xasprintf("fwd:%s", name);
     hop = hop_new(id, "fwd-port", "gfp-fwd", name,
                   json_integer(ctl_stats_json_u64(t, "rx_packets")),
                   json_integer(ctl_stats_json_u64(t, "tx_packets")), n,
@@ -202,7 +202,7 @@ kernel_link_hop(struct hops *h, const char *ns,
 {
     uint64_t n = ctl_stats_link_drops(link);
     json_t *all = json_object(), *reasons = json_array(), *hop;
-    char *id = ctl_stats_xasprintf("kernel:%s/%s", ns, link->name);
+    char *id = ctl_xasprintf("kernel:%s/%s", ns, link->name);
 
 #define LINK_REASON(NAME, DIR, KEY, DROP)                               \
     if (DROP) {                                                         \
@@ -258,13 +258,13 @@ ctl_stats_hops(const struct ctl_stats_args *args,
 char *
 ctl_stats_verdict(json_t *drops)
 {
-    char *s = ctl_stats_xstrdup("drops:");
+    char *s = ctl_xstrdup("drops:");
     json_t *hop;
     size_t i;
 
     if (!json_array_size(drops)) {
         free(s);
-        return ctl_stats_xstrdup("drops: none");
+        return ctl_xstrdup("drops: none");
     }
     json_array_foreach (drops, i, hop) {
         json_t *reasons = json_object_get(hop, "reasons"), *r;
@@ -272,7 +272,7 @@ ctl_stats_verdict(json_t *drops)
         char *next;
         size_t j;
 
-        next = ctl_stats_xasprintf(
+        next = ctl_xasprintf(
             "%s%s %"PRIu64" on %s %s%s%s", s, i ? ";" : "",
             (uint64_t) json_integer_value(json_object_get(hop, "packets")),
             json_string_value(json_object_get(hop, "where")),
@@ -281,7 +281,7 @@ ctl_stats_verdict(json_t *drops)
         free(s);
         s = next;
         json_array_foreach (reasons, j, r) {
-            next = ctl_stats_xasprintf(
+            next = ctl_xasprintf(
                 "%s%s%s: %s", s, j ? ", " : " (",
                 json_string_value(json_object_get(r, "counter")),
                 json_string_value(json_object_get(r, "meaning")));
@@ -289,7 +289,7 @@ ctl_stats_verdict(json_t *drops)
             s = next;
         }
         if (json_array_size(reasons)) {
-            next = ctl_stats_xasprintf("%s)", s);
+            next = ctl_xasprintf("%s)", s);
             free(s);
             s = next;
         }

@@ -5,7 +5,7 @@
  * (lib/port.h struct port_dev_stats), each with whose fault it is. */
 #include <config.h>
 
-#include "ctl-stats.h"
+#include "stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,7 +48,7 @@ ctl_stats_read_fwd(const struct ctl_stats_ctx *ctx,
         char err[OVS_ERR_LEN], *path, *text;
         json_error_t jerr;
 
-        path = ctl_stats_xasprintf("%s/fwd-stats.json", args->replay);
+        path = ctl_xasprintf("%s/fwd-stats.json", args->replay);
         text = ctl_stats_read_file(path, err);
         free(path);
         r->fwd = text ? json_loads(text, 0, &jerr) : NULL;

@@ -2,13 +2,13 @@
  *
  * One reading of every OVS interface, the datapath threads, gfp-fwd's
  * control socket and the kernel links of network namespaces, then the hops
- * that dropped packets: see ctl-stats.h for the rooms it is built of. */
+ * that dropped packets: see stats.h for the rooms it is built of. */
 #include <config.h>
 
 #include <stdlib.h>
 
-#include "ctl-stats.h"
-#include "ctl/gfp-ctl.h"
+#include "stats.h"
+#include "gfp-ctl.h"
 
 int
 ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])

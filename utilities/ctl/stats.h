@@ -2,19 +2,19 @@
  *
  * The command is in rooms, one a source or a rendering:
  *
- *   ctl-stats.c         the command: usage and exit status
- *   ctl-stats-run.c     its option table, one reading or --watch
- *   ctl-stats-ovs.c     OVS: interfaces, PMD threads (parsers in ctl-ovs.c)
- *   ctl-stats-kernel.c  kernel links of network namespaces (--netns)
- *   ctl-stats-fwd.c     gfp-fwd's control socket, its drop reasons
- *   ctl-stats-hops.c    every hop, its one drop count, the verdict
- *   ctl-stats-json.c    the view as JSON (what tools read)
- *   ctl-stats-text.c    the view as text (rendered from the JSON)
+ *   stats.c         the command: its entry in gfp-ctl
+ *   stats-run.c     its option table and usage, one reading or --watch
+ *   stats-ovs.c     OVS: interfaces, PMD threads (parsers in ovs.c)
+ *   stats-kernel.c  kernel links of network namespaces (--netns)
+ *   stats-fwd.c     gfp-fwd's control socket, its drop reasons
+ *   stats-hops.c    every hop, its one drop count, the verdict
+ *   stats-json.c    the view as JSON (what tools read)
+ *   stats-text.c    the view as text (rendered from the JSON)
  *
  * A new source is a reader filling 'struct ctl_stats_reading', a hop kind
- * in ctl-stats-hops.c and its keys in ctl-stats-json.c.  Everything but
- * ctl-stats.c is linked into tests/gfp-test too, whose ctl-stats-* commands
- * parse captured outputs and replay them. */
+ * in stats-hops.c and its keys in stats-json.c.  Everything but stats.c is
+ * linked into tests/gfp-test too, whose ctl-stats-* commands parse captured
+ * outputs and replay them. */
 #ifndef GFP_CTL_STATS_H
 #define GFP_CTL_STATS_H 1
 
@@ -24,8 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ctl/ovs.h"
+#include "ovs.h"
 #include "ctl.h"
+#include "ctl-util.h"
 #include "util.h"
 
 /* The ovs_* counters of the Interface statistics column, with what each
@@ -212,7 +213,7 @@ json_t *ctl_stats_fwd_json(const struct ctl_stats_ctx *,
 uint64_t ctl_stats_iface_drops(const struct ctl_stats_iface *);
 
 /* Every hop of 'r' into '*hops' and those that dropped, with the counters
- * that explain it, into '*drops' (see ctl-stats-hops.c). */
+ * that explain it, into '*drops' (see stats-hops.c). */
 void ctl_stats_hops(const struct ctl_stats_args *,
                     const struct ctl_stats_reading *, json_t **hops,
                     json_t **drops);
@@ -236,4 +237,4 @@ char *ctl_stats_xasprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 char *ctl_stats_read_file(const char *path, char err[OVS_ERR_LEN]);
 
-#endif /* ctl-stats.h */
+#endif /* stats.h */
