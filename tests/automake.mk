@@ -133,7 +133,7 @@ EXTRA_DIST += \
 # gfp-ctl sources it fuzzes itself, with the fuzzer's coverage and ASan and
 # UBSan, whatever the rest of the build uses.
 
-FUZZ_NAMES = config ctl ovs topology tpacket
+FUZZ_NAMES = config ctl iplink ovs topology tpacket
 FUZZ_SECONDS = 20
 FUZZ_FLAGS =
 FUZZ_DIR = tests/fuzz
@@ -144,6 +144,7 @@ EXTRA_DIST += \
 	tests/fuzz/corpus \
 	tests/fuzz/config.dict \
 	tests/fuzz/ctl.dict \
+	tests/fuzz/iplink.dict \
 	tests/fuzz/ovs.dict \
 	tests/fuzz/topology.dict \
 	tests/fuzz/tpacket.dict \
@@ -151,6 +152,7 @@ EXTRA_DIST += \
 	tests/fuzz/fuzz-util.c \
 	tests/fuzz/fuzz-config.c \
 	tests/fuzz/fuzz-ctl.c \
+	tests/fuzz/fuzz-iplink.c \
 	tests/fuzz/fuzz-ovs.c \
 	tests/fuzz/fuzz-topology.c \
 	tests/fuzz/fuzz-tpacket.c
@@ -159,6 +161,7 @@ if HAVE_FUZZ
 FUZZ_TARGETS = \
 	tests/fuzz/fuzz-config \
 	tests/fuzz/fuzz-ctl \
+	tests/fuzz/fuzz-iplink \
 	tests/fuzz/fuzz-ovs \
 	tests/fuzz/fuzz-topology \
 	tests/fuzz/fuzz-tpacket
@@ -180,6 +183,13 @@ tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ctl_LDADD = $(JANSSON_LIBS) -lpthread
 tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
 	lib/log.c
+
+tests_fuzz_fuzz_iplink_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
+tests_fuzz_fuzz_iplink_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_iplink_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_iplink_LDADD = $(JANSSON_LIBS)
+tests_fuzz_fuzz_iplink_SOURCES = tests/fuzz/fuzz-iplink.c $(FUZZ_UTIL) \
+	utilities/ctl/stats-iplink.c utilities/ctl/ctl-util.c
 
 tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl

@@ -34,6 +34,7 @@ utilities_ctl_stats_sources = \
 	utilities/ctl/stats.h \
 	utilities/ctl/stats-fwd.c \
 	utilities/ctl/stats-hops.c \
+	utilities/ctl/stats-iplink.c \
 	utilities/ctl/stats-json.c \
 	utilities/ctl/stats-kernel.c \
 	utilities/ctl/stats-ovs.c \

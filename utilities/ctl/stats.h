@@ -6,6 +6,7 @@
  *   stats-run.c     its option table and usage, one reading or --watch
  *   stats-ovs.c     OVS: interfaces, PMD threads (parsers in ovs.c)
  *   stats-kernel.c  kernel links of network namespaces (--netns)
+ *   stats-iplink.c  its parsers: --netns's argument, ip's JSON
  *   stats-fwd.c     gfp-fwd's control socket, its drop reasons
  *   stats-hops.c    every hop, its one drop count, the verdict
  *   stats-json.c    the view as JSON (what tools read)
