@@ -140,11 +140,12 @@ pmd_totals_json(const struct ovs_pmds *pmds)
 static json_t *
 ovs_json(const struct ctl_stats_ctx *ctx, const struct ctl_stats_reading *r)
 {
-    json_t *ofports = json_object();
+    json_t *ofports;
 
     if (!r->have_ovs) {
         return json_null();
     }
+    ofports = json_object();
     for (size_t i = 0; i < r->n_ifaces; i++) {
         if (r->ifaces[i].ofport >= 0) {
             char num[24];
