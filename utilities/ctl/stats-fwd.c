@@ -85,29 +85,81 @@ ctl_stats_json_u64(json_t *obj, const char *key)
            ? (uint64_t) json_integer_value(v) : 0;
 }
 
-json_t *
-ctl_stats_fwd_port_drops(json_t *port, uint64_t *total)
+/* gfp-fwd's own list of its drop counters, "drop_reasons": [{"counter",
+ * "in": "total" or "device", "meaning"}], if its reply has a well-formed
+ * one; else NULL, and the list above stands in (an older gfp-fwd). */
+static json_t *
+fwd_reason_list(json_t *fwd)
 {
-    json_t *drops = json_object(), *t = json_object_get(port, "total");
-    json_t *dev = json_object_get(port, "device");
+    json_t *list = json_object_get(fwd, "drop_reasons"), *r;
+    size_t i;
+
+    if (!json_is_array(list) || !json_array_size(list)) {
+        return NULL;
+    }
+    json_array_foreach (list, i, r) {
+        const char *in = json_string_value(json_object_get(r, "in"));
+
+        if (!json_is_string(json_object_get(r, "counter")) || !in
+            || (strcmp(in, "total") && strcmp(in, "device"))) {
+            return NULL;
+        }
+    }
+    return list;
+}
+
+json_t *
+ctl_stats_fwd_port_drops(json_t *fwd, json_t *port, uint64_t *total)
+{
+    json_t *drops = json_object(), *list = fwd_reason_list(fwd), *r;
+    json_t *given = json_object_get(port, "drops");
+    size_t i;
 
     *total = 0;
-    for (size_t i = 0; i < ARRAY_SIZE(fwd_drops); i++) {
-        uint64_t n = ctl_stats_json_u64(fwd_drops[i].device ? dev : t,
+    json_array_foreach (list, i, r) {
+        const char *name = json_string_value(json_object_get(r, "counter"));
+        json_t *in = json_object_get(port, json_string_value(
+                                         json_object_get(r, "in")));
+        uint64_t n = ctl_stats_json_u64(in, name);
+
+        json_object_set_new(drops, name, json_integer(n));
+        *total += n;
+    }
+    for (i = 0; !list && i < ARRAY_SIZE(fwd_drops); i++) {
+        uint64_t n = ctl_stats_json_u64(json_object_get(
+                                            port, fwd_drops[i].device
+                                                  ? "device" : "total"),
                                         fwd_drops[i].name);
 
         json_object_set_new(drops, fwd_drops[i].name, json_integer(n));
         *total += n;
     }
+    /* Where gfp-fwd sums its drops itself, its sum is the one. */
+    if (json_is_integer(given) && json_integer_value(given) >= 0) {
+        *total = json_integer_value(given);
+    }
     return drops;
 }
 
 const char *
-ctl_stats_fwd_drop_meaning(const char *reason)
+ctl_stats_fwd_drop_meaning(json_t *fwd, const char *reason)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(fwd_drops); i++) {
+    json_t *r;
+    size_t i;
+
+    /* What the counter means on the path, where this file knows it. */
+    for (i = 0; i < ARRAY_SIZE(fwd_drops); i++) {
         if (!strcmp(fwd_drops[i].name, reason)) {
             return fwd_drops[i].meaning;
+        }
+    }
+    json_array_foreach (fwd_reason_list(fwd), i, r) {
+        const char *meaning = json_string_value(json_object_get(r,
+                                                                "meaning"));
+
+        if (!strcmp(json_string_value(json_object_get(r, "counter")),
+                    reason)) {
+            return meaning ? meaning : "";
         }
     }
     return "";
@@ -129,14 +181,16 @@ fwd_port_find(const struct ctl_stats_reading *r, json_int_t id)
 }
 
 static json_t *
-fwd_port_rates(json_t *port, json_t *old, double dt)
+fwd_port_rates(const struct ctl_stats_reading *r,
+               const struct ctl_stats_reading *prev, json_t *port,
+               json_t *old, double dt)
 {
     json_t *t = json_object_get(port, "total");
     json_t *ot = json_object_get(old, "total");
     uint64_t drops, old_drops;
 
-    json_decref(ctl_stats_fwd_port_drops(port, &drops));
-    json_decref(ctl_stats_fwd_port_drops(old, &old_drops));
+    json_decref(ctl_stats_fwd_port_drops(r->fwd, port, &drops));
+    json_decref(ctl_stats_fwd_port_drops(prev->fwd, old, &old_drops));
     return json_pack(
         "{s:o, s:o, s:o}",
         "rx_packets", ctl_stats_json_real(ctl_stats_rate(
@@ -195,11 +249,12 @@ fwd_ports_json(const struct ctl_stats_reading *r,
             "rx_packets", (json_int_t) ctl_stats_json_u64(t, "rx_packets"),
             "tx_packets", (json_int_t) ctl_stats_json_u64(t, "tx_packets"),
             "busy_cycles", (json_int_t) ctl_stats_json_u64(t, "busy_cycles"),
-            "drops", ctl_stats_fwd_port_drops(port, &drops));
+            "drops", ctl_stats_fwd_port_drops(r->fwd, port, &drops));
 
         json_object_set_new(o, "dropped", json_integer(drops));
         if (old) {
-            json_object_set_new(o, "rates", fwd_port_rates(port, old, dt));
+            json_object_set_new(o, "rates",
+                                fwd_port_rates(r, prev, port, old, dt));
         }
         add_counters(totals, o, counted);
         add_counters(sum, json_object_get(o, "drops"), NULL);

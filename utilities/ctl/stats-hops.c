@@ -153,12 +153,12 @@ ovs_pmd_hop(struct hops *h, const struct ovs_pmd *p)
 }
 
 static void
-fwd_port_hop(struct hops *h, json_t *port)
+fwd_port_hop(struct hops *h, json_t *fwd, json_t *port)
 {
     json_t *t = json_object_get(port, "total"), *hop, *v;
     const char *name = json_string_value(json_object_get(port, "name"));
     uint64_t n;
-    json_t *all = ctl_stats_fwd_port_drops(port, &n);
+    json_t *all = ctl_stats_fwd_port_drops(fwd, port, &n);
     char *id;
     const char *reason;
 
@@ -178,7 +178,7 @@ fwd_port_hop(struct hops *h, json_t *port)
 
         json_object_foreach (all, reason, v) {
             reason_add(reasons, reason, json_integer_value(v),
-                       ctl_stats_fwd_drop_meaning(reason));
+                       ctl_stats_fwd_drop_meaning(fwd, reason));
         }
         drop_add(h, "gfp-fwd", name, n, reasons);
     }
@@ -244,7 +244,7 @@ ctl_stats_hops(const struct ctl_stats_args *args,
     }
     json_array_foreach (r->fwd ? json_object_get(r->fwd, "ports") : NULL,
                         i, port) {
-        fwd_port_hop(&h, port);
+        fwd_port_hop(&h, r->fwd, port);
     }
     for (i = 0; r->netns && i < args->n_netns; i++) {
         for (size_t j = 0; j < r->netns[i].n; j++) {

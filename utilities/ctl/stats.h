@@ -199,10 +199,11 @@ int ctl_stats_tool__(const struct ctl_stats_ctx *, const char *name,
     ctl_stats_tool__(CTX, NAME, (char *[]) { __VA_ARGS__ },             \
                      ARRAY_SIZE(((char *[]) { __VA_ARGS__ })), OUT, ERR)
 
-/* gfp-fwd: a port's drops by reason as {reason: packets}, with their sum
- * in '*total' (the one place they are summed), and its counters. */
-json_t *ctl_stats_fwd_port_drops(json_t *port, uint64_t *total);
-const char *ctl_stats_fwd_drop_meaning(const char *reason);
+/* gfp-fwd: a 'port' of its stats reply 'fwd', its drops by reason as
+ * {reason: packets}, with their total in '*total' (gfp-fwd's, or summed
+ * here: the one place), and what a reason means on the path. */
+json_t *ctl_stats_fwd_port_drops(json_t *fwd, json_t *port, uint64_t *total);
+const char *ctl_stats_fwd_drop_meaning(json_t *fwd, const char *reason);
 uint64_t ctl_stats_json_u64(json_t *obj, const char *key);
 /* The "fwd" member of the view; 'prev' (or NULL) for rates over 'dt'. */
 json_t *ctl_stats_fwd_json(const struct ctl_stats_ctx *,
