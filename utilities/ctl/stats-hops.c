@@ -155,13 +155,13 @@ ovs_pmd_hop(struct hops *h, const struct ovs_pmd *p)
 static void
 fwd_port_hop(struct hops *h, json_t *fwd, json_t *port)
 {
-    json_t *t = json_object_get(port, "total"), *hop, *v;
     const char *name = json_string_value(json_object_get(port, "name"));
-    uint64_t n;
-    json_t *all = ctl_stats_fwd_port_drops(fwd, port, &n);
-    char *id;
+    json_t *t = json_object_get(port, "total"), *all, *hop, *v;
     const char *reason;
+    uint64_t n;
+    char *id;
 
+    all = ctl_stats_fwd_port_drops(fwd, port, &n);
     name = name ? name : "?";
     id = ctl_xasprintf("fwd:%s", name);
     hop = hop_new(id, "fwd-port", "gfp-fwd", name,
