@@ -33,8 +33,8 @@ static const struct {
     { { "no-ovs", no_argument, NULL, OPT_NO_OVS }, NULL,
       "do not read OVS (a path without it)" },
     { { "netns", required_argument, NULL, OPT_NETNS }, "NS[:IF,...]",
-      "the kernel links of network namespace NS (all, or\n"
-      "                     these), repeatable" },
+      "the kernel links of namespace NS (all, or these),\n"
+      "                       repeatable" },
     { { "json", no_argument, NULL, OPT_JSON }, NULL,
       "the whole view as one JSON object" },
     { { "watch", optional_argument, NULL, OPT_WATCH }, "[=SECS]",
@@ -50,10 +50,10 @@ void
 ctl_stats_usage(void)
 {
     printf("usage: gfp-ctl [-s SOCKET] stats [--db DB | --sandbox DIR | "
-           "--no-ovs] [--bridge BR]\n"
-           "                 [--netns NS[:IF,...]]... [--json] "
-           "[--watch[=SECS]] [--no-fwd]\n"
-           "                 [--clear-pmd]\n"
+           "--no-ovs]\n"
+           "                 [--bridge BR] [--netns NS[:IF,...]]... "
+           "[--json]\n"
+           "                 [--watch[=SECS]] [--no-fwd] [--clear-pmd]\n"
            "\n"
            "Where the packets went: every OVS interface's counters and "
            "software drops,\n"
@@ -67,7 +67,7 @@ ctl_stats_usage(void)
 
         snprintf(word, sizeof word, "--%s%s%s", o->name,
                  arg && arg[0] != '[' ? " " : "", arg ? arg : "");
-        printf("  %-18s %s\n", word, options[i].help);
+        printf("  %-20s %s\n", word, options[i].help);
     }
     printf("\nOVS's ovs_* counters in the Interface table refresh every %d "
            "s.  See gfp-ctl(8).\n", CTL_STATS_OVS_REFRESH_S);
