@@ -19,6 +19,8 @@ lib_libgfp_la_SOURCES = \
 	lib/log.h \
 	lib/numa-info.c \
 	lib/numa-info.h \
+	lib/pci-bind.c \
+	lib/pci-bind.h \
 	lib/port.c \
 	lib/port.h \
 	lib/port-mmap.c \

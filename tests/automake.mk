@@ -5,6 +5,18 @@ noinst_PROGRAMS += tests/gfp-test
 tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
 tests_gfp_test_SOURCES = tests/gfp-test.c
+# gfp-ctl stats' parsers and view, for its test hooks.
+tests_gfp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_gfp_test_SOURCES += \
+	$(utilities_ctl_stats_sources) \
+	utilities/ctl/cpuset.c \
+	utilities/ctl/cpuset.h \
+	utilities/ctl/ctl-util.c \
+	utilities/ctl/ctl-util.h \
+	utilities/ctl/ovs.c \
+	utilities/ctl/ovs.h \
+	utilities/ctl/sysfs.c \
+	utilities/ctl/sysfs.h
 
 # Autotest suites, in the manner of Open vSwitch.
 TESTSUITE_AT = \
@@ -25,6 +37,7 @@ TESTSUITE_AT = \
 	tests/ctl-preflight.at \
 	tests/ctl-stats.at \
 	tests/telemetry.at \
+	tests/pci-bind.at \
 	tests/pytest.at
 DPDK_TESTSUITE_AT = \
 	tests/dpdk-testsuite.at \
@@ -121,7 +134,7 @@ EXTRA_DIST += \
 # gfp-ctl sources it fuzzes itself, with the fuzzer's coverage and ASan and
 # UBSan, whatever the rest of the build uses.
 
-FUZZ_NAMES = config ctl ovs topology tpacket
+FUZZ_NAMES = config ctl iplink ovs topology tpacket
 FUZZ_SECONDS = 20
 FUZZ_FLAGS =
 FUZZ_DIR = tests/fuzz
@@ -132,6 +145,7 @@ EXTRA_DIST += \
 	tests/fuzz/corpus \
 	tests/fuzz/config.dict \
 	tests/fuzz/ctl.dict \
+	tests/fuzz/iplink.dict \
 	tests/fuzz/ovs.dict \
 	tests/fuzz/topology.dict \
 	tests/fuzz/tpacket.dict \
@@ -139,6 +153,7 @@ EXTRA_DIST += \
 	tests/fuzz/fuzz-util.c \
 	tests/fuzz/fuzz-config.c \
 	tests/fuzz/fuzz-ctl.c \
+	tests/fuzz/fuzz-iplink.c \
 	tests/fuzz/fuzz-ovs.c \
 	tests/fuzz/fuzz-topology.c \
 	tests/fuzz/fuzz-tpacket.c
@@ -147,6 +162,7 @@ if HAVE_FUZZ
 FUZZ_TARGETS = \
 	tests/fuzz/fuzz-config \
 	tests/fuzz/fuzz-ctl \
+	tests/fuzz/fuzz-iplink \
 	tests/fuzz/fuzz-ovs \
 	tests/fuzz/fuzz-topology \
 	tests/fuzz/fuzz-tpacket
@@ -168,6 +184,13 @@ tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ctl_LDADD = $(JANSSON_LIBS) -lpthread
 tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
 	lib/log.c
+
+tests_fuzz_fuzz_iplink_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
+tests_fuzz_fuzz_iplink_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+tests_fuzz_fuzz_iplink_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_iplink_LDADD = $(JANSSON_LIBS)
+tests_fuzz_fuzz_iplink_SOURCES = tests/fuzz/fuzz-iplink.c $(FUZZ_UTIL) \
+	utilities/ctl/stats-iplink.c utilities/ctl/ctl-util.c
 
 tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl

@@ -26,4 +26,17 @@ utilities_gfp_ctl_SOURCES = \
 	utilities/ctl/sysfs.h \
 	utilities/ctl/topology.c \
 	utilities/ctl/topology.h \
-	utilities/ctl-stats.c
+	utilities/ctl/stats.c \
+	$(utilities_ctl_stats_sources)
+
+# gfp-ctl stats' rooms but its entry, which tests/gfp-test links too.
+utilities_ctl_stats_sources = \
+	utilities/ctl/stats.h \
+	utilities/ctl/stats-fwd.c \
+	utilities/ctl/stats-hops.c \
+	utilities/ctl/stats-iplink.c \
+	utilities/ctl/stats-json.c \
+	utilities/ctl/stats-kernel.c \
+	utilities/ctl/stats-ovs.c \
+	utilities/ctl/stats-run.c \
+	utilities/ctl/stats-text.c
