@@ -58,8 +58,8 @@ test_config(int argc, char *argv[])
         printf("error: %s\n", err);
         return 1;
     }
-    if (cfg.mode == GFP_MODE_MMAP) {
-        printf("mode=mmap ifaces=");
+    if (gfp_mode_ports(cfg.mode) == GFP_MODE_PORTS_IFACES) {
+        printf("mode=%s ifaces=", gfp_mode_name(cfg.mode));
         for (unsigned i = 0; i < cfg.n_ifaces; i++) {
             printf("%s%s", i ? "," : "", cfg.ifaces[i]);
         }
