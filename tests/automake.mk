@@ -166,7 +166,7 @@ tests_fuzz_fuzz_ctl_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ctl_LDADD = $(JANSSON_LIBS) -lpthread
 tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
-	lib/log.c
+	lib/ctl-request.c lib/ctl-client.c lib/log.c
 
 tests_fuzz_fuzz_ovs_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
