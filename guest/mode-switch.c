@@ -145,11 +145,16 @@ bring_up(struct mode_switch *ms, const struct dp_mode_class *class,
 static uint64_t
 take_down(struct mode_switch *ms)
 {
+    const struct dp_mode_class *class;
     uint64_t intake_end;
 
+    class = dp_mode_class(dataplane_mode(ms->dp));
     dataplane_stop(ms->dp, true, DRAIN_MS, &intake_end);
     set_aside(ms, ms->dp);
     ms->dp = NULL;
+    if (class->leave) {
+        class->leave(&ms->env);
+    }
     return intake_end;
 }
 
@@ -227,7 +232,7 @@ mode_switch_to(struct mode_switch *ms, enum gfp_mode to_mode,
 
         LOG_ERR("mode %s: %s; going back to mode %s", gfp_mode_name(to_mode),
                 err, gfp_mode_name(from->mode));
-        if (bring_up(ms, from, err2)) {
+        if (prepare(ms, from, false, err2) || bring_up(ms, from, err2)) {
             LOG_ERR("mode %s does not come back either: %s; stopping",
                     gfp_mode_name(from->mode), err2);
             ms->broken = true;

@@ -12,8 +12,8 @@
  * on other threads (DPDK telemetry), and readers of counters that clear
  * on read (a PacketMMAP socket's), hold the data-plane lock
  * (mode_switch_lock()), which every swap holds too. */
-#ifndef GFP_MODE_SWITCH_H
-#define GFP_MODE_SWITCH_H 1
+#ifndef GFP_GUEST_MODE_SWITCH_H
+#define GFP_GUEST_MODE_SWITCH_H 1
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -10,8 +10,8 @@
  * Adding a mode: one line in GFP_MODES, one file guest/mode-NAME.c that
  * defines 'const struct dp_mode_class mode_NAME_class', its line in
  * guest/automake.mk, and its port backend in lib/ (lib/port-NAME.c). */
-#ifndef GFP_MODE_H
-#define GFP_MODE_H 1
+#ifndef GFP_GUEST_MODE_H
+#define GFP_GUEST_MODE_H 1
 
 #include <pthread.h>
 #include <sched.h>
@@ -59,6 +59,13 @@ struct dp_mode_class {
      * failure leaves everything as it was.  NULL: nothing. */
     int (*prepare)(const struct dp_mode_env *, bool at_start,
                    char err[CONFIG_ERR_LEN]);
+
+    /* Called when a switch leaves the mode, once its data plane is set
+     * aside (parked or closed): what the mode holds that the next one may
+     * need goes back (a driver-changing switch gives its devices back to
+     * their kernel driver here, and takes them again in prepare()).
+     * NULL: nothing. */
+    void (*leave)(const struct dp_mode_env *);
 
     /* Undoes prepare() at exit.  NULL: nothing. */
     void (*finish)(void);
