@@ -19,11 +19,11 @@
 #include <unistd.h>
 
 #include "ctl.h"
-#include "gfp-config.h"
 #include "dataplane.h"
 #include "fwd-telemetry.h"
-#include "mode-switch.h"
+#include "gfp-config.h"
 #include "log.h"
+#include "mode-switch.h"
 #include "vhost-sock.h"
 
 LOG_MODULE(gfp_fwd);
@@ -299,10 +299,6 @@ cmd_ports(void *ctx_, unsigned argc, const char *argv[],
           char err[CTL_ERR_LEN])
 {
     struct fwd_ctx *ctx = ctx_;
-
-    if (no_dataplane(ctx, err)) {
-        return NULL;
-    }
     struct dataplane *dp;
 
     if (no_dataplane(ctx, err)) {
