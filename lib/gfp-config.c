@@ -286,9 +286,10 @@ static const struct config_option options[] = {
     { "dpdk-pkt-io", 0, "on|off", NULL, "on: mode dpdk, off: mode mmap",
       NULL, .set = set_dpdk_pkt_io, .file_only = true },
     { "ifaces", 'i', "IF[,IF]", NULL,
-      "the kernel interfaces of mode mmap; port N is the Nth", NULL,
+      "the kernel interfaces, for the modes whose ports they are; port N "
+      "is the Nth", NULL,
       .set = set_ifaces },
-    { "workers", 'w', "N", NULL, "worker threads of mode mmap",
+    { "workers", 'w', "N", NULL, "worker threads of those modes",
       "one per queue", UINT(workers, 1, 64) },
     { "engine", 'e', "NAME", "Forwarding", "forwarding engine", "io",
       .set = set_engine, .choices = engine_choice },
