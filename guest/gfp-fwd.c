@@ -23,8 +23,8 @@
 #include "fwd-telemetry.h"
 #include "gfp-config.h"
 #include "log.h"
+#include "mode.h"
 #include "mode-switch.h"
-#include "vhost-sock.h"
 
 LOG_MODULE(gfp_fwd);
 
@@ -416,9 +416,9 @@ parse_command_line(int argc, char *argv[], struct config *cfg,
                 gfp_mode_choices_for(GFP_MODE_PORTS_EAL, eal_modes));
         return EXIT_USAGE;
     }
-    /* A socket a live guest listens on is a usage error; a dead guest's
-     * is cleared. */
-    if (vhost_sock_prepare(eal_argc, argv, err, sizeof err)) {
+    /* Each mode's own options, whichever mode starts (DPDK mode: a
+     * vhost-user socket a live guest listens on). */
+    if (dp_mode_check_env(env, err)) {
         fprintf(stderr, "gfp-fwd: %s\n", err);
         return EXIT_USAGE;
     }

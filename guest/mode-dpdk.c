@@ -17,6 +17,7 @@
 
 #include "fwd-telemetry.h"
 #include "port-provider.h"
+#include "vhost-sock.h"
 
 /* The EAL is the process's: it starts at most once, and a failure is for
  * good.  This mirrors its state. */
@@ -47,6 +48,14 @@ eal_init(int argc, char *argv[])
         close(saved);
     }
     return ret;
+}
+
+/* A vhost-user socket that a live guest listens on is an error; a dead
+ * guest's is cleared. */
+static int
+dpdk_check_env(const struct dp_mode_env *env, char err[CONFIG_ERR_LEN])
+{
+    return vhost_sock_prepare(env->argc, env->argv, err, CONFIG_ERR_LEN);
 }
 
 /* At start, the message speaks to the user at the command line; at a live
@@ -174,6 +183,7 @@ const struct dp_mode_class mode_dpdk_class = {
     .worker_kind = "lcore",
     .parkable = true,
     .opens_quiet = true,
+    .check_env = dpdk_check_env,
     .prepare = dpdk_prepare,
     .finish = dpdk_finish,
     .port_count = dpdk_port_count,

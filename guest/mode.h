@@ -53,6 +53,12 @@ struct dp_mode_class {
      * only once the old ones are closed. */
     bool opens_quiet;
 
+    /* Checks the mode's own options in 'env' at start, before anything
+     * starts, whichever mode gfp-fwd starts in (a later switch may use
+     * them); may clear what a dead process left behind.  NULL: nothing to
+     * check. */
+    int (*check_env)(const struct dp_mode_env *, char err[CONFIG_ERR_LEN]);
+
     /* What the mode needs before its ports can open (the DPDK EAL, which
      * starts at most once per process).  Called at start and before each
      * switch to the mode; a later call after a success does nothing.  A
@@ -108,6 +114,9 @@ struct dp_mode_class {
 
 /* The class of 'mode'. */
 const struct dp_mode_class *dp_mode_class(enum gfp_mode mode);
+
+/* Runs every class's check_env(). */
+int dp_mode_check_env(const struct dp_mode_env *, char err[CONFIG_ERR_LEN]);
 
 /* The classes, one per GFP_MODES row. */
 #define GFP_MODE_CLASS_DECLARE(ENUM, NAME, PORTS, MEANING) \
