@@ -12,6 +12,7 @@ EXTRA_DIST += \
 	Documentation/pmmap.rst \
 	Documentation/quickstart.rst \
 	Documentation/topics/gfp-bench-method.rst \
+	Documentation/topics/gfp-fwd-internals.rst \
 	Documentation/topics/net-pmmap.rst \
 	Documentation/topics/preflight-compat.rst \
 	Documentation/topics/stats.rst
