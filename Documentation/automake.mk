@@ -13,6 +13,7 @@ EXTRA_DIST += \
 	Documentation/quickstart.rst \
 	Documentation/topics/af-xdp.rst \
 	Documentation/topics/gfp-bench-method.rst \
+	Documentation/topics/gfp-fwd-internals.rst \
 	Documentation/topics/net-pmmap.rst \
 	Documentation/topics/preflight-compat.rst \
 	Documentation/topics/stats.rst

@@ -4,18 +4,23 @@ guest_gfp_fwd_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(NUMA_LIBS)
 guest_gfp_fwd_SOURCES = \
 	guest/dataplane.c \
 	guest/dataplane.h \
-	guest/fwd-eal.h \
 	guest/fwd-telemetry.h \
 	guest/gfp-fwd.c \
-	guest/vhost-sock.c \
-	guest/vhost-sock.h
-# DPDK mode through the EAL, or a stub that refuses it.
+	guest/mode.c \
+	guest/mode.h \
+	guest/mode-mmap.c \
+	guest/mode-switch.c \
+	guest/mode-switch.h
+# The modes: one file each (see guest/mode.h).  DPDK mode through the EAL,
+# or a stub that refuses it.
 if HAVE_DPDK
-guest_gfp_fwd_SOURCES += guest/fwd-eal.c guest/fwd-telemetry.c
+guest_gfp_fwd_SOURCES += guest/mode-dpdk.c guest/fwd-telemetry.c \
+	guest/vhost-sock.c guest/vhost-sock.h
 guest_gfp_fwd_CFLAGS += $(DPDK_CFLAGS)
 guest_gfp_fwd_LDADD += lib/libgfp-dpdk.la $(DPDK_LIBS)
 else
-guest_gfp_fwd_SOURCES += guest/fwd-eal-stub.c guest/fwd-telemetry-stub.c
+guest_gfp_fwd_SOURCES += guest/mode-dpdk-stub.c guest/fwd-telemetry-stub.c
 endif
-EXTRA_DIST += guest/fwd-eal.c guest/fwd-eal-stub.c \
-	guest/fwd-telemetry.c guest/fwd-telemetry-stub.c
+EXTRA_DIST += guest/mode-dpdk.c guest/mode-dpdk-stub.c \
+	guest/fwd-telemetry.c guest/fwd-telemetry-stub.c \
+	guest/vhost-sock.c guest/vhost-sock.h

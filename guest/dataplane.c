@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <net/if.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -14,9 +13,9 @@
 #include <time.h>
 
 #include "cycles.h"
-#include "fwd-eal.h"
 #include "fwd-engine.h"
 #include "log.h"
+#include "mode.h"
 #include "numa-info.h"
 #include "port-provider.h"
 #include "stats.h"
@@ -55,8 +54,7 @@ struct dp_counters {
 };
 
 struct dp_worker {
-    unsigned lcore;                 /* DPDK mode: the lcore; else an index. */
-    pthread_t thread;               /* MMAP mode. */
+    struct dp_mode_worker mw;       /* As the mode runs it. */
     const char *kind;               /* "lcore" or "thread", for logs. */
     bool launched;
     struct fwd_stream *streams;
@@ -73,7 +71,7 @@ struct dp_worker {
 
 struct dataplane {
     const struct config *cfg;
-    enum gfp_mode mode;
+    const struct dp_mode_class *class;
     struct dp_counters *counters;
     const struct fwd_engine *engine;
     struct dp_port ports[CONFIG_MAX_PORTS];
@@ -162,7 +160,7 @@ worker_main(void *arg)
     struct pkt_batch batch;
 
     LOG_INFO("worker on %s %u polls %u streams with engine %s", w->kind,
-             w->lcore, w->n_streams, w->engine->name);
+             w->mw.id, w->n_streams, w->engine->name);
     while (!atomic_load_explicit(w->stop, memory_order_acquire)) {
         for (unsigned i = 0; i < w->n_streams; i++) {
             fwd_stream_poll(w->engine, &w->streams[i], &batch);
@@ -172,36 +170,21 @@ worker_main(void *arg)
     return 0;
 }
 
-static void *
-worker_thread(void *arg)
-{
-    worker_main(arg);
-    return NULL;
-}
-
-static bool
-port_exists(const struct config *cfg, enum gfp_mode mode, unsigned id)
-{
-    return mode == GFP_MODE_MMAP ? id < cfg->n_ifaces
-                                    : fwd_eal_port_valid(id);
-}
-
 /* The configured pairs, or 0:1, 2:3, ... over every port. */
 static int
-resolve_pairs(const struct config *cfg, enum gfp_mode mode,
+resolve_pairs(const struct config *cfg, const struct dp_mode_class *class,
               uint16_t pairs[][2], unsigned *n, char err[CONFIG_ERR_LEN])
 {
-    bool mmap = mode == GFP_MODE_MMAP;
-    unsigned avail = mmap ? cfg->n_ifaces : fwd_eal_port_count();
+    unsigned avail = class->port_count(cfg);
+    int error;
 
     if (cfg->n_pairs) {
         for (unsigned i = 0; i < cfg->n_pairs; i++) {
             for (int j = 0; j < 2; j++) {
-                if (!port_exists(cfg, mode, cfg->pairs[i][j])) {
+                if (!class->port_exists(cfg, cfg->pairs[i][j])) {
                     return set_err(err, -EINVAL, "pairs names port %u, but "
                                    "%s %u ports", cfg->pairs[i][j],
-                                   mmap ? "ifaces names" : "the EAL probed",
-                                   avail);
+                                   class->ports_from, avail);
                 }
             }
             pairs[i][0] = cfg->pairs[i][0];
@@ -210,24 +193,21 @@ resolve_pairs(const struct config *cfg, enum gfp_mode mode,
         *n = cfg->n_pairs;
         return 0;
     }
-    if (mmap && !avail) {
-        return set_err(err, -EINVAL, "mode mmap needs the kernel "
-                       "interfaces to forward between (ifaces)");
+    error = config_check_mode(cfg, class->mode, err);
+    if (error) {
+        return error;
     }
     if (avail > CONFIG_MAX_PORTS) {
         /* The counters and pairs have room for CONFIG_MAX_PORTS ports; a
          * DPDK built with more ethdevs could probe more. */
-        return set_err(err, -EINVAL, "the EAL probed %u ports: default "
-                       "pairing takes at most %d (give --pairs)", avail,
-                       CONFIG_MAX_PORTS);
+        return set_err(err, -EINVAL, "%s %u %s: default pairing takes at "
+                       "most %d (give --pairs)", class->ports_from, avail,
+                       class->ports_noun, CONFIG_MAX_PORTS);
     }
     if (avail < 2 || avail % 2) {
-        return set_err(err, -EINVAL, mmap
-                       ? "ifaces names %u interfaces: default pairing needs "
-                         "an even number (or give --pairs)"
-                       : "the EAL probed %u ports: default pairing needs an "
-                         "even number (give --vdev or PCI devices, or "
-                         "--pairs)", avail);
+        return set_err(err, -EINVAL, "%s %u %s: default pairing needs an "
+                       "even number (%s)", class->ports_from, avail,
+                       class->ports_noun, class->odd_ports_hint);
     }
     *n = 0;
     for (uint16_t pid = 0; *n < avail / 2; pid += 2) {
@@ -239,21 +219,20 @@ resolve_pairs(const struct config *cfg, enum gfp_mode mode,
 }
 
 int
-dataplane_check(const struct config *cfg, enum gfp_mode mode,
+dataplane_check(const struct config *cfg, const struct dp_mode_class *class,
                 char err[CONFIG_ERR_LEN])
 {
     uint16_t pairs[CONFIG_MAX_PORTS][2];
-    unsigned n;
+    unsigned n = class->port_count(cfg);
 
-    if (mode == GFP_MODE_MMAP) {
-        for (unsigned i = 0; i < cfg->n_ifaces; i++) {
-            if (!if_nametoindex(cfg->ifaces[i])) {
-                return set_err(err, -EINVAL, "port %u: no kernel interface "
-                               "named %s", i, cfg->ifaces[i]);
-            }
+    for (unsigned i = 0; class->port_check && i < n; i++) {
+        int error = class->port_check(cfg, i, err);
+
+        if (error) {
+            return error;
         }
     }
-    return resolve_pairs(cfg, mode, pairs, &n, err);
+    return resolve_pairs(cfg, class, pairs, &n, err);
 }
 
 static struct dp_port *
@@ -273,19 +252,11 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
 {
     const struct config *cfg = dp->cfg;
     struct dp_port *p = &dp->ports[dp->n_ports];
-    bool mmap = dp->mode == GFP_MODE_MMAP;
-    char name[16];
     int error, node;
 
-    snprintf(name, sizeof name, "%u", id);
-    error = port_open(mmap ? &port_mmap_class : fwd_eal_port_class(),
-                      mmap ? cfg->ifaces[id] : name, &p->port);
-    if (error == -ENODEV && mmap) {
-        return set_err(err, -EINVAL, "port %u: no kernel interface named "
-                       "%s", id, cfg->ifaces[id]);
-    } else if (error) {
-        return set_err(err, error, "port %u: cannot open: %s", id,
-                       strerror(-error));
+    error = dp->class->port_open(cfg, id, &p->port, err);
+    if (error) {
+        return error;
     }
     dp->n_ports++;
     p->id = id;
@@ -306,18 +277,15 @@ open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
     }
 
     node = port_numa_node(p->port);
-    if (node >= 0 && !mmap) {
-        unsigned lcores[128];
-        unsigned n = fwd_eal_workers(lcores, ARRAY_SIZE(lcores));
+    for (unsigned i = 0; node >= 0 && i < dp->n_workers; i++) {
+        const struct dp_worker *wk = &dp->workers[i];
+        int cpu = dp->class->worker_cpu(wk->mw.id);
+        int cpu_node = cpu >= 0 ? numa_info_cpu_node(cpu) : -1;
 
-        for (unsigned i = 0; i < n && i < ARRAY_SIZE(lcores); i++) {
-            int cpu_node = numa_info_cpu_node(fwd_eal_lcore_cpu(lcores[i]));
-
-            if (cpu_node >= 0 && cpu_node != node) {
-                LOG_WARN("port %u is on NUMA node %d but worker lcore %u "
-                         "runs on node %d: expect cross-node traffic",
-                         id, node, lcores[i], cpu_node);
-            }
+        if (cpu_node >= 0 && cpu_node != node) {
+            LOG_WARN("port %u is on NUMA node %d but worker %s %u runs on "
+                     "node %d: expect cross-node traffic", id, node,
+                     wk->kind, wk->mw.id, cpu_node);
         }
     }
     return 0;
@@ -345,15 +313,130 @@ init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
     memcpy(s->l2_hdr + GFP_ETH_ALEN, tx->mac, GFP_ETH_ALEN);
 }
 
+/* The workers, before the ports (whose NUMA check names them). */
+static int
+create_workers(struct dataplane *dp, char err[CONFIG_ERR_LEN])
+{
+    unsigned ids[128];
+
+    dp->n_workers = dp->class->n_workers(dp->cfg);
+    if (!dp->n_workers) {
+        return set_err(err, -EINVAL, "%s", dp->class->no_worker_error);
+    } else if (dp->n_workers > ARRAY_SIZE(ids)) {
+        return set_err(err, -EINVAL, "%u worker %ss: at most %zu",
+                       dp->n_workers, dp->class->worker_kind,
+                       ARRAY_SIZE(ids));
+    }
+    dp->workers = calloc(dp->n_workers, sizeof *dp->workers);
+    if (!dp->workers) {
+        return -ENOMEM;
+    }
+    dp->class->worker_ids(ids, dp->n_workers);
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        wk->mw.id = ids[w];
+        wk->mw.fn = worker_main;
+        wk->mw.arg = wk;
+        wk->kind = dp->class->worker_kind;
+        wk->engine = dp->engine;
+        wk->stop = &dp->stop;
+        wk->reset_req = &dp->reset_req;
+        atomic_init(&wk->reset_done, 0);
+    }
+    return 0;
+}
+
+static int
+open_ports(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs,
+           char err[CONFIG_ERR_LEN])
+{
+    const struct config *cfg = dp->cfg;
+    struct port_conf pc = {
+        .queues = cfg->queues, .rxd = cfg->rxd, .txd = cfg->txd,
+        .mtu = cfg->mtu, .mbuf_size = cfg->mbuf_size,
+        .n_mbufs = cfg->n_mbufs, .burst = cfg->burst,
+        .workers = dp->n_workers,
+    };
+
+    for (unsigned i = 0; i < n_pairs; i++) {
+        for (int j = 0; j < 2; j++) {
+            int error = open_port(dp, pairs[i][j], &pc, err);
+
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Streams go to workers queue by queue, so with as many workers as queues
+ * each worker serves one queue of every port. */
+static int
+lay_out_streams(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs)
+{
+    unsigned idx = 0;
+
+    dp->n_streams = n_pairs * 2 * dp->cfg->queues;
+    dp->streams = aligned_alloc(64, dp->n_streams * sizeof *dp->streams);
+    if (!dp->streams) {
+        return -ENOMEM;
+    }
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        wk->streams = &dp->streams[idx];
+        for (unsigned q = w; q < dp->cfg->queues; q += dp->n_workers) {
+            for (unsigned i = 0; i < n_pairs; i++) {
+                struct dp_port *a = find_port(dp, pairs[i][0]);
+                struct dp_port *b = find_port(dp, pairs[i][1]);
+
+                init_stream(dp, &dp->streams[idx++], a, b, q);
+                init_stream(dp, &dp->streams[idx++], b, a, q);
+                wk->n_streams += 2;
+            }
+        }
+        if (!wk->n_streams) {
+            LOG_WARN("worker %s %u has no queue to poll and stays idle: use "
+                     "--queues %u or fewer workers", wk->kind, wk->mw.id,
+                     dp->n_workers);
+        }
+    }
+    return 0;
+}
+
+/* What the MAC overrides and the engine need of the ports. */
+static int
+check_streams(struct dataplane *dp, char err[CONFIG_ERR_LEN])
+{
+    const struct config *cfg = dp->cfg;
+
+    for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
+        if ((cfg->src_mac[p].set || cfg->peer_mac[p].set)
+            && !find_port(dp, p)) {
+            return set_err(err, -EINVAL, "a MAC address is set for port %u, "
+                           "which no pair uses", p);
+        }
+    }
+    for (unsigned i = 0; i < dp->n_streams; i++) {
+        if (dp->engine->init && dp->engine->init(&dp->streams[i])) {
+            return set_err(err, -EINVAL, "engine %s needs --peer-mac for "
+                           "port %u", dp->engine->name,
+                           dp->streams[i].tx_port);
+        }
+    }
+    return 0;
+}
+
 int
-dataplane_create(const struct config *cfg, enum gfp_mode mode,
+dataplane_create(const struct config *cfg, const struct dp_mode_class *class,
                  struct dp_counters *counters, struct dataplane **dpp,
                  char err[CONFIG_ERR_LEN])
 {
     uint16_t pairs[CONFIG_MAX_PORTS][2];
-    struct port_conf pc;
     struct dataplane *dp;
-    unsigned n_pairs = 0, w;
+    unsigned n_pairs = 0;
     int error;
 
     *dpp = NULL;
@@ -362,124 +445,23 @@ dataplane_create(const struct config *cfg, enum gfp_mode mode,
         return -ENOMEM;
     }
     dp->cfg = cfg;
-    dp->mode = mode;
+    dp->class = class;
     dp->counters = counters;
     dp->engine = fwd_engine_find(cfg->engine);
     atomic_init(&dp->stop, false);
     atomic_init(&dp->reset_req, 0);
 
-    if (mode == GFP_MODE_MMAP) {
-        dp->n_workers = cfg->workers ? cfg->workers : cfg->queues;
-    } else {
-        dp->n_workers = fwd_eal_workers(NULL, 0);
-    }
-    if (!dp->n_workers) {
-        error = set_err(err, -EINVAL, "no worker lcore: give the EAL at "
-                        "least two lcores (e.g. -l 0,1); the first one "
-                        "is the main lcore");
-        goto error;
-    }
-    error = resolve_pairs(cfg, mode, pairs, &n_pairs, err);
+    error = create_workers(dp, err);
+    error = error ? error : resolve_pairs(cfg, class, pairs, &n_pairs, err);
+    error = error ? error : open_ports(dp, pairs, n_pairs, err);
+    error = error ? error : lay_out_streams(dp, pairs, n_pairs);
+    error = error ? error : check_streams(dp, err);
     if (error) {
-        goto error;
-    }
-
-    pc = (struct port_conf) {
-        .queues = cfg->queues, .rxd = cfg->rxd, .txd = cfg->txd,
-        .mtu = cfg->mtu, .mbuf_size = cfg->mbuf_size,
-        .n_mbufs = cfg->n_mbufs, .burst = cfg->burst,
-        .workers = dp->n_workers,
-    };
-    for (unsigned i = 0; i < n_pairs; i++) {
-        for (int j = 0; j < 2; j++) {
-            error = open_port(dp, pairs[i][j], &pc, err);
-            if (error) {
-                goto error;
-            }
-        }
-    }
-
-    /* Streams go to workers queue by queue, so with as many workers as
-     * queues each worker serves one queue of every port. */
-    dp->n_streams = n_pairs * 2 * cfg->queues;
-    dp->streams = aligned_alloc(64, dp->n_streams * sizeof *dp->streams);
-    dp->workers = calloc(dp->n_workers, sizeof *dp->workers);
-    if (!dp->streams || !dp->workers) {
-        error = -ENOMEM;
-        goto error;
-    }
-    w = 0;
-    if (mode == GFP_MODE_MMAP) {
-        for (; w < dp->n_workers; w++) {
-            dp->workers[w].lcore = w;
-        }
-    } else {
-        unsigned lcores[128];
-
-        if (dp->n_workers > ARRAY_SIZE(lcores)) {
-            error = set_err(err, -EINVAL, "%u worker lcores: at most %zu",
-                            dp->n_workers, ARRAY_SIZE(lcores));
-            goto error;
-        }
-        fwd_eal_workers(lcores, ARRAY_SIZE(lcores));
-        for (; w < dp->n_workers; w++) {
-            dp->workers[w].lcore = lcores[w];
-        }
-    }
-    for (w = 0; w < dp->n_workers; w++) {
-        dp->workers[w].engine = dp->engine;
-        dp->workers[w].stop = &dp->stop;
-        dp->workers[w].reset_req = &dp->reset_req;
-        atomic_init(&dp->workers[w].reset_done, 0);
-        dp->workers[w].kind = mode == GFP_MODE_MMAP ? "thread"
-                                                        : "lcore";
-    }
-    {
-        unsigned idx = 0;
-
-        for (w = 0; w < dp->n_workers; w++) {
-            struct dp_worker *wk = &dp->workers[w];
-
-            wk->streams = &dp->streams[idx];
-            for (unsigned q = w; q < cfg->queues; q += dp->n_workers) {
-                for (unsigned i = 0; i < n_pairs; i++) {
-                    struct dp_port *a = find_port(dp, pairs[i][0]);
-                    struct dp_port *b = find_port(dp, pairs[i][1]);
-
-                    init_stream(dp, &dp->streams[idx++], a, b, q);
-                    init_stream(dp, &dp->streams[idx++], b, a, q);
-                    wk->n_streams += 2;
-                }
-            }
-            if (!wk->n_streams) {
-                LOG_WARN("worker %s %u has no queue to poll and stays "
-                         "idle: use --queues %u or fewer workers", wk->kind,
-                         wk->lcore, dp->n_workers);
-            }
-        }
-    }
-    for (unsigned p = 0; p < CONFIG_MAX_PORTS; p++) {
-        if ((cfg->src_mac[p].set || cfg->peer_mac[p].set)
-            && !find_port(dp, p)) {
-            error = set_err(err, -EINVAL, "a MAC address is set for port "
-                            "%u, which no pair uses", p);
-            goto error;
-        }
-    }
-    for (unsigned i = 0; i < dp->n_streams; i++) {
-        if (dp->engine->init && dp->engine->init(&dp->streams[i])) {
-            error = set_err(err, -EINVAL, "engine %s needs --peer-mac for "
-                            "port %u", dp->engine->name,
-                            dp->streams[i].tx_port);
-            goto error;
-        }
+        dataplane_destroy(dp);
+        return error;
     }
     *dpp = dp;
     return 0;
-
-error:
-    dataplane_destroy(dp);
-    return error;
 }
 
 /* Stops and joins the workers launched so far. */
@@ -491,35 +473,10 @@ join_workers(struct dataplane *dp)
         struct dp_worker *wk = &dp->workers[w];
 
         if (wk->launched) {
-            if (dp->mode == GFP_MODE_MMAP) {
-                pthread_join(wk->thread, NULL);
-            } else {
-                fwd_eal_wait(wk->lcore);
-            }
+            dp->class->join(&wk->mw);
             wk->launched = false;
         }
     }
-}
-
-static int
-launch_worker(struct dataplane *dp, struct dp_worker *wk)
-{
-    int error;
-
-    if (dp->mode == GFP_MODE_MMAP) {
-        pthread_attr_t attr;
-
-        pthread_attr_init(&attr);
-        if (CPU_COUNT(&dp->counters->cpus)) {
-            pthread_attr_setaffinity_np(&attr, sizeof dp->counters->cpus,
-                                        &dp->counters->cpus);
-        }
-        error = -pthread_create(&wk->thread, &attr, worker_thread, wk);
-        pthread_attr_destroy(&attr);
-    } else {
-        error = fwd_eal_launch(wk->lcore, worker_main, wk);
-    }
-    return error;
 }
 
 /* On failure, what was started is stopped again: the data plane is as
@@ -558,9 +515,9 @@ dataplane_start(struct dataplane *dp)
         if (!wk->n_streams) {
             continue;           /* Warned about at creation. */
         }
-        error = launch_worker(dp, wk);
+        error = dp->class->launch(&wk->mw, &dp->counters->cpus);
         if (error) {
-            LOG_ERR("cannot launch worker %u: %s", wk->lcore,
+            LOG_ERR("cannot launch worker %u: %s", wk->mw.id,
                     strerror(-error));
             goto stop_workers;
         }
@@ -668,7 +625,7 @@ dataplane_park(struct dataplane *dp)
 enum gfp_mode
 dataplane_mode(const struct dataplane *dp)
 {
-    return dp->mode;
+    return dp->class->mode;
 }
 
 void
@@ -746,7 +703,7 @@ dataplane_reset_stats(struct dataplane *dp)
             if (waited == 250000) {
                 LOG_ERR("worker %s %u has not reset its counters after "
                         "5 s: it will when it gets there", wk->kind,
-                        wk->lcore);
+                        wk->mw.id);
                 break;
             }
             nanosleep(&nap, NULL);
@@ -867,7 +824,8 @@ dataplane_stats_json(const struct dataplane *dp)
         }
         json_array_append_new(ports, jp);
     }
-    json_object_set_new(root, "mode", json_string(gfp_mode_name(dp->mode)));
+    json_object_set_new(root, "mode",
+                        json_string(gfp_mode_name(dataplane_mode(dp))));
     json_object_set_new(root, "engine", json_string(dp->engine->name));
     json_object_set_new(root, "workers", json_integer(dp->n_workers));
     json_object_set_new(root, "queues", json_integer(dp->cfg->queues));

@@ -1,8 +1,9 @@
 /* gfp-fwd's data plane: ports, streams, workers, and the counters that
  * outlive them.
  *
- * A data plane runs in one mode (DPDK ethdevs on lcores, or kernel
- * interfaces through PacketMMAP rings on threads).  A live mode switch
+ * A data plane runs in one mode, whose class (mode.h) gives its ports and
+ * runs its workers: DPDK ethdevs on lcores, kernel interfaces through
+ * PacketMMAP rings on threads.  A live mode switch
  * stops one data plane, drains it and starts another over the same
  * counters ('struct dp_counters'), so the counters of port N go on across
  * the switch. */
@@ -16,22 +17,23 @@
 
 struct dataplane;
 struct dp_counters;
+struct dp_mode_class;
 
 /* Counters for every port and queue, zero at first. */
 struct dp_counters *dp_counters_create(unsigned queues);
 void dp_counters_destroy(struct dp_counters *);
 
-/* Opens and configures every port that 'mode' gives the configuration and
- * lays out the streams over the workers.  Returns 0, -EINVAL for a
- * configuration that cannot work here (message in 'err'), or another
- * negative errno. */
-int dataplane_create(const struct config *, enum gfp_mode,
+/* Opens and configures every port that mode 'class' gives the
+ * configuration and lays out the streams over the workers.  Returns 0,
+ * -EINVAL for a configuration that cannot work here (message in 'err'),
+ * or another negative errno. */
+int dataplane_create(const struct config *, const struct dp_mode_class *,
                      struct dp_counters *, struct dataplane **,
                      char err[CONFIG_ERR_LEN]);
 
-/* Checks, without opening anything, that 'mode' has the ports the
+/* Checks, without opening anything, that mode 'class' has the ports the
  * configuration pairs. */
-int dataplane_check(const struct config *, enum gfp_mode,
+int dataplane_check(const struct config *, const struct dp_mode_class *,
                     char err[CONFIG_ERR_LEN]);
 
 /* Starts the ports and launches one worker per worker lcore or thread. */

@@ -1,4 +1,4 @@
-/* gfp-fwd built without DPDK: no telemetry, and so nothing to lock. */
+/* gfp-fwd built without DPDK: no telemetry. */
 #include <config.h>
 #include "fwd-telemetry.h"
 
@@ -11,16 +11,6 @@ fwd_telemetry_register(void)
 }
 
 void
-fwd_telemetry_lock(void)
-{
-}
-
-void
-fwd_telemetry_unlock(void)
-{
-}
-
-void
-fwd_telemetry_publish(const struct dataplane *dp, unsigned mode_switches)
+fwd_telemetry_attach(struct mode_switch *ms)
 {
 }

@@ -13,40 +13,29 @@
 
 #include "dataplane.h"
 #include "log.h"
+#include "mode-switch.h"
 #include "stats.h"
 #include "util.h"
 
 LOG_MODULE(fwd_telemetry);
 
 /* DPDK 22.11's telemetry callbacks take no argument of ours, so what they
- * read lives here.  'mutex' guards the other members: the main thread
- * holds it across every change to the data plane, the callbacks while
- * they read it. */
+ * read is here.  'mutex' guards 'ms' itself (attached and detached by the
+ * main thread); the callbacks hold it while they run, and the data-plane
+ * lock of 'ms' while they read its data plane. */
 static struct {
     pthread_mutex_t mutex;
-    const struct dataplane *dp;     /* NULL: not forwarding. */
-    unsigned switches;
+    struct mode_switch *ms;         /* NULL: not forwarding. */
 } tel = { .mutex = PTHREAD_MUTEX_INITIALIZER };
 
 static bool registered;             /* Main thread only. */
 
 void
-fwd_telemetry_lock(void)
+fwd_telemetry_attach(struct mode_switch *ms)
 {
     pthread_mutex_lock(&tel.mutex);
-}
-
-void
-fwd_telemetry_unlock(void)
-{
+    tel.ms = ms;
     pthread_mutex_unlock(&tel.mutex);
-}
-
-void
-fwd_telemetry_publish(const struct dataplane *dp, unsigned mode_switches)
-{
-    tel.dp = dp;
-    tel.switches = mode_switches;
 }
 
 /* One dict entry per counter of QUEUE_COUNTERS, as the JSON dumps have
@@ -65,19 +54,32 @@ no_params(const char *params)
     return !params || !params[0];
 }
 
-/* Takes the lock and returns the published data plane, or releases it
- * and returns NULL when there is none. */
+/* Takes the locks and returns the running data plane, or releases them
+ * and returns NULL when there is none.  dp_put() releases them. */
 static const struct dataplane *
 dp_get(void)
 {
-    const struct dataplane *dp;
+    const struct dataplane *dp = NULL;
 
-    fwd_telemetry_lock();
-    dp = tel.dp;
+    pthread_mutex_lock(&tel.mutex);
+    if (tel.ms) {
+        mode_switch_lock(tel.ms);
+        dp = mode_switch_dataplane(tel.ms);
+        if (!dp) {
+            mode_switch_unlock(tel.ms);
+        }
+    }
     if (!dp) {
-        fwd_telemetry_unlock();
+        pthread_mutex_unlock(&tel.mutex);
     }
     return dp;
+}
+
+static void
+dp_put(void)
+{
+    mode_switch_unlock(tel.ms);
+    pthread_mutex_unlock(&tel.mutex);
 }
 
 static int
@@ -106,11 +108,11 @@ cmd_stats(const char *cmd, const char *params, struct rte_tel_data *d)
     rte_tel_data_start_dict(d);
     rte_tel_data_add_dict_string(d, "mode",
                                  gfp_mode_name(dataplane_mode(dp)));
-    rte_tel_data_add_dict_u64(d, "mode_switches", tel.switches);
+    rte_tel_data_add_dict_u64(d, "mode_switches", mode_switch_count(tel.ms));
     rte_tel_data_add_dict_u64(d, "ports", n);
     rte_tel_data_add_dict_u64(d, "queues", dataplane_queues(dp));
     add_counters(d, &total);
-    fwd_telemetry_unlock();
+    dp_put();
     return 0;
 }
 
@@ -129,7 +131,7 @@ cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
         return -ENODEV;
     }
     n = dataplane_port_ids(dp, ids);
-    fwd_telemetry_unlock();
+    dp_put();
 
     rte_tel_data_start_array(d, RTE_TEL_INT_VAL);
     for (unsigned i = 0; i < n; i++) {
@@ -217,7 +219,7 @@ cmd_port_stats(const char *cmd, const char *params, struct rte_tel_data *d)
     rte_tel_data_add_dict_container(d, "queues", jqueues, 0);
 
 out:
-    fwd_telemetry_unlock();
+    dp_put();
     return error;
 }
 
@@ -236,8 +238,8 @@ cmd_mode(const char *cmd, const char *params, struct rte_tel_data *d)
     rte_tel_data_start_dict(d);
     rte_tel_data_add_dict_string(d, "mode",
                                  gfp_mode_name(dataplane_mode(dp)));
-    rte_tel_data_add_dict_u64(d, "mode_switches", tel.switches);
-    fwd_telemetry_unlock();
+    rte_tel_data_add_dict_u64(d, "mode_switches", mode_switch_count(tel.ms));
+    dp_put();
     return 0;
 }
 

@@ -10,6 +10,9 @@ lib_libgfp_la_SOURCES = \
 	lib/cycles.h \
 	lib/ctl.c \
 	lib/ctl.h \
+	lib/ctl-client.c \
+	lib/ctl-private.h \
+	lib/ctl-request.c \
 	lib/fwd-engine.c \
 	lib/fwd-engine.h \
 	lib/fwd-io.c \

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl-private.h"
 #include "log.h"
 #include "util.h"
 
@@ -58,8 +59,8 @@ struct ctl_server {
     struct ctl_client clients[CTL_MAX_CLIENTS];
 };
 
-static int
-set_err(char err[CTL_ERR_LEN], int error, const char *fmt, ...)
+int
+ctl_set_err(char err[CTL_ERR_LEN], int error, const char *fmt, ...)
 {
     va_list args;
 
@@ -78,84 +79,16 @@ now_ms(void)
     return (int64_t) ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Length of the valid UTF-8 character at 's' (RFC 3629: no overlong forms,
- * no surrogates, nothing above U+10FFFF), or 0. */
-static size_t
-utf8_char_len(const unsigned char *s)
-{
-    unsigned char lo = 0x80, hi = 0xbf;
-    size_t n;
-
-    if (s[0] < 0x80) {
-        return 1;
-    } else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        n = 2;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        n = 3;
-        lo = s[0] == 0xe0 ? 0xa0 : 0x80;
-        hi = s[0] == 0xed ? 0x9f : 0xbf;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        n = 4;
-        lo = s[0] == 0xf0 ? 0x90 : 0x80;
-        hi = s[0] == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return 0;
-    }
-    if (s[1] < lo || s[1] > hi) {
-        return 0;
-    }
-    for (size_t i = 2; i < n; i++) {
-        if (s[i] < 0x80 || s[i] > 0xbf) {
-            return 0;
-        }
-    }
-    return n;
-}
-
-char *
-ctl_sanitize(const char *s_, char *buf, size_t size)
-{
-    const unsigned char *s = (const unsigned char *) s_;
-    size_t o = 0;
-
-    if (!size) {
-        return buf;
-    }
-    while (*s) {
-        size_t n = utf8_char_len(s);
-        size_t need = n ? n : 4;
-        /* Room for "..." unless this is the last character. */
-        size_t reserve = s[n ? n : 1] ? 3 : 0;
-
-        if (o + need + reserve >= size) {
-            if (o + 3 < size) {
-                memcpy(buf + o, "...", 3);
-                o += 3;
-            }
-            break;
-        }
-        if (n) {
-            memcpy(buf + o, s, n);
-            o += n;
-            s += n;
-        } else {
-            snprintf(buf + o, 5, "\\x%02x", *s++);
-            o += 4;
-        }
-    }
-    buf[o] = '\0';
-    return buf;
-}
-
-static int
-fill_addr(const char *path, struct sockaddr_un *sun, char err[CTL_ERR_LEN])
+int
+ctl_fill_addr(const char *path, struct sockaddr_un *sun,
+              char err[CTL_ERR_LEN])
 {
     memset(sun, 0, sizeof *sun);
     sun->sun_family = AF_UNIX;
     if (!path[0] || strlen(path) >= sizeof sun->sun_path) {
-        return set_err(err, -ENAMETOOLONG, "control socket path '%s': "
-                       "expected 1 to %zu bytes", path,
-                       sizeof sun->sun_path - 1);
+        return ctl_set_err(err, -ENAMETOOLONG, "control socket path '%s': "
+                           "expected 1 to %zu bytes", path,
+                           sizeof sun->sun_path - 1);
     }
     memcpy(sun->sun_path, path, strlen(path));
     return 0;
@@ -178,25 +111,25 @@ check_dir(const char *path, uid_t euid, char err[CTL_ERR_LEN])
         snprintf(dir, sizeof dir, "%.*s", (int) (slash - path), path);
     }
     if (stat(dir, &st)) {
-        return set_err(err, -errno, "control socket directory %s: %s", dir,
-                       strerror(errno));
+        return ctl_set_err(err, -errno, "control socket directory %s: %s", dir,
+                           strerror(errno));
     }
     if (!S_ISDIR(st.st_mode)) {
-        return set_err(err, -ENOTDIR, "control socket directory %s: not a "
-                       "directory", dir);
+        return ctl_set_err(err, -ENOTDIR, "control socket directory %s: not a "
+                           "directory", dir);
     }
     if (st.st_uid != euid && st.st_uid != 0) {
-        return set_err(err, -EPERM, "control socket directory %s: owned by "
-                       "uid %u, expected uid %u (this user) or root", dir,
-                       (unsigned) st.st_uid, (unsigned) euid);
+        return ctl_set_err(err, -EPERM, "control socket directory %s: owned "
+                           "by uid %u, expected uid %u (this user) or root",
+                           dir, (unsigned) st.st_uid, (unsigned) euid);
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-        return set_err(err, -EPERM, "control socket directory %s: mode "
-                       "%04o lets %s write it, so another user could put "
-                       "a socket of their own in its place; use a "
-                       "directory only its owner may write", dir,
-                       (unsigned) (st.st_mode & 07777),
-                       st.st_mode & S_IWOTH ? "everyone" : "its group");
+        return ctl_set_err(err, -EPERM, "control socket directory %s: mode "
+                           "%04o lets %s write it, so another user could put "
+                           "a socket of their own in its place; use a "
+                           "directory only its owner may write", dir,
+                           (unsigned) (st.st_mode & 07777),
+                           st.st_mode & S_IWOTH ? "everyone" : "its group");
     }
     return 0;
 }
@@ -214,15 +147,15 @@ clear_stale(const char *path, const struct sockaddr_un *sun,
         return 0;
     }
     if (!S_ISSOCK(st.st_mode)) {
-        return set_err(err, -EEXIST, "control socket path %s exists and is "
-                       "not a socket", path);
+        return ctl_set_err(err, -EEXIST, "control socket path %s exists and "
+                           "is not a socket", path);
     }
     probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (probe >= 0 && !connect(probe, (const struct sockaddr *) sun,
                                sizeof *sun)) {
         close(probe);
-        return set_err(err, -EADDRINUSE, "control socket %s: another "
-                       "process listens on it", path);
+        return ctl_set_err(err, -EADDRINUSE, "control socket %s: another "
+                           "process listens on it", path);
     }
     if (probe >= 0) {
         close(probe);
@@ -241,24 +174,24 @@ open_socket(const char *path, const struct sockaddr_un *sun, int *fdp,
 
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
-        return set_err(err, -errno, "socket: %s", strerror(errno));
+        return ctl_set_err(err, -errno, "socket: %s", strerror(errno));
     }
     if (bind(fd, (const struct sockaddr *) sun, sizeof *sun)) {
         error = errno;
         close(fd);
-        return set_err(err, -error, "control socket %s: %s", path,
-                       strerror(error));
+        return ctl_set_err(err, -error, "control socket %s: %s", path,
+                           strerror(error));
     }
     if (chmod(path, 0600)) {
         error = errno;
-        set_err(err, -error, "control socket %s: chmod: %s", path,
-                strerror(error));
+        ctl_set_err(err, -error, "control socket %s: chmod: %s", path,
+                    strerror(error));
         goto fail;
     }
     if (listen(fd, CTL_MAX_CLIENTS)) {
         error = errno;
-        set_err(err, -error, "control socket %s: %s", path,
-                strerror(error));
+        ctl_set_err(err, -error, "control socket %s: %s", path,
+                    strerror(error));
         goto fail;
     }
     *fdp = fd;
@@ -281,7 +214,7 @@ ctl_server_create(const char *path, const struct ctl_command *commands,
     int error, fd = -1;
 
     *serverp = NULL;
-    error = fill_addr(path, &sun, err);
+    error = ctl_fill_addr(path, &sun, err);
     if (!error) {
         error = check_dir(path, euid, err);
     }
@@ -299,7 +232,7 @@ ctl_server_create(const char *path, const struct ctl_command *commands,
         free(server);
         close(fd);
         unlink(path);
-        return set_err(err, -ENOMEM, "out of memory");
+        return ctl_set_err(err, -ENOMEM, "out of memory");
     }
     server->fd = fd;
     server->commands = commands;
@@ -322,14 +255,14 @@ ctl_server_set_group(struct ctl_server *server, gid_t group,
 
     if (chown(server->path, (uid_t) -1, group)) {
         error = errno;
-        return set_err(err, -error, "control socket %s: cannot give it to "
-                       "group %u: %s", server->path, (unsigned) group,
-                       strerror(error));
+        return ctl_set_err(err, -error, "control socket %s: cannot give it to "
+                           "group %u: %s", server->path, (unsigned) group,
+                           strerror(error));
     }
     if (chmod(server->path, 0660)) {
         error = errno;
-        return set_err(err, -error, "control socket %s: chmod: %s",
-                       server->path, strerror(error));
+        return ctl_set_err(err, -error, "control socket %s: chmod: %s",
+                           server->path, strerror(error));
     }
     server->has_group = true;
     server->group = group;
@@ -449,143 +382,6 @@ reply(struct ctl_client *c, json_t *msg)
     return error;
 }
 
-static json_t *
-error_reply(const char *fmt, ...)
-{
-    char msg[CTL_ERR_LEN], clean[CTL_ERR_LEN];
-    va_list args;
-
-    va_start(args, fmt);
-    vsnprintf(msg, sizeof msg, fmt, args);
-    va_end(args);
-    return json_pack("{s:b, s:s}", "ok", 0, "error",
-                     ctl_sanitize(msg, clean, sizeof clean));
-}
-static json_t *
-help_result(const struct ctl_server *server)
-{
-    json_t *list = json_array();
-
-    for (size_t i = 0; i < server->n_commands; i++) {
-        const struct ctl_command *cmd = &server->commands[i];
-
-        json_array_append_new(list, json_pack(
-            "{s:s, s:s, s:s}", "command", cmd->name,
-            "usage", cmd->usage ? cmd->usage : "", "help", cmd->help));
-    }
-    json_array_append_new(list, json_pack(
-        "{s:s, s:s, s:s}", "command", "help", "usage", "",
-        "help", "list the commands"));
-    return list;
-}
-
-/* Splits a request into words: plain words, or a JSON object. */
-static json_t *
-parse_request(char *line, unsigned *argc, const char *argv[],
-              json_t **jreq)
-{
-    *argc = 0;
-    *jreq = NULL;
-    if (line[0] == '{' || line[0] == '[') {
-        json_error_t jerr;
-        json_t *args, *cmd;
-
-        *jreq = json_loads(line, JSON_REJECT_DUPLICATES, &jerr);
-        if (!*jreq || !json_is_object(*jreq)) {
-            return error_reply("malformed request: %s",
-                               *jreq ? "expected a JSON object" : jerr.text);
-        }
-        cmd = json_object_get(*jreq, "command");
-        if (!json_is_string(cmd)) {
-            return error_reply("malformed request: \"command\" must be a "
-                               "string");
-        }
-        argv[(*argc)++] = json_string_value(cmd);
-        args = json_object_get(*jreq, "args");
-        if (args) {
-            size_t i;
-            json_t *a;
-
-            if (!json_is_array(args)) {
-                return error_reply("malformed request: \"args\" must be "
-                                   "an array of strings");
-            }
-            json_array_foreach(args, i, a) {
-                if (!json_is_string(a)) {
-                    return error_reply("malformed request: \"args\" must "
-                                       "be an array of strings");
-                }
-                if (*argc > CTL_MAX_ARGS) {
-                    return error_reply("too many arguments (at most %d)",
-                                       CTL_MAX_ARGS);
-                }
-                argv[(*argc)++] = json_string_value(a);
-            }
-        }
-        return NULL;
-    }
-    for (char *save = NULL, *w = strtok_r(line, " \t", &save); w;
-         w = strtok_r(NULL, " \t", &save)) {
-        if (*argc > CTL_MAX_ARGS) {
-            return error_reply("too many arguments (at most %d)",
-                               CTL_MAX_ARGS);
-        }
-        argv[(*argc)++] = w;
-    }
-    return NULL;
-}
-
-static json_t *
-dispatch(struct ctl_server *server, char *line)
-{
-    const char *argv[CTL_MAX_ARGS + 1];
-    char err[CTL_ERR_LEN], echo[72];
-    json_t *jreq, *result, *msg;
-    unsigned argc;
-
-    for (const char *p = line; *p; p++) {
-        if ((unsigned char) *p < 0x20 && *p != '\t') {
-            return error_reply("malformed request: control character "
-                               "0x%02x", (unsigned char) *p);
-        }
-    }
-    msg = parse_request(line, &argc, argv, &jreq);
-    if (msg || !argc) {
-        json_decref(jreq);
-        return msg ? msg : error_reply("empty request: try \"help\"");
-    }
-    if (!strcmp(argv[0], "help")) {
-        json_decref(jreq);
-        return json_pack("{s:b, s:o}", "ok", 1, "result",
-                         help_result(server));
-    }
-    for (size_t i = 0; i < server->n_commands; i++) {
-        const struct ctl_command *cmd = &server->commands[i];
-
-        if (strcmp(cmd->name, argv[0])) {
-            continue;
-        }
-        if (argc - 1 < cmd->min_args || argc - 1 > cmd->max_args) {
-            msg = error_reply("%s: expected %s%s%s", cmd->name, cmd->name,
-                              cmd->usage && cmd->usage[0] ? " " : "",
-                              cmd->usage ? cmd->usage : "");
-        } else {
-            err[0] = '\0';
-            result = cmd->handler(server->aux, argc - 1, &argv[1], err);
-            msg = result
-                  ? json_pack("{s:b, s:o}", "ok", 1, "result", result)
-                  : error_reply("%s: %s", cmd->name,
-                                err[0] ? err : "failed");
-        }
-        json_decref(jreq);
-        return msg;
-    }
-    msg = error_reply("unknown command '%s': try \"help\"",
-                      ctl_sanitize(argv[0], echo, sizeof echo));
-    json_decref(jreq);
-    return msg;
-}
-
 /* Lets in root, this process's user and, with a group, its members
  * (primary or supplementary). */
 static bool
@@ -633,7 +429,7 @@ peer_allowed(const struct ctl_server *server, int fd, uid_t *uidp)
 static void
 client_drop(struct ctl_client *c, const char *why)
 {
-    if (!reply(c, error_reply("%s", why))) {
+    if (!reply(c, ctl_error_reply("%s", why))) {
         client_flush(c);
     }
     client_close(c);
@@ -771,12 +567,13 @@ static json_t *
 serve_line(struct ctl_server *server, char *line, size_t len)
 {
     if (memchr(line, '\0', len)) {
-        return error_reply("malformed request: NUL byte");
+        return ctl_error_reply("malformed request: NUL byte");
     }
     if (len && line[len - 1] == '\r') {
         line[len - 1] = '\0';
     }
-    return dispatch(server, line);
+    return ctl_dispatch(server->commands, server->n_commands, server->aux,
+                        line);
 }
 
 static bool
@@ -813,7 +610,7 @@ serve_lines(struct ctl_server *server, struct ctl_client *c,
     if (c->len == sizeof c->buf && !memchr(c->buf, '\n', c->len)) {
         c->len = 0;
         c->discarding = true;
-        return reply(c, error_reply("request longer than %d bytes",
+        return reply(c, ctl_error_reply("request longer than %d bytes",
                                     CTL_MAX_LINE - 1));
     }
     return 0;
@@ -839,7 +636,7 @@ client_turn(struct ctl_server *server, struct ctl_client *c, short revents,
     if (!error && c->closing && !memchr(c->buf, '\n', c->len)
         && c->len && !c->discarding) {
         c->len = 0;
-        error = reply(c, error_reply("incomplete request: the input ended "
+        error = reply(c, ctl_error_reply("incomplete request: the input ended "
                                      "without a newline"));
     }
     if (!error) {
@@ -929,114 +726,4 @@ ctl_server_run(struct ctl_server *server, int timeout_ms)
         }
     }
     server->next = (server->next + 1) % CTL_MAX_CLIENTS;
-}
-
-/* Client side: writes all of 'buf', waiting at most a second for a slow
- * server. */
-static int
-write_all(int fd, const char *buf, size_t len)
-{
-    while (len) {
-        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-
-        if (n > 0) {
-            buf += n;
-            len -= n;
-        } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-            struct pollfd pfd = { .fd = fd, .events = POLLOUT };
-
-            if (poll(&pfd, 1, 1000) <= 0) {
-                return -ETIMEDOUT;
-            }
-        } else {
-            return -errno;
-        }
-    }
-    return 0;
-}
-
-json_t *
-ctl_client_request(const char *path, const char *line, int timeout_ms,
-                   char err[CTL_ERR_LEN])
-{
-    /* Counters of 32 ports with 16 queues each run to a few hundred kB. */
-    enum { MAX_REPLY = 16 * 1024 * 1024 };
-    struct sockaddr_un sun;
-    size_t len = 0, size = 65536;
-    char *buf = NULL;
-    json_error_t jerr;
-    json_t *msg = NULL;
-    int fd;
-
-    if (fill_addr(path, &sun, err)) {
-        return NULL;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        set_err(err, -errno, "socket: %s", strerror(errno));
-        return NULL;
-    }
-    if (connect(fd, (struct sockaddr *) &sun, sizeof sun)) {
-        set_err(err, -errno, "cannot connect to %s: %s (is gfp-fwd running "
-                "with --ctl-socket %s?)", path, strerror(errno), path);
-        goto out;
-    }
-    if (write_all(fd, line, strlen(line)) || write_all(fd, "\n", 1)) {
-        set_err(err, -EIO, "cannot send the request to %s", path);
-        goto out;
-    }
-    buf = malloc(size);
-    for (;;) {
-        struct pollfd pfd = { .fd = fd, .events = POLLIN };
-        ssize_t n;
-
-        if (!buf) {
-            set_err(err, -ENOMEM, "out of memory");
-            goto out;
-        }
-        if (poll(&pfd, 1, timeout_ms) <= 0) {
-            set_err(err, -ETIMEDOUT, "no reply from %s within %d ms",
-                    path, timeout_ms);
-            goto out;
-        }
-        n = recv(fd, buf + len, size - 1 - len, 0);
-        if (n <= 0) {
-            set_err(err, -EIO, "%s closed the connection without a "
-                    "complete reply", path);
-            goto out;
-        }
-        if (memchr(buf + len, '\n', n)) {
-            len += n;
-            break;
-        }
-        len += n;
-        if (len == size - 1) {
-            char *bigger;
-
-            if (size >= MAX_REPLY) {
-                set_err(err, -EMSGSIZE, "reply from %s longer than %d "
-                        "bytes", path, MAX_REPLY);
-                goto out;
-            }
-            size *= 2;
-            bigger = realloc(buf, size);
-            if (!bigger) {
-                free(buf);
-            }
-            buf = bigger;
-        }
-    }
-    buf[len] = '\0';
-    msg = json_loads(buf, JSON_DISABLE_EOF_CHECK, &jerr);
-    if (!msg || !json_is_object(msg)) {
-        set_err(err, -EPROTO, "malformed reply from %s: %s", path,
-                msg ? "not a JSON object" : jerr.text);
-        json_decref(msg);
-        msg = NULL;
-    }
-
-out:
-    free(buf);
-    close(fd);
-    return msg;
 }

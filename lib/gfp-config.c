@@ -4,10 +4,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl.h"
 #include "fwd-engine.h"
 
 void
@@ -34,36 +36,41 @@ set_err(char err[CONFIG_ERR_LEN], int error, const char *fmt, ...)
 }
 
 static int
-set_uint(const char *key, const char *value, unsigned long long min,
-         unsigned long long max, unsigned *out, char err[CONFIG_ERR_LEN])
+set_uint(struct config *cfg, const struct config_option *opt,
+         const char *value, char err[CONFIG_ERR_LEN])
 {
+    unsigned *out = (unsigned *) ((char *) cfg + opt->offset);
     unsigned long long v;
 
-    if (parse_uint(value, min, max, &v)) {
-        return set_err(err, -EINVAL, "invalid value '%s': expected an integer "
-                       "from %llu to %llu", value, min, max);
+    if (parse_uint(value, opt->min, opt->max, &v)
+        || (opt->type == CONFIG_POW2 && (v & (v - 1)))) {
+        return set_err(err, -EINVAL, "invalid value '%s': expected %s from "
+                       "%llu to %llu", value, opt->type == CONFIG_POW2
+                       ? "a power of two" : "an integer", opt->min, opt->max);
     }
     *out = v;
     return 0;
 }
 
+/* A path, or for ctl-group a name, of 1 to 'size' - 1 bytes. */
 static int
-set_pow2(const char *key, const char *value, unsigned min, unsigned max,
-         unsigned *out, char err[CONFIG_ERR_LEN])
+set_string(struct config *cfg, const struct config_option *opt,
+           const char *value, char err[CONFIG_ERR_LEN])
 {
-    unsigned v = 0;
+    char *out = (char *) cfg + opt->offset;
 
-    if (set_uint(key, value, min, max, &v, err) || (v & (v - 1))) {
-        return set_err(err, -EINVAL, "invalid value '%s': expected a power of "
-                       "two from %u to %u", value, min, max);
+    if (!value[0] || strlen(value) >= opt->size) {
+        return set_err(err, -EINVAL, "invalid value: expected a path of 1 "
+                       "to %zu bytes", opt->size - 1);
     }
-    *out = v;
+    snprintf(out, opt->size, "%s", value);
     return 0;
 }
 
 /* "P:Q[,P:Q...]" */
 static int
-set_pairs(struct config *cfg, const char *value, char err[CONFIG_ERR_LEN])
+set_pairs(struct config *cfg, const struct config_option *opt,
+          const char *value, char err[CONFIG_ERR_LEN])
 {
     bool used[CONFIG_MAX_PORTS] = { false };
     char buf[512];
@@ -112,9 +119,10 @@ bad:
 
 /* "PORT=MAC" */
 static int
-set_port_mac(const char *key, const char *value, struct config_mac *macs,
-             char err[CONFIG_ERR_LEN])
+set_port_mac(struct config *cfg, const struct config_option *opt,
+             const char *value, char err[CONFIG_ERR_LEN])
 {
+    struct config_mac *macs = (void *) ((char *) cfg + opt->offset);
     unsigned long long port;
     char buf[64];
     char *eq;
@@ -140,7 +148,8 @@ bad:
 
 /* "eth0,eth1,..." */
 static int
-set_ifaces(struct config *cfg, const char *value, char err[CONFIG_ERR_LEN])
+set_ifaces(struct config *cfg, const struct config_option *opt,
+           const char *value, char err[CONFIG_ERR_LEN])
 {
     char buf[CONFIG_MAX_PORTS * 16];
     char *save = buf;
@@ -177,93 +186,247 @@ bad:
                    "characters", value, CONFIG_MAX_PORTS);
 }
 
+static int
+set_mode(struct config *cfg, const struct config_option *opt,
+         const char *value, char err[CONFIG_ERR_LEN])
+{
+    char choices[GFP_MODE_CHOICES_LEN];
+
+    if (gfp_mode_from_name(value, &cfg->mode)) {
+        return set_err(err, -EINVAL, "invalid value '%s': expected %s",
+                       value, gfp_mode_choices(choices));
+    }
+    return 0;
+}
+
+/* The appliance-style switch: on = DPDK mode, off = PacketMMAP. */
+static int
+set_dpdk_pkt_io(struct config *cfg, const struct config_option *opt,
+                const char *value, char err[CONFIG_ERR_LEN])
+{
+    if (!strcmp(value, "on") || !strcmp(value, "off")) {
+        cfg->mode = value[1] == 'n' ? GFP_MODE_DPDK : GFP_MODE_MMAP;
+        return 0;
+    }
+    return set_err(err, -EINVAL, "invalid value '%s': expected on or off",
+                   value);
+}
+
+static int
+set_engine(struct config *cfg, const struct config_option *opt,
+           const char *value, char err[CONFIG_ERR_LEN])
+{
+    if (!fwd_engine_find(value)) {
+        char names[128];
+
+        fwd_engine_names(names, sizeof names);
+        return set_err(err, -EINVAL, "invalid value '%s': expected one of "
+                       "%s", value, names);
+    }
+    snprintf(cfg->engine, sizeof cfg->engine, "%s", value);
+    return 0;
+}
+
+/* Resolved when the socket is made: gfp-fwd asks the system. */
+static int
+set_ctl_group(struct config *cfg, const struct config_option *opt,
+              const char *value, char err[CONFIG_ERR_LEN])
+{
+    if (!value[0] || strlen(value) >= sizeof cfg->ctl_group
+        || strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+           != strlen(value)) {
+        return set_err(err, -EINVAL, "invalid value '%s': expected a group "
+                       "name or number of 1 to %zu characters", value,
+                       sizeof cfg->ctl_group - 1);
+    }
+    snprintf(cfg->ctl_group, sizeof cfg->ctl_group, "%s", value);
+    return 0;
+}
+
+static const char *
+mode_choice(unsigned i, const char **meaning)
+{
+    if (i >= GFP_N_MODES) {
+        return NULL;
+    }
+    *meaning = gfp_mode_meaning(i);
+    return gfp_mode_name(i);
+}
+
+static const char *
+engine_choice(unsigned i, const char **meaning)
+{
+    size_t n;
+    const struct fwd_engine *const *engines = fwd_engine_list(&n);
+
+    if (i >= n) {
+        return NULL;
+    }
+    *meaning = engines[i]->help;
+    return engines[i]->name;
+}
+
+#define STRINGIFY(X) #X
+#define XSTRINGIFY(X) STRINGIFY(X)
+#define FIELD(MEMBER) \
+    .offset = offsetof(struct config, MEMBER), \
+    .size = sizeof ((struct config *) 0)->MEMBER
+#define UINT(MEMBER, MIN, MAX) \
+    .type = CONFIG_UINT, .set = set_uint, FIELD(MEMBER), \
+    .min = (MIN), .max = (MAX)
+#define POW2(MEMBER, MIN, MAX) \
+    .type = CONFIG_POW2, .set = set_uint, FIELD(MEMBER), \
+    .min = (MIN), .max = (MAX)
+
+/* Every setting, in the order of gfp-fwd --help. */
+static const struct config_option options[] = {
+    { "mode", 'm', NULL, "Packet I/O", "the packet I/O mode", "dpdk",
+      .set = set_mode, .choices = mode_choice },
+    { "dpdk-pkt-io", 0, "on|off", NULL, "on: mode dpdk, off: mode mmap",
+      NULL, .set = set_dpdk_pkt_io, .file_only = true },
+    { "ifaces", 'i', "IF[,IF]", NULL,
+      "the kernel interfaces, for the modes whose ports they are; port N "
+      "is the Nth", NULL,
+      .set = set_ifaces },
+    { "workers", 'w', "N", NULL, "worker threads of those modes",
+      "one per queue", UINT(workers, 1, 64) },
+    { "engine", 'e', "NAME", "Forwarding", "forwarding engine", "io",
+      .set = set_engine, .choices = engine_choice },
+    { "pairs", 'p', "P:Q[,P:Q]", NULL, "port pairs", "0:1, 2:3, ...",
+      .set = set_pairs },
+    { "queues", 'q', "N", NULL, "rx and tx queues per port", "1",
+      UINT(queues, 1, CONFIG_MAX_QUEUES) },
+    { "rxd", 0, "N", NULL, "receive descriptors per queue", "1024",
+      POW2(rxd, 64, 4096) },
+    { "txd", 0, "N", NULL, "transmit descriptors per queue", "1024",
+      POW2(txd, 64, 4096) },
+    { "burst", 0, "N", NULL, "packets per burst", "32",
+      UINT(burst, 1, GFP_BURST_MAX) },
+    { "mtu", 0, "N", NULL, "MTU of every port", "1500",
+      UINT(mtu, GFP_MTU_MIN, GFP_MTU_MAX) },
+    { "mbuf-size", 0, "N", NULL, "mbuf data room in bytes", "2176",
+      UINT(mbuf_size, 1024, 16384) },
+    { "nb-mbuf", 0, "N", NULL, "mbufs per port's pool", "sized from queues",
+      UINT(n_mbufs, 1024, 4 * 1024 * 1024) },
+    { "src-mac", 0, "P=MAC", NULL, "source MAC for port P (l2)",
+      "P's own", .set = set_port_mac, FIELD(src_mac) },
+    { "peer-mac", 0, "P=MAC", NULL,
+      "destination MAC for frames out of port P (l2)", NULL,
+      .set = set_port_mac, FIELD(peer_mac) },
+    { "ctl-socket", 0, "PATH", "Counters and control",
+      "serve the control socket at PATH (stats, reset-stats, ports, mode, "
+      "quit; see gfp-ctl)", NULL, .set = set_string, FIELD(ctl_socket) },
+    { "ctl-group", 0, "GROUP", NULL,
+      "let GROUP use the control socket too (mode 0660)", NULL,
+      .set = set_ctl_group },
+    { "ctl-idle-timeout", 0, "SECS", NULL,
+      "close control connections idle that long",
+      XSTRINGIFY(CTL_IDLE_TIMEOUT_S), UINT(ctl_idle_timeout, 1, 86400) },
+    { "stats-period", 's', "SECS", NULL,
+      "print rates every SECS seconds (0: never)", "0",
+      UINT(stats_period, 0, 3600) },
+    { "stats-file", 0, "PATH", NULL,
+      "write the final counters as JSON to PATH", NULL,
+      .set = set_string, FIELD(stats_file) },
+};
+
+const struct config_option *
+config_options(size_t *n)
+{
+    *n = ARRAY_SIZE(options);
+    return options;
+}
+
+const struct config_option *
+config_option_find(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(options); i++) {
+        if (!strcmp(options[i].name, name)) {
+            return &options[i];
+        }
+    }
+    return NULL;
+}
+
+/* Writes 'text' from column 'col' on, wrapped at the 79th with
+ * continuation lines indented to 'indent'. */
+static void
+wrap(FILE *stream, const char *text, int col, int indent)
+{
+    for (bool first = true; *text; first = false) {
+        size_t word = strcspn(text, " ");
+
+        if (!first && col + 1 + (int) word > 79) {
+            fprintf(stream, "\n%*s", indent, "");
+            col = indent;
+        } else if (!first) {
+            fputc(' ', stream);
+            col++;
+        }
+        fprintf(stream, "%.*s", (int) word, text);
+        col += word;
+        text += word;
+        text += strspn(text, " ");
+    }
+    fputc('\n', stream);
+}
+
+void
+config_option_usage(FILE *stream, const struct config_option *opt)
+{
+    enum { HELP_COL = 27 };
+    char head[80], arg[64], help[256];
+    const char *meaning, *choice;
+    int len;
+
+    if (!opt->arg && opt->choices) {
+        size_t n = 0;
+
+        arg[0] = '\0';
+        for (unsigned i = 0; (choice = opt->choices(i, &meaning)); i++) {
+            n += snprintf(arg + n, n < sizeof arg ? sizeof arg - n : 0,
+                          "%s%s", i ? "|" : "", choice);
+        }
+    }
+    len = snprintf(head, sizeof head, "  %c%c%s--%s%s%s",
+                   opt->short_name ? '-' : ' ',
+                   opt->short_name ? opt->short_name : ' ',
+                   opt->short_name ? ", " : "  ", opt->name,
+                   opt->arg || opt->choices ? "=" : "",
+                   opt->arg ? opt->arg : opt->choices ? arg : "");
+    fprintf(stream, "%s", head);
+    if (len + 1 > HELP_COL) {
+        fprintf(stream, "\n%*s", HELP_COL, "");
+    } else {
+        fprintf(stream, "%*s", HELP_COL - len, "");
+    }
+    len = snprintf(help, sizeof help, "%s", opt->help);
+    if (opt->type != CONFIG_OTHER) {
+        len += snprintf(help + len, sizeof help - len, ", %s%llu-%llu",
+                        opt->type == CONFIG_POW2 ? "a power of two, " : "",
+                        opt->min, opt->max);
+    }
+    if (opt->default_text) {
+        snprintf(help + len, sizeof help - len, " (default: %s)",
+                 opt->default_text);
+    }
+    wrap(stream, help, HELP_COL, HELP_COL);
+    for (unsigned i = 0; opt->choices && (choice = opt->choices(i, &meaning));
+         i++) {
+        fprintf(stream, "%*s%-8s ", HELP_COL + 2, "", choice);
+        wrap(stream, meaning, HELP_COL + 11, HELP_COL + 11);
+    }
+}
+
 int
 config_set(struct config *cfg, const char *key, const char *value,
            char err[CONFIG_ERR_LEN])
 {
-    if (!strcmp(key, "mode")) {
-        char choices[GFP_MODE_CHOICES_LEN];
+    const struct config_option *opt = config_option_find(key);
 
-        if (gfp_mode_from_name(value, &cfg->mode)) {
-            return set_err(err, -EINVAL, "invalid value '%s': expected %s",
-                           value, gfp_mode_choices(choices));
-        }
-        return 0;
-    } else if (!strcmp(key, "dpdk-pkt-io")) {
-        /* The appliance-style switch: on = DPDK mode, off = PacketMMAP. */
-        if (!strcmp(value, "on") || !strcmp(value, "off")) {
-            cfg->mode = value[1] == 'n' ? GFP_MODE_DPDK : GFP_MODE_MMAP;
-            return 0;
-        }
-        return set_err(err, -EINVAL, "invalid value '%s': expected on or "
-                       "off", value);
-    } else if (!strcmp(key, "ifaces")) {
-        return set_ifaces(cfg, value, err);
-    } else if (!strcmp(key, "workers")) {
-        return set_uint(key, value, 1, 64, &cfg->workers, err);
-    } else if (!strcmp(key, "engine")) {
-        if (!fwd_engine_find(value)) {
-            char names[128];
-
-            fwd_engine_names(names, sizeof names);
-            return set_err(err, -EINVAL, "invalid value '%s': expected one "
-                           "of %s", value, names);
-        }
-        snprintf(cfg->engine, sizeof cfg->engine, "%s", value);
-        return 0;
-    } else if (!strcmp(key, "pairs")) {
-        return set_pairs(cfg, value, err);
-    } else if (!strcmp(key, "queues")) {
-        return set_uint(key, value, 1, CONFIG_MAX_QUEUES, &cfg->queues, err);
-    } else if (!strcmp(key, "rxd")) {
-        return set_pow2(key, value, 64, 4096, &cfg->rxd, err);
-    } else if (!strcmp(key, "txd")) {
-        return set_pow2(key, value, 64, 4096, &cfg->txd, err);
-    } else if (!strcmp(key, "burst")) {
-        return set_uint(key, value, 1, GFP_BURST_MAX, &cfg->burst, err);
-    } else if (!strcmp(key, "mtu")) {
-        return set_uint(key, value, GFP_MTU_MIN, GFP_MTU_MAX, &cfg->mtu, err);
-    } else if (!strcmp(key, "mbuf-size")) {
-        return set_uint(key, value, 1024, 16384, &cfg->mbuf_size, err);
-    } else if (!strcmp(key, "nb-mbuf")) {
-        return set_uint(key, value, 1024, 4 * 1024 * 1024, &cfg->n_mbufs,
-                        err);
-    } else if (!strcmp(key, "stats-period")) {
-        return set_uint(key, value, 0, 3600, &cfg->stats_period, err);
-    } else if (!strcmp(key, "stats-file")) {
-        if (!value[0] || strlen(value) >= sizeof cfg->stats_file) {
-            return set_err(err, -EINVAL, "invalid value: expected a path "
-                           "of 1 to %zu bytes", sizeof cfg->stats_file - 1);
-        }
-        snprintf(cfg->stats_file, sizeof cfg->stats_file, "%s", value);
-        return 0;
-    } else if (!strcmp(key, "ctl-socket")) {
-        if (!value[0] || strlen(value) >= sizeof cfg->ctl_socket) {
-            return set_err(err, -EINVAL, "invalid value: expected a path "
-                           "of 1 to %zu bytes", sizeof cfg->ctl_socket - 1);
-        }
-        snprintf(cfg->ctl_socket, sizeof cfg->ctl_socket, "%s", value);
-        return 0;
-    } else if (!strcmp(key, "ctl-group")) {
-        /* Resolved when the socket is made: gfp-fwd asks the system. */
-        if (!value[0] || strlen(value) >= sizeof cfg->ctl_group
-            || strspn(value, "abcdefghijklmnopqrstuvwxyz"
-                      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-               != strlen(value)) {
-            return set_err(err, -EINVAL, "invalid value '%s': expected a "
-                           "group name or number of 1 to %zu characters",
-                           value, sizeof cfg->ctl_group - 1);
-        }
-        snprintf(cfg->ctl_group, sizeof cfg->ctl_group, "%s", value);
-        return 0;
-    } else if (!strcmp(key, "ctl-idle-timeout")) {
-        return set_uint(key, value, 1, 86400, &cfg->ctl_idle_timeout, err);
-    } else if (!strcmp(key, "src-mac")) {
-        return set_port_mac(key, value, cfg->src_mac, err);
-    } else if (!strcmp(key, "peer-mac")) {
-        return set_port_mac(key, value, cfg->peer_mac, err);
-    }
-    return set_err(err, -ENOENT, "unknown setting");
+    return opt ? opt->set(cfg, opt, value, err)
+               : set_err(err, -ENOENT, "unknown setting");
 }
 
 static char *
@@ -360,23 +523,40 @@ config_load_file(struct config *cfg, const char *path,
 }
 
 int
+config_check_mode(const struct config *cfg, enum gfp_mode mode,
+                  char err[CONFIG_ERR_LEN])
+{
+    if (gfp_mode_ports(mode) == GFP_MODE_PORTS_IFACES && !cfg->n_ifaces) {
+        return set_err(err, -EINVAL, "mode %s needs the kernel interfaces "
+                       "to forward between (ifaces)", gfp_mode_name(mode));
+    }
+    return 0;
+}
+
+int
 config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
 {
+    int error;
+
     if ((cfg->ctl_group[0] || cfg->ctl_idle_timeout) && !cfg->ctl_socket[0]) {
         return set_err(err, -EINVAL, "ctl-group and ctl-idle-timeout "
                        "belong to the control socket, which needs "
                        "ctl-socket");
     }
-    if (cfg->mode == GFP_MODE_MMAP && !cfg->n_ifaces) {
-        return set_err(err, -EINVAL, "mode mmap needs the kernel interfaces "
-                       "to forward between (ifaces)");
+    error = config_check_mode(cfg, cfg->mode, err);
+    if (error) {
+        return error;
     }
-    if (cfg->mode == GFP_MODE_DPDK && (cfg->n_ifaces || cfg->workers)
-        && !cfg->ctl_socket[0]) {
-        return set_err(err, -EINVAL, "ifaces and workers belong to mode "
-                       "mmap; in mode dpdk the EAL gives the devices and "
-                       "lcores (they are kept for a live switch to mmap, "
-                       "which needs ctl-socket)");
+    if (gfp_mode_ports(cfg->mode) == GFP_MODE_PORTS_EAL
+        && (cfg->n_ifaces || cfg->workers) && !cfg->ctl_socket[0]) {
+        char ifaces_modes[GFP_MODE_CHOICES_LEN];
+        const char *mode = gfp_mode_name(cfg->mode);
+
+        gfp_mode_choices_for(GFP_MODE_PORTS_IFACES, ifaces_modes);
+        return set_err(err, -EINVAL, "ifaces and workers belong to mode %s; "
+                       "in mode %s the EAL gives the devices and lcores "
+                       "(they are kept for a live switch to %s, which needs "
+                       "ctl-socket)", ifaces_modes, mode, ifaces_modes);
     }
     /* The ranges keep burst within the rings; only the MAC overrides can
      * name a port no pair uses. */

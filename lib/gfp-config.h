@@ -46,6 +46,42 @@ struct config {
 
 void config_init(struct config *);
 
+/* One setting: a config file key, and (unless 'file_only') gfp-fwd's long
+ * option of the same name.  This table drives config_set(), gfp-fwd's
+ * getopt and its usage, so that a range is written once. */
+enum config_type {
+    CONFIG_OTHER,               /* Its own parser in 'set'. */
+    CONFIG_UINT,                /* An integer from 'min' to 'max'. */
+    CONFIG_POW2,                /* A power of two from 'min' to 'max'. */
+};
+
+struct config_option {
+    const char *name;
+    char short_name;            /* gfp-fwd's short option, or 0. */
+    const char *arg;            /* The value's name in usage; NULL: the
+                                 * choices joined with '|'. */
+    const char *section;        /* Starts a usage section, or NULL. */
+    const char *help;
+    const char *default_text;   /* For usage; NULL: none shown. */
+    enum config_type type;
+    unsigned long long min, max;
+    size_t offset, size;        /* The member of struct config it sets. */
+    int (*set)(struct config *, const struct config_option *,
+               const char *value, char err[CONFIG_ERR_LEN]);
+    /* The accepted values, for usage: the i-th one's name (NULL after the
+     * last) and its one-line meaning.  NULL: not a list. */
+    const char *(*choices)(unsigned i, const char **meaning);
+    bool file_only;             /* No command-line option. */
+};
+
+/* The settings, in usage order. */
+const struct config_option *config_options(size_t *n);
+const struct config_option *config_option_find(const char *name);
+
+/* Writes 'opt''s usage lines ("  -q, --queues=N  ...") to 'stream', with
+ * its range and default from the table. */
+void config_option_usage(FILE *stream, const struct config_option *opt);
+
 /* Sets 'key' (a long option name without dashes) to 'value'.  On error
  * returns a negative errno and writes one line naming the value and what
  * is accepted to 'err'; the caller names the key. */
@@ -56,6 +92,12 @@ int config_set(struct config *, const char *key, const char *value,
  * name the file and line. */
 int config_load_file(struct config *, const char *path,
                      char err[CONFIG_ERR_LEN]);
+
+/* Checks that the settings give mode 'mode' what it needs (the rules of
+ * its row in GFP_MODES): at start for the configured mode, and before a
+ * live switch to another. */
+int config_check_mode(const struct config *, enum gfp_mode,
+                      char err[CONFIG_ERR_LEN]);
 
 /* Checks the settings against each other. */
 int config_validate(const struct config *, char err[CONFIG_ERR_LEN]);

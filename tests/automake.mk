@@ -173,17 +173,17 @@ FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(FUZZ_CFLAGS)
 FUZZ_LINK_FLAGS = $(FUZZ_LDFLAGS)
 FUZZ_UTIL = tests/fuzz/fuzz.h tests/fuzz/fuzz-util.c lib/util.c
 
-tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_config_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c $(FUZZ_UTIL) \
-	lib/gfp-config.c lib/fwd-engine.c lib/fwd-io.c lib/fwd-l2.c \
-	lib/fwd-macswap.c
+	lib/gfp-config.c lib/gfp-mode.c lib/fwd-engine.c lib/fwd-io.c \
+	lib/fwd-l2.c lib/fwd-macswap.c
 
 tests_fuzz_fuzz_ctl_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_ctl_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ctl_LDADD = $(JANSSON_LIBS) -lpthread
 tests_fuzz_fuzz_ctl_SOURCES = tests/fuzz/fuzz-ctl.c $(FUZZ_UTIL) lib/ctl.c \
-	lib/log.c
+	lib/ctl-request.c lib/ctl-client.c lib/log.c
 
 tests_fuzz_fuzz_iplink_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(JANSSON_CFLAGS)
 tests_fuzz_fuzz_iplink_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities

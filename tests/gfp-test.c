@@ -62,8 +62,8 @@ test_config(int argc, char *argv[])
         printf("error: %s\n", err);
         return 1;
     }
-    if (cfg.mode == GFP_MODE_MMAP) {
-        printf("mode=mmap ifaces=");
+    if (gfp_mode_ports(cfg.mode) == GFP_MODE_PORTS_IFACES) {
+        printf("mode=%s ifaces=", gfp_mode_name(cfg.mode));
         for (unsigned i = 0; i < cfg.n_ifaces; i++) {
             printf("%s%s", i ? "," : "", cfg.ifaces[i]);
         }
@@ -89,6 +89,27 @@ test_config(int argc, char *argv[])
             format_mac(cfg.peer_mac[p].mac, mac);
             printf("peer-mac %d=%s\n", p, mac);
         }
+    }
+    return 0;
+}
+
+/* config-options: the settings table, one line each: NAME TYPE MIN MAX
+ * WHERE (TYPE: uint, pow2 or other; WHERE: cli, or file for a config file
+ * key with no command-line option). */
+static int
+test_config_options(int argc, char *argv[])
+{
+    static const char *const types[] = {
+        [CONFIG_OTHER] = "other", [CONFIG_UINT] = "uint",
+        [CONFIG_POW2] = "pow2",
+    };
+    const struct config_option *opts;
+    size_t n;
+
+    opts = config_options(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s %s %llu %llu %s\n", opts[i].name, types[opts[i].type],
+               opts[i].min, opts[i].max, opts[i].file_only ? "file" : "cli");
     }
     return 0;
 }
@@ -1264,6 +1285,7 @@ struct command {
 
 static const struct command commands[] = {
     { "config", test_config },
+    { "config-options", test_config_options },
     { "engine", test_engine },
     { "stats", test_stats },
     { "parse", test_parse },

@@ -1,0 +1,202 @@
+/* DPDK mode: the ports are the ethdevs the EAL probed (PCI devices, or
+ * those its --vdev options make), polled on the EAL's worker lcores.  A
+ * build without DPDK links mode-dpdk-stub.c instead. */
+#include <config.h>
+#include "mode.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+
+#include "fwd-telemetry.h"
+#include "port-provider.h"
+#include "vhost-sock.h"
+
+/* The EAL is the process's: it starts at most once, and a failure is for
+ * good.  This mirrors its state. */
+static struct {
+    enum { EAL_DOWN, EAL_UP, EAL_FAILED } state;
+    char error[128];
+} eal;
+
+/* rte_eal_init(), with stdout sent to stderr meanwhile: the EAL prints its
+ * usage on stdout when it rejects an option, and stdout is for the
+ * counters gfp-fwd prints at exit. */
+static int
+eal_init(int argc, char *argv[])
+{
+    int saved, ret;
+
+    fflush(stdout);
+    saved = dup(STDOUT_FILENO);
+    if (saved >= 0) {
+        dup2(STDERR_FILENO, STDOUT_FILENO);
+    }
+    ret = rte_eal_init(argc, argv) < 0
+          ? (rte_errno == EINVAL ? -EINVAL : -(rte_errno ? rte_errno : EIO))
+          : 0;
+    fflush(stdout);
+    if (saved >= 0) {
+        dup2(saved, STDOUT_FILENO);
+        close(saved);
+    }
+    return ret;
+}
+
+/* A vhost-user socket that a live guest listens on is an error; a dead
+ * guest's is cleared. */
+static int
+dpdk_check_env(const struct dp_mode_env *env, char err[CONFIG_ERR_LEN])
+{
+    return vhost_sock_prepare(env->argc, env->argv, err, CONFIG_ERR_LEN);
+}
+
+/* At start, the message speaks to the user at the command line; at a live
+ * switch, to the control socket's client. */
+static int
+dpdk_prepare(const struct dp_mode_env *env, bool at_start,
+             char err[CONFIG_ERR_LEN])
+{
+    int ret;
+
+    if (eal.state == EAL_UP) {
+        return 0;
+    } else if (eal.state == EAL_FAILED) {
+        snprintf(err, CONFIG_ERR_LEN, "the DPDK EAL failed to start "
+                 "earlier (%.100s) and starts at most once per process: "
+                 "restart gfp-fwd to retry", eal.error);
+        return -EALREADY;
+    }
+    ret = eal_init(env->argc, env->argv);
+    if (ret) {
+        eal.state = EAL_FAILED;
+        snprintf(eal.error, sizeof eal.error, "%s",
+                 ret == -EINVAL ? "it rejected its options"
+                                : rte_strerror(-ret));
+        if (!at_start) {
+            snprintf(err, CONFIG_ERR_LEN, "cannot start the DPDK EAL: "
+                     "%.100s (see the EAL's message in the log)", eal.error);
+        } else if (ret == -EINVAL) {
+            snprintf(err, CONFIG_ERR_LEN, "the EAL rejected its options "
+                     "(see its message above); gfp-fwd's own options go "
+                     "after '--'");
+        } else {
+            snprintf(err, CONFIG_ERR_LEN, "cannot start the DPDK EAL: %.100s "
+                     "(are hugepages reserved and hugetlbfs mounted?  Run "
+                     "utilities/gfp-setup, or pass --no-huge for a test)",
+                     eal.error);
+        }
+        return ret;
+    }
+    eal.state = EAL_UP;
+    fwd_telemetry_register();
+    return 0;
+}
+
+static void
+dpdk_finish(void)
+{
+    if (eal.state == EAL_UP) {
+        rte_eal_cleanup();
+        eal.state = EAL_DOWN;
+    }
+}
+
+static unsigned
+dpdk_port_count(const struct config *cfg)
+{
+    return rte_eth_dev_count_avail();
+}
+
+static bool
+dpdk_port_exists(const struct config *cfg, unsigned id)
+{
+    return id < RTE_MAX_ETHPORTS && rte_eth_dev_is_valid_port(id);
+}
+
+static int
+dpdk_port_open(const struct config *cfg, unsigned id, struct port **portp,
+               char err[CONFIG_ERR_LEN])
+{
+    char name[16];
+    int error;
+
+    snprintf(name, sizeof name, "%u", id);
+    error = port_open(&port_dpdk_class, name, portp);
+    if (error) {
+        snprintf(err, CONFIG_ERR_LEN, "port %u: cannot open: %s", id,
+                 strerror(-error));
+    }
+    return error;
+}
+
+static unsigned
+dpdk_n_workers(const struct config *cfg)
+{
+    unsigned n = 0, lcore;
+
+    RTE_LCORE_FOREACH_WORKER(lcore) {
+        n++;
+    }
+    return n;
+}
+
+static void
+dpdk_worker_ids(unsigned *ids, unsigned n)
+{
+    unsigned i = 0, lcore;
+
+    RTE_LCORE_FOREACH_WORKER(lcore) {
+        if (i < n) {
+            ids[i++] = lcore;
+        }
+    }
+}
+
+static int
+dpdk_worker_cpu(unsigned lcore)
+{
+    return rte_lcore_to_cpu_id(lcore);
+}
+
+static int
+dpdk_launch(struct dp_mode_worker *w, const cpu_set_t *cpus)
+{
+    return rte_eal_remote_launch(w->fn, w->arg, w->id);
+}
+
+static void
+dpdk_join(struct dp_mode_worker *w)
+{
+    rte_eal_wait_lcore(w->id);
+}
+
+const struct dp_mode_class mode_dpdk_class = {
+    .mode = GFP_MODE_DPDK,
+    .worker_kind = "lcore",
+    .parkable = true,
+    .opens_quiet = true,
+    .check_env = dpdk_check_env,
+    .prepare = dpdk_prepare,
+    .finish = dpdk_finish,
+    .port_count = dpdk_port_count,
+    .port_exists = dpdk_port_exists,
+    .ports_from = "the EAL probed",
+    .ports_noun = "ports",
+    .odd_ports_hint = "give --vdev or PCI devices, or --pairs",
+    .port_open = dpdk_port_open,
+    .n_workers = dpdk_n_workers,
+    .worker_ids = dpdk_worker_ids,
+    .no_worker_error = "no worker lcore: give the EAL at least two lcores "
+                       "(e.g. -l 0,1); the first one is the main lcore",
+    .worker_cpu = dpdk_worker_cpu,
+    .launch = dpdk_launch,
+    .join = dpdk_join,
+};
