@@ -10,7 +10,8 @@ guest_gfp_fwd_SOURCES = \
 	guest/mode.h \
 	guest/mode-mmap.c \
 	guest/mode-switch.c \
-	guest/mode-switch.h
+	guest/mode-switch.h \
+	guest/mode-xdp.c
 # The modes: one file each (see guest/mode.h).  DPDK mode through the EAL,
 # or a stub that refuses it.
 if HAVE_DPDK

@@ -21,7 +21,9 @@ enum gfp_mode_ports {
 #define GFP_MODES(GFP_MODE)                                               \
     GFP_MODE(DPDK, dpdk, EAL, "ports are DPDK ethdevs (the default)")     \
     GFP_MODE(MMAP, mmap, IFACES,                                          \
-             "ports are kernel interfaces, TPACKET_V3 rings")
+             "ports are kernel interfaces, TPACKET_V3 rings")             \
+    GFP_MODE(XDP, xdp, IFACES,                                            \
+             "ports are kernel interfaces, AF_XDP sockets")
 
 enum gfp_mode {
 #define GFP_MODE_ENUM(ENUM, NAME, PORTS, MEANING) GFP_MODE_##ENUM,
