@@ -8,6 +8,7 @@ lib_libgfp_la_SOURCES = \
 	lib/cycles.h \
 	lib/ctl.c \
 	lib/ctl.h \
+	lib/counter.h \
 	lib/fwd-engine.c \
 	lib/fwd-engine.h \
 	lib/fwd-io.c \

@@ -270,6 +270,9 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
         tc.tx_frames = tx ? p->conf.frames
                           : g.tx_block_size / g.tx_frame_size;
         tc.fanout_group = rx ? group : -1;
+        /* The ring counts into the queues' blocks, which outlive it. */
+        tc.rx_counters = &p->rxq[i].c.ring;
+        tc.tx_counters = &p->txq[i].c.ring;
         error = tpacket_open(&tc, &sock[i]);
         while (error == -EINVAL && i == 0 && group >= 0 && ++tries < 16) {
             /* A group of that id exists for another interface (another
@@ -461,8 +464,6 @@ pmmap_dev_start(struct rte_eth_dev *dev)
             return -ENOMEM;
         }
         txq->t = p->sock[q];
-        txq->seen_kick_errors = 0;
-        txq->seen_wrong_format = 0;
         dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
     }
     for (unsigned q = 0; q < n_rx; q++) {
@@ -470,8 +471,6 @@ pmmap_dev_start(struct rte_eth_dev *dev)
 
         rxq->max_len = max_len;
         rxq->t = p->sock[q];
-        rxq->seen_truncated = 0;
-        rxq->seen_bad = 0;
         dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
         if (max_len > rxq->head_room) {
             PMMAP_INFO("%s: rx queue %u: frames over %u bytes are chained "

@@ -56,7 +56,6 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
 {
     struct pmmap_rxq *q = rxq;
     struct tpacket_pkt pkts[PMMAP_BURST_MAX];
-    const struct tpacket_counters *tc;
     unsigned n = RTE_MIN(nb_pkts, PMMAP_BURST_MAX);
     unsigned got, out = 0, too_big = 0, nombuf = 0;
     uint64_t bytes = 0;
@@ -65,7 +64,7 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         return 0;
     }
     if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, bufs, n))) {
-        pmmap_counter_add(&q->c.nombuf, 1);
+        counter_add(&q->c.nombuf, 1);
         return 0;
     }
 
@@ -94,22 +93,13 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         rte_pktmbuf_free_bulk(&bufs[out], n - out);
     }
 
-    pmmap_counter_add(&q->c.packets, out);
-    pmmap_counter_add(&q->c.bytes, bytes);
+    counter_add(&q->c.packets, out);
+    counter_add(&q->c.bytes, bytes);
     if (unlikely(too_big)) {
-        pmmap_counter_add(&q->c.too_big, too_big);
+        counter_add(&q->c.too_big, too_big);
     }
     if (unlikely(nombuf)) {
-        pmmap_counter_add(&q->c.nombuf, nombuf);
-    }
-    tc = tpacket_peek_counters(q->t);
-    if (unlikely(tc->rx_truncated != q->seen_truncated
-                 || tc->rx_bad_frames != q->seen_bad)) {
-        pmmap_counter_add(&q->c.truncated,
-                          tc->rx_truncated - q->seen_truncated);
-        pmmap_counter_add(&q->c.bad_frames, tc->rx_bad_frames - q->seen_bad);
-        q->seen_truncated = tc->rx_truncated;
-        q->seen_bad = tc->rx_bad_frames;
+        counter_add(&q->c.nombuf, nombuf);
     }
     return out;
 }
@@ -150,10 +140,10 @@ tx_count_drops(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n)
         }
     }
     if (too_big) {
-        pmmap_counter_add(&q->c.too_big, too_big);
+        counter_add(&q->c.too_big, too_big);
     }
     if (runts) {
-        pmmap_counter_add(&q->c.runts, runts);
+        counter_add(&q->c.runts, runts);
     }
 }
 
@@ -210,8 +200,8 @@ tx_chunk(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n,
     if (consumed) {
         rte_pktmbuf_free_bulk(bufs, consumed);
     }
-    pmmap_counter_add(&q->c.packets, queued);
-    pmmap_counter_add(&q->c.bytes, bytes);
+    counter_add(&q->c.packets, queued);
+    counter_add(&q->c.bytes, bytes);
     return consumed;
 }
 
@@ -219,7 +209,6 @@ uint16_t
 pmmap_tx_burst(void *txq, struct rte_mbuf **bufs, uint16_t nb_pkts)
 {
     struct pmmap_txq *q = txq;
-    const struct tpacket_counters *tc;
     unsigned sent = 0;
     bool full = false;
 
@@ -227,18 +216,7 @@ pmmap_tx_burst(void *txq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         sent += tx_chunk(q, bufs + sent, nb_pkts - sent, &full);
     }
     if (unlikely(sent < nb_pkts)) {
-        pmmap_counter_add(&q->c.ring_full, nb_pkts - sent);
-    }
-    tc = tpacket_peek_counters(q->t);
-    if (unlikely(tc->tx_kick_errors != q->seen_kick_errors)) {
-        pmmap_counter_add(&q->c.kick_errors,
-                          tc->tx_kick_errors - q->seen_kick_errors);
-        q->seen_kick_errors = tc->tx_kick_errors;
-    }
-    if (unlikely(tc->tx_wrong_format != q->seen_wrong_format)) {
-        pmmap_counter_add(&q->c.wrong_format,
-                          tc->tx_wrong_format - q->seen_wrong_format);
-        q->seen_wrong_format = tc->tx_wrong_format;
+        counter_add(&q->c.ring_full, nb_pkts - sent);
     }
     return sent;
 }

@@ -56,45 +56,49 @@ extern int pmmap_logtype;
 #define PMMAP_INFO(...) PMMAP_LOG(INFO, "INFO", __VA_ARGS__)
 #define PMMAP_DBG(...) PMMAP_LOG(DEBUG, "DBG", __VA_ARGS__)
 
-/* Counters.  Each list makes a struct of uint64_t and, for the xstats
- * lists, the names "rx_NAME" / "tx_NAME" (totals) and "rx_qN_NAME" /
- * "tx_qN_NAME" (per queue).
+/* Counters.  Each list entry is C(NAME, FIELD): the counter's name and
+ * where it lives in the queue's counter block.  The lists make the
+ * readings, the resets and, for the xstats lists, the names "rx_NAME" /
+ * "tx_NAME" (totals) and "rx_qN_NAME" / "tx_qN_NAME" (per queue).
  *
- * Writers: the 'kernel_*' counters are written by the control path under
- * 'stats_lock' (from PACKET_STATISTICS); every other counter by the thread
- * that polls the queue.  All are stored and loaded with relaxed atomics:
- * one writer each, readers on any thread. */
+ * A queue's block holds the driver's own counters and the ring's (lib/
+ * tpacket.h), which tpacket writes in place: 'ring' by the burst that runs
+ * on the queue, 'kernel' (PACKET_STATISTICS) by the control path under
+ * 'stats_lock'.  Every other counter is written by the thread that polls
+ * the queue.  All are stored and loaded with relaxed atomics: one writer
+ * each, readers on any thread. */
 #define PMMAP_RX_BASIC(C)                                               \
-    C(packets)                  /* Frames delivered in mbufs. */        \
-    C(bytes)
+    C(packets, packets)         /* Frames delivered in mbufs. */        \
+    C(bytes, bytes)
 #define PMMAP_RX_XSTATS(C)                                              \
-    C(kernel_drops)             /* Ring full: the kernel dropped. */    \
-    C(kernel_freezes)           /* The kernel froze the queue. */       \
-    C(truncated)                /* Longer than a ring block. */         \
-    C(bad_frames)               /* Failed the ring bounds check. */     \
-    C(too_big)                  /* Longer than MTU + 18: dropped. */    \
-    C(nombuf)                   /* See pmmap-rxtx.c. */
+    C(kernel_drops, kernel.drops)       /* Ring full: kernel dropped. */\
+    C(kernel_freezes, kernel.freezes)   /* The kernel froze the queue. */\
+    C(truncated, ring.truncated)        /* Longer than a ring block. */ \
+    C(bad_frames, ring.bad_frames)      /* Failed the bounds check. */  \
+    C(too_big, too_big)         /* Longer than MTU + 18: dropped. */    \
+    C(nombuf, nombuf)           /* See pmmap-rxtx.c. */
 #define PMMAP_TX_BASIC(C)                                               \
-    C(packets)                  /* Frames queued to the ring. */        \
-    C(bytes)
+    C(packets, packets)         /* Frames queued to the ring. */        \
+    C(bytes, bytes)
 #define PMMAP_TX_XSTATS(C)                                              \
-    C(too_big)                  /* Longer than MTU + 18: dropped. */    \
-    C(runts)                    /* Shorter than 14 bytes: dropped. */   \
-    C(kick_errors)              /* sendto() failed (not EAGAIN). */     \
-    C(ring_full)                /* Handed back: the ring was full. */   \
-    C(wrong_format)             /* Queued, then refused by the kernel   \
-                                 * (the MTU went down): not sent. */
-
-#define PMMAP_COUNTER_FIELD(NAME) uint64_t NAME;
+    C(too_big, too_big)         /* Longer than MTU + 18: dropped. */    \
+    C(runts, runts)             /* Shorter than 14 bytes: dropped. */   \
+    C(kick_errors, ring.kick_errors)    /* sendto() failed (not         \
+                                         * EAGAIN). */                  \
+    C(ring_full, ring_full)     /* Handed back: the ring was full. */   \
+    C(wrong_format, ring.wrong_format)  /* Queued, then refused by the  \
+                                         * kernel (the MTU went down):  \
+                                         * not sent. */
 
 struct pmmap_rx_counters {
-    PMMAP_RX_BASIC(PMMAP_COUNTER_FIELD)
-    PMMAP_RX_XSTATS(PMMAP_COUNTER_FIELD)
+    uint64_t packets, bytes, too_big, nombuf;
+    struct tpacket_rx_counters ring;
+    struct tpacket_kernel_counters kernel;
 };
 
 struct pmmap_tx_counters {
-    PMMAP_TX_BASIC(PMMAP_COUNTER_FIELD)
-    PMMAP_TX_XSTATS(PMMAP_COUNTER_FIELD)
+    uint64_t packets, bytes, too_big, runts, ring_full;
+    struct tpacket_tx_counters ring;
 };
 
 /* A receive queue.  The first group is the polling thread's. */
@@ -105,8 +109,6 @@ struct pmmap_rxq {
     uint32_t max_len;           /* Longest frame taken: MTU + 18. */
     uint32_t head_room;         /* Frame bytes a first segment holds. */
     uint32_t seg_room;          /* ... and a further one. */
-    uint64_t seen_truncated;    /* tpacket's own counters at the last */
-    uint64_t seen_bad;          /* burst, to add what is new. */
 
     struct pmmap_rx_counters c __rte_cache_aligned;
 
@@ -121,8 +123,6 @@ struct pmmap_txq {
     uint32_t max_len;           /* Longest frame sent: MTU + 18. */
     int socket_id;              /* NUMA node for 'bounce'. */
     bool set_up;
-    uint64_t seen_kick_errors;  /* tpacket's, at the last burst. */
-    uint64_t seen_wrong_format;
 
     struct pmmap_tx_counters c __rte_cache_aligned;
     struct pmmap_tx_counters base __rte_cache_aligned;
@@ -162,19 +162,6 @@ struct pmmap_port {
     struct pmmap_rxq rxq[PMMAP_MAX_QUEUES];
     struct pmmap_txq txq[PMMAP_MAX_QUEUES];
 };
-
-static inline void
-pmmap_counter_add(uint64_t *c, uint64_t n)
-{
-    /* One writer: a relaxed load-add-store, no locked instruction. */
-    __atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t
-pmmap_counter_get(const uint64_t *c)
-{
-    return __atomic_load_n(c, __ATOMIC_RELAXED);
-}
 
 /* pmmap-rxtx.c */
 uint16_t pmmap_rx_burst(void *rxq, struct rte_mbuf **, uint16_t n);
