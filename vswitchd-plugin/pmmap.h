@@ -56,10 +56,13 @@ extern int pmmap_logtype;
 #define PMMAP_INFO(...) PMMAP_LOG(INFO, "INFO", __VA_ARGS__)
 #define PMMAP_DBG(...) PMMAP_LOG(DEBUG, "DBG", __VA_ARGS__)
 
-/* Counters.  Each list entry is C(NAME, FIELD): the counter's name and
- * where it lives in the queue's counter block.  The lists make the
- * readings, the resets and, for the xstats lists, the names "rx_NAME" /
- * "tx_NAME" (totals) and "rx_qN_NAME" / "tx_qN_NAME" (per queue).
+/* Counters.  Each xstats list entry is C(NAME, FIELD, INTO, MEANING): the
+ * counter's name, where it lives in the queue's counter block, the ethdev
+ * total it adds to (ierrors, imissed, rx_nombuf, oerrors, or none) and what
+ * it counts.  The lists make the readings, the resets, the ethdev totals
+ * and the xstats: "rx_NAME" / "tx_NAME" (totals) and "rx_qN_NAME" /
+ * "tx_qN_NAME" (per queue).  Packets and bytes, the ethdev basics, are
+ * read apart.
  *
  * A queue's block holds the driver's own counters and the ring's (lib/
  * tpacket.h), which tpacket writes in place: 'ring' by the burst that runs
@@ -67,37 +70,42 @@ extern int pmmap_logtype;
  * 'stats_lock'.  Every other counter is written by the thread that polls
  * the queue.  All are stored and loaded with relaxed atomics: one writer
  * each, readers on any thread. */
-#define PMMAP_RX_BASIC(C)                                               \
-    C(packets, packets)         /* Frames delivered in mbufs. */        \
-    C(bytes, bytes)
 #define PMMAP_RX_XSTATS(C)                                              \
-    C(kernel_drops, kernel.drops)       /* Ring full: kernel dropped. */\
-    C(kernel_freezes, kernel.freezes)   /* The kernel froze the queue. */\
-    C(truncated, ring.truncated)        /* Longer than a ring block. */ \
-    C(bad_frames, ring.bad_frames)      /* Failed the bounds check. */  \
-    C(too_big, too_big)         /* Longer than MTU + 18: dropped. */    \
-    C(nombuf, nombuf)           /* See pmmap-rxtx.c. */
-#define PMMAP_TX_BASIC(C)                                               \
-    C(packets, packets)         /* Frames queued to the ring. */        \
-    C(bytes, bytes)
+    C(kernel_drops, kernel.drops, imissed,                              \
+      "the kernel found the ring full: dropped")                        \
+    C(kernel_freezes, kernel.freezes, none,                             \
+      "times the kernel froze the queue")                               \
+    C(truncated, ring.truncated, ierrors,                               \
+      "longer than a ring block: dropped")                              \
+    C(bad_frames, ring.bad_frames, ierrors,                             \
+      "failed the ring bounds check: dropped")                          \
+    C(too_big, too_big, ierrors, "longer than MTU + 18: dropped")       \
+    C(nombuf, nombuf, rx_nombuf, "see pmmap-rxtx.c")
 #define PMMAP_TX_XSTATS(C)                                              \
-    C(too_big, too_big)         /* Longer than MTU + 18: dropped. */    \
-    C(runts, runts)             /* Shorter than 14 bytes: dropped. */   \
-    C(kick_errors, ring.kick_errors)    /* sendto() failed (not         \
-                                         * EAGAIN). */                  \
-    C(ring_full, ring_full)     /* Handed back: the ring was full. */   \
-    C(wrong_format, ring.wrong_format)  /* Queued, then refused by the  \
-                                         * kernel (the MTU went down):  \
-                                         * not sent. */
+    C(too_big, too_big, oerrors, "longer than MTU + 18: dropped")       \
+    C(runts, runts, oerrors, "shorter than 14 bytes: dropped")          \
+    C(kick_errors, ring.kick_errors, oerrors,                           \
+      "sendto() failed (not EAGAIN)")                                   \
+    C(ring_full, ring_full, none,                                       \
+      "handed back: the ring was full (the caller drops or retries)")   \
+    C(wrong_format, ring.wrong_format, oerrors,                         \
+      "queued, then refused by the kernel (the MTU went down): not sent")
+
+/* The ethdev totals the xstats lists add to. */
+struct pmmap_eth_sums {
+    uint64_t ierrors, imissed, rx_nombuf, oerrors, none;
+};
 
 struct pmmap_rx_counters {
-    uint64_t packets, bytes, too_big, nombuf;
+    uint64_t packets, bytes;    /* Frames delivered in mbufs. */
+    uint64_t too_big, nombuf;
     struct tpacket_rx_counters ring;
     struct tpacket_kernel_counters kernel;
 };
 
 struct pmmap_tx_counters {
-    uint64_t packets, bytes, too_big, runts, ring_full;
+    uint64_t packets, bytes;    /* Frames queued to the ring. */
+    uint64_t too_big, runts, ring_full;
     struct tpacket_tx_counters ring;
 };
 
