@@ -145,6 +145,8 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
 
     memset(conf, 0, sizeof *conf);
     conf->queues = 1;
+    /* As net_af_packet: past the qdisc unless told otherwise. */
+    conf->qdisc_bypass = true;
     if (!args || !args[0]) {
         PMMAP_ERR("%s: iface=NAME is required (the kernel interface to "
                   "attach to)", name);
@@ -504,6 +506,7 @@ pmmap_dev_stop(struct rte_eth_dev *dev)
 
     close_rings(p);
     for (unsigned q = 0; q < dev->data->nb_rx_queues; q++) {
+        pmmap_rx_stash_free(&p->rxq[q]);
         dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
     }
     for (unsigned q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -525,6 +528,9 @@ pmmap_dev_close(struct rte_eth_dev *dev)
     }
     if (p->n_sock) {
         close_rings(p);
+    }
+    for (unsigned q = 0; q < PMMAP_MAX_QUEUES; q++) {
+        pmmap_rx_stash_free(&p->rxq[q]);
     }
     /* Part of the private data, which ethdev frees. */
     dev->data->mac_addrs = NULL;
@@ -620,6 +626,7 @@ pmmap_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
                   "room", dev->device->name, qid, mp->name);
         return -EINVAL;
     }
+    pmmap_rx_stash_free(q);
     q->mp = mp;
     q->head_room = room - RTE_PKTMBUF_HEADROOM;
     q->seg_room = room;
@@ -632,6 +639,7 @@ pmmap_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
     struct pmmap_port *p = dev->data->dev_private;
 
+    pmmap_rx_stash_free(&p->rxq[qid]);
     p->rxq[qid].mp = NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
+#include <rte_prefetch.h>
 
 /* Fills 'head' (fresh, from rte_pktmbuf_alloc_bulk()) and as many further
  * segments as 'p' needs, allocated here.  Returns false, with 'head'
@@ -47,10 +48,43 @@ rx_copy_chained(struct pmmap_rxq *q, struct rte_mbuf *head,
     return true;
 }
 
-/* Receives into mbufs allocated in bulk first, so that frames stay in the
- * ring when there are none.  'nombuf' counts the bursts that left frames in
- * the ring for want of mbufs, and the frames dropped because their further
- * segments could not be had (rx_nombuf in the ethdev stats). */
+void
+pmmap_rx_stash_free(struct pmmap_rxq *q)
+{
+    if (q->n_stash) {
+        rte_pktmbuf_free_bulk(q->stash, q->n_stash);
+        q->n_stash = 0;
+    }
+}
+
+/* Takes 'n' fresh mbufs from 'q''s stash into 'bufs', filling the stash
+ * from the mempool in bulk first if it has fewer.  Returns false, taking
+ * none, if the mempool has too few. */
+static inline bool
+rx_stash_take(struct pmmap_rxq *q, struct rte_mbuf **bufs, unsigned n)
+{
+    if (unlikely(q->n_stash < n)) {
+        unsigned want = PMMAP_BURST_MAX - q->n_stash;
+
+        if (rte_pktmbuf_alloc_bulk(q->mp, q->stash + q->n_stash, want)) {
+            want = n - q->n_stash;
+            if (rte_pktmbuf_alloc_bulk(q->mp, q->stash + q->n_stash,
+                                       want)) {
+                return false;
+            }
+        }
+        q->n_stash += want;
+    }
+    q->n_stash -= n;
+    rte_memcpy(bufs, q->stash + q->n_stash, n * sizeof *bufs);
+    return true;
+}
+
+/* Receives into mbufs taken first, so that frames stay in the ring when
+ * there are none.  'nombuf' counts the bursts that left frames in the ring
+ * for want of mbufs, and the frames dropped because their further segments
+ * could not be had (rx_nombuf in the ethdev stats).  Mbufs left over, for
+ * which the ring had no frame, go back to the stash untouched. */
 uint16_t
 pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
 {
@@ -63,7 +97,7 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     if (!tpacket_rx_ready(q->t) || unlikely(!n)) {
         return 0;
     }
-    if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, bufs, n))) {
+    if (unlikely(!rx_stash_take(q, bufs, n))) {
         counter_add(&q->c.nombuf, 1);
         return 0;
     }
@@ -73,6 +107,10 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         const struct tpacket_pkt *p = &pkts[i];
         struct rte_mbuf *m = bufs[out];
 
+        /* The kernel wrote the next frame on another CPU. */
+        if (i + 1 < got) {
+            rte_prefetch0(pkts[i + 1].data);
+        }
         if (unlikely(p->len > q->max_len)) {
             too_big++;
             continue;
@@ -90,7 +128,9 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     }
     tpacket_rx_done(q->t);
     if (out < n) {
-        rte_pktmbuf_free_bulk(&bufs[out], n - out);
+        rte_memcpy(q->stash + q->n_stash, &bufs[out],
+                   (n - out) * sizeof *bufs);
+        q->n_stash += n - out;
     }
 
     counter_add(&q->c.packets, out);

@@ -118,6 +118,13 @@ struct pmmap_rxq {
     uint32_t head_room;         /* Frame bytes a first segment holds. */
     uint32_t seg_room;          /* ... and a further one. */
 
+    /* Fresh mbufs, taken from the mempool PMMAP_BURST_MAX at a time: a
+     * burst takes what it asks for from the top and puts back those it
+     * found no frame for, so that a burst that finds few frames neither
+     * allocates nor frees the rest.  Freed when the port stops. */
+    struct rte_mbuf *stash[PMMAP_BURST_MAX];
+    unsigned n_stash;
+
     struct pmmap_rx_counters c __rte_cache_aligned;
 
     /* Control path: the values at the last reset. */
@@ -174,6 +181,10 @@ struct pmmap_port {
 /* pmmap-rxtx.c */
 uint16_t pmmap_rx_burst(void *rxq, struct rte_mbuf **, uint16_t n);
 uint16_t pmmap_tx_burst(void *txq, struct rte_mbuf **, uint16_t n);
+
+/* Returns a receive queue's stashed mbufs to their mempool.  Control path,
+ * while nobody polls the queue. */
+void pmmap_rx_stash_free(struct pmmap_rxq *);
 
 /* pmmap-stats.c */
 void pmmap_kstats_poll(struct pmmap_port *);
