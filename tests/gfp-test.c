@@ -299,8 +299,8 @@ kind_name(enum counter_kind kind)
 }
 
 /* stats-drops: the drop totals the counter lists make: a port's and the
- * dump's in JSON, and the TPACKET ring's, with the ring's names and
- * kinds. */
+ * dump's in JSON, and the TPACKET ring's, with the ring's names and kinds;
+ * and a ring refused without its counter blocks. */
 static int
 test_stats_drops(int argc, char *argv[])
 {
@@ -338,6 +338,14 @@ test_stats_drops(int argc, char *argv[])
     for (size_t i = 0; i < n; i++) {
         printf("%s %s %"PRIu64"\n", d[i].name, kind_name(d[i].kind),
                counter_desc_get(&tc, &d[i]));
+    }
+    {
+        struct tpacket_conf conf = { .ifname = "lo", .mtu = 1500,
+                                     .fanout_group = -1 };
+        struct tpacket *t;
+
+        printf("a ring without counter blocks: %s\n",
+               strerror(-tpacket_open(&conf, &t)));
     }
     return 0;
 }
