@@ -1383,3 +1383,16 @@ out:
     free(ctx.sandbox_abs);
     return status;
 }
+
+static const struct gfp_ctl_command stats_commands[] = {
+    { NULL, "[--json] [--watch[=SECS]] [--db DB | --sandbox DIR] ...",
+      "OVS, gfp-fwd and PMD counters, and who dropped",
+      ctl_stats_main },
+};
+
+const struct gfp_ctl_group gfp_ctl_group_stats = {
+    .name = "stats",
+    .summary = "where the packets went, hop by hop",
+    .commands = stats_commands,
+    .n_commands = ARRAY_SIZE(stats_commands),
+};

@@ -8,18 +8,31 @@ utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) $(NUMA_LIBS
 utilities_gfp_ctl_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DGFP_PKGDATADIR='"$(pkgdatadir)"' -DGFP_SRCDIR='"$(abs_top_srcdir)"'
 utilities_gfp_ctl_SOURCES = \
+	utilities/ctl/compat-matrix.c \
 	utilities/ctl/compat.c \
+	utilities/ctl/compat.h \
 	utilities/ctl/cpuset.c \
 	utilities/ctl/cpuset.h \
 	utilities/ctl/ctl-util.c \
 	utilities/ctl/ctl-util.h \
+	utilities/ctl/findings.c \
+	utilities/ctl/findings.h \
 	utilities/ctl/fwd.c \
 	utilities/ctl/gfp-ctl.c \
 	utilities/ctl/gfp-ctl.h \
+	utilities/ctl/host-db.c \
+	utilities/ctl/host-setup.c \
+	utilities/ctl/host-teardown.c \
 	utilities/ctl/host.c \
+	utilities/ctl/host.h \
+	utilities/ctl/options.c \
+	utilities/ctl/options.h \
 	utilities/ctl/ovs.c \
 	utilities/ctl/ovs.h \
+	utilities/ctl/preflight-numa.c \
 	utilities/ctl/preflight-ovs.c \
+	utilities/ctl/preflight-sys.c \
+	utilities/ctl/preflight-versions.c \
 	utilities/ctl/preflight.c \
 	utilities/ctl/preflight.h \
 	utilities/ctl/sysfs.c \
