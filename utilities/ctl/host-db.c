@@ -131,8 +131,8 @@ run_vsctl(const struct host_ctx *ctx, const struct host_cmd *cmd, char **out,
     if (status < 0) {
         free(*err);
         *err = ctl_xasprintf("cannot run %s: %s", cmd->argv[0],
-                         status == -ETIMEDOUT ? "no answer in time"
-                                              : strerror(-status));
+                             status == -ETIMEDOUT ? "no answer in time"
+                                                  : strerror(-status));
     }
     return status;
 }
@@ -189,7 +189,7 @@ db_list(const struct host_ctx *ctx, const char *table, const char *columns,
         if (!*rows) {
             free(*err);
             *err = ctl_xasprintf("unexpected output from 'ovs-vsctl list %s': "
-                             "%s", table, perr);
+                                 "%s", table, perr);
         }
     }
     free(out);
@@ -339,7 +339,7 @@ host_set_has(const char *list, const char *key)
 /* Adds a change; takes over 'old' and 'new'. */
 void
 host_change_add(struct host_changes *list, const char *column, const char *key,
-           char *old, char *new)
+                char *old, char *new)
 {
     list->v = ctl_xrealloc(list->v, (list->n + 1) * sizeof *list->v);
     list->v[list->n++] = (struct host_change) {

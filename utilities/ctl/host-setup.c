@@ -195,15 +195,15 @@ host_resolve_ovs(struct host_ctx *ctx)
             }
             for (int i = 0; i < n && i < 64; i++) {
                 char *t = ctl_xasprintf("%s%s%d", s, i ? "," : "",
-                                    nics & (UINT64_C(1) << i)
-                                    ? HOST_AUTO_SOCKET_MEM_MB : 0);
+                                        nics & (UINT64_C(1) << i)
+                                        ? HOST_AUTO_SOCKET_MEM_MB : 0);
                 free(s);
                 s = t;
             }
         }
         for (size_t i = 0; i < topo->socket_mem.n; i++) {
             char *t = ctl_xasprintf("%s%s%u", s, i ? "," : "",
-                                topo->socket_mem.v[i]);
+                                    topo->socket_mem.v[i]);
             free(s);
             s = t;
         }
@@ -311,7 +311,8 @@ plan_port(struct host_ctx *ctx, const struct topo_bridge *br,
         if (!brow || strcmp(host_row_name(brow), br->name)) {
             fprintf(stderr, "gfp-ctl: port %s exists on bridge %s, not on "
                     "%s; delete it or rename the port in %s\n", p->name,
-                    brow ? host_row_name(brow) : "(none)", br->name, ctx->file);
+                    brow ? host_row_name(brow) : "(none)", br->name,
+                    ctx->file);
             error = EXIT_FAILURE;
             goto out;
         }
@@ -431,14 +432,15 @@ plan_ovs_setup(struct host_ctx *ctx)
         bool record = (!cur || strcmp(cur, ctx->ovs_values[i]))
                       && !host_set_has(new_list, key) && !was;
 
-        host_change_add(&list, "other_config", key, cur ? ctl_xstrdup(cur) : NULL,
-                   ctl_xstrdup(ctx->ovs_values[i]));
+        host_change_add(&list, "other_config", key,
+                        cur ? ctl_xstrdup(cur) : NULL,
+                        ctl_xstrdup(ctx->ovs_values[i]));
         if (record && cur) {
             host_change_add(&list, "external_ids", was_key, NULL, cur);
             cur = NULL;
         } else if (record) {
             char *t = ctl_xasprintf("%s%s%s", new_list, new_list[0] ? "," : "",
-                                key);
+                                    key);
 
             free(new_list);
             new_list = t;

@@ -111,8 +111,8 @@ plan_teardown_db(struct host_ctx *ctx)
         if (host_row_is_ours(ctx, br)) {
             if (foreign[0]) {
                 fprintf(stderr, "gfp-ctl: note: keeping bridge %s: it has "
-                        "ports gfp-ctl did not create (%s)\n", host_row_name(br),
-                        foreign);
+                        "ports gfp-ctl did not create (%s)\n",
+                        host_row_name(br), foreign);
             } else {
                 plan_del(ctx, "del-br", host_row_name(br), NULL);
             }
@@ -133,7 +133,7 @@ plan_undo(const struct host_ctx *ctx, size_t i, const char *set_list,
     const char *key = ctx->ovs_keys[i];
     char *col = ctl_xasprintf("other_config:%s", key);
     char *was_col = ctl_xasprintf("external_ids:gfp-ctl-%s-was-%s",
-                              ctx->topo->name, key);
+                                  ctx->topo->name, key);
     enum undo undo = UNDO_NONE;
 
     /* Without the database: undo what setup makes on an OVS that had none
@@ -192,7 +192,8 @@ plan_ovs_teardown(struct host_ctx *ctx)
 {
     const char *name = ctx->topo->name;
     char *set_col = ctl_xasprintf("external_ids:gfp-ctl-%s-set", name);
-    char *set_list = ctx->ovs ? host_row_text(ctx->ovs, set_col) : ctl_xstrdup("");
+    char *set_list = (ctx->ovs ? host_row_text(ctx->ovs, set_col)
+                      : ctl_xstrdup(""));
     struct host_changes list = { NULL, 0 };
     enum undo undo[ARRAY_SIZE(ctx->ovs_keys)];
     char *cur[ARRAY_SIZE(ctx->ovs_keys)], *was[ARRAY_SIZE(ctx->ovs_keys)];
@@ -201,7 +202,7 @@ plan_ovs_teardown(struct host_ctx *ctx)
 
     for (size_t i = 0; !ctx->ovs && i < ctx->n_ovs; i++) {
         char *t = ctl_xasprintf("%s%s%s", set_list, i ? "," : "",
-                            ctx->ovs_keys[i]);
+                                ctx->ovs_keys[i]);
         free(set_list);
         set_list = t;
     }
@@ -211,8 +212,8 @@ plan_ovs_teardown(struct host_ctx *ctx)
     for (enum undo pass = UNDO_REMOVE; pass <= UNDO_RESTORE; pass++) {
         for (size_t i = 0; i < ctx->n_ovs; i++) {
             if (undo[i] == pass) {
-                host_change_add(&list, "other_config", ctx->ovs_keys[i], cur[i],
-                           was[i]);
+                host_change_add(&list, "other_config", ctx->ovs_keys[i],
+                                cur[i], was[i]);
                 cur[i] = was[i] = NULL;
             }
         }
@@ -226,14 +227,14 @@ plan_ovs_teardown(struct host_ctx *ctx)
                              key, v) {
             if (is_record(name, key)) {
                 host_change_add(&list, "external_ids", key,
-                           ctl_xstrdup(json_string_value(v) ?: ""), NULL);
+                                ctl_xstrdup(json_string_value(v) ?: ""), NULL);
             }
         }
     } else if (ctx->n_ovs) {
         char *set_key = ctl_xasprintf("gfp-ctl-%s-set", name);
 
         host_change_add(&list, "external_ids", set_key, ctl_xstrdup(set_list),
-                   NULL);
+                        NULL);
         free(set_key);
     }
     host_plan_ovs_changes(ctx, &list);

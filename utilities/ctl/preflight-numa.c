@@ -99,7 +99,7 @@ socket_mem_fix(const struct preflight *pf, int node)
                         i ? "," : "", v);
     }
     return ctl_xasprintf("%s set Open_vSwitch . other_config:dpdk-socket-mem="
-                      "\"%s\"", pf->vsctl_cmd, list);
+                         "\"%s\"", pf->vsctl_cmd, list);
 }
 
 void
@@ -111,7 +111,8 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
 
     ctl_sysfs_read_nodes(pf->root, &nodes);
     if (nodes.n <= 1) {
-        findings_add(fs, "numa", NULL, FINDING_PASS, NULL, "%s NUMA node: nothing to "
+        findings_add(fs, "numa", NULL, FINDING_PASS, NULL,
+            "%s NUMA node: nothing to "
             "align", nodes.n ? "one" : "no");
         return;
     }
@@ -124,7 +125,8 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
                 "pmd-cpu-mask is not set: OVS runs one PMD per NUMA node on "
                 "cores it picks, shared with other work");
         } else {
-            findings_add(fs, "numa", NULL, FINDING_SKIP, NULL, "no PMD cores known (%s; "
+            findings_add(fs, "numa", NULL, FINDING_SKIP, NULL,
+                "no PMD cores known (%s; "
                 "or pass --pmd-cpu-mask)", pf->ovs_err);
         }
         return;
@@ -155,7 +157,8 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
             char subject[32];
 
             snprintf(subject, sizeof subject, "cpu%u", c);
-            findings_add(fs, "numa", subject, FINDING_WARN, socket_mem_fix(pf, node),
+            findings_add(fs, "numa", subject, FINDING_WARN, socket_mem_fix(pf,
+                node),
                 "PMD core %u is on node %d, where %s gives no memory: its "
                 "packets' buffers come from another node", c, node,
                 pf->socket_mem_from);
@@ -164,7 +167,8 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
 
     n_nics = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
     if (!n_nics) {
-        findings_add(fs, "numa", NULL, FINDING_PASS, NULL, "no PCI NIC for DPDK; PMD "
+        findings_add(fs, "numa", NULL, FINDING_PASS, NULL,
+            "no PCI NIC for DPDK; PMD "
             "cores %s", cpus);
     }
     for (size_t i = 0; i < n_nics; i++) {
@@ -176,7 +180,8 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
         snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node",
                  addrs[i]);
         if (ctl_sysfs_read_int(pf->root, path, &node) || node < 0) {
-            findings_add(fs, "numa", addrs[i], FINDING_PASS, NULL, "the platform gives "
+            findings_add(fs, "numa", addrs[i], FINDING_PASS, NULL,
+                "the platform gives "
                 "no NUMA node for this NIC");
             continue;
         }
@@ -198,18 +203,20 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
             mask = cpuset_mask(&want);
             findings_add(fs, "numa", addrs[i], FINDING_FAIL,
                 mask ? ctl_xasprintf("%s set Open_vSwitch . other_config:"
-                                  "pmd-cpu-mask=%s", pf->vsctl_cmd, mask)
+                                     "pmd-cpu-mask=%s", pf->vsctl_cmd, mask)
                      : NULL,
                 "NIC on node %lld, but no PMD core is (%s %s): every packet "
                 "crosses the NUMA interconnect", node, pf->pmd_from, cpus);
             free(mask);
         } else if (pf->n_socket_mem >= 0
                    && (node >= pf->n_socket_mem || !pf->socket_mem[node])) {
-            findings_add(fs, "numa", addrs[i], FINDING_FAIL, socket_mem_fix(pf, node),
+            findings_add(fs, "numa", addrs[i], FINDING_FAIL, socket_mem_fix(pf,
+                node),
                 "NIC on node %lld, where %s gives no memory: its mempool "
                 "is allocated on another node", node, pf->socket_mem_from);
         } else {
-            findings_add(fs, "numa", addrs[i], FINDING_PASS, NULL, "NIC, PMD core and "
+            findings_add(fs, "numa", addrs[i], FINDING_PASS, NULL,
+                "NIC, PMD core and "
                 "%s on node %lld",
                 pf->n_socket_mem >= 0 ? "socket-mem" : "(socket-mem unknown)",
                 node);
@@ -392,7 +399,8 @@ preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
     single = nodes.n <= 1;
     if (!pf->ovs_ok) {
         if (!single) {
-            findings_add(fs, "guest-numa", NULL, FINDING_SKIP, NULL, "%s", pf->ovs_err);
+            findings_add(fs, "guest-numa", NULL, FINDING_SKIP, NULL, "%s",
+                pf->ovs_err);
         }
         return;
     }
@@ -416,14 +424,16 @@ preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
         }
         any = true;
         if (!want) {
-            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL, "no NIC or PMD "
+            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
+                "no NIC or PMD "
                 "core known to align the guest's memory with");
             continue;
         }
         inode = unix_listener_inode(pf, path);
         pid = inode ? socket_owner(pf, inode) : 0;
         if (!pid) {
-            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL, "no process "
+            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
+                "no process "
                 "listens on %s: the guest is not running", path);
             continue;
         }
@@ -431,7 +441,8 @@ preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
         ctl_sysfs_read(pf->root, file, comm, sizeof comm);
         total = guest_memory(pf, pid, kb);
         if (!total) {
-            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL, "process %llu (%s) "
+            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
+                "process %llu (%s) "
                 "on %s maps no shared guest memory", pid, comm, path);
             continue;
         }
@@ -448,21 +459,23 @@ preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
         if (!(want & (UINT64_C(1) << top))) {
             findings_add(fs, "guest-numa", name, FINDING_WARN,
                 ctl_xasprintf("start the guest with its memory on node %d: "
-                           "numactl --membind=%d, or QEMU -object "
-                           "memory-backend-...,host-nodes=%d,policy=bind",
-                           __builtin_ctzll(want), __builtin_ctzll(want),
-                           __builtin_ctzll(want)),
+                              "numactl --membind=%d, or QEMU -object "
+                              "memory-backend-...,host-nodes=%d,policy=bind",
+                              __builtin_ctzll(want), __builtin_ctzll(want),
+                              __builtin_ctzll(want)),
                 "guest memory of process %llu (%s): %s; the %s on node %s: "
                 "every packet is copied across the NUMA interconnect",
                 pid, comm, where, what, nodes_want);
         } else {
-            findings_add(fs, "guest-numa", name, FINDING_PASS, NULL, "guest memory of "
+            findings_add(fs, "guest-numa", name, FINDING_PASS, NULL,
+                "guest memory of "
                 "process %llu (%s): %s; the %s on node %s", pid, comm,
                 where, what, nodes_want);
         }
     }
     if (!any && !single) {
-        findings_add(fs, "guest-numa", NULL, FINDING_PASS, NULL, "no vhost-user client "
+        findings_add(fs, "guest-numa", NULL, FINDING_PASS, NULL,
+            "no vhost-user client "
             "ports");
     }
 }

@@ -208,7 +208,8 @@ preflight_check_sock_dir(const struct preflight *pf, struct findings *fs)
     }
     error = ctl_sysfs_stat(pf->rundir_root, dir, &st);
     if (error == -ENOENT && !pf->ovs_ok) {
-        findings_add(fs, "vhost-sock-dir", dir, FINDING_SKIP, NULL, "absent, and OVS "
+        findings_add(fs, "vhost-sock-dir", dir, FINDING_SKIP, NULL,
+            "absent, and OVS "
             "cannot be asked where its vhost sockets go (%s)", pf->ovs_err);
         return;
     } else if (error) {
@@ -218,7 +219,8 @@ preflight_check_sock_dir(const struct preflight *pf, struct findings *fs)
         return;
     }
     if (!S_ISDIR(st.st_mode)) {
-        findings_add(fs, "vhost-sock-dir", dir, FINDING_FAIL, NULL, "not a directory");
+        findings_add(fs, "vhost-sock-dir", dir, FINDING_FAIL, NULL,
+            "not a directory");
         return;
     }
     uid = vswitchd_uid(pf);
@@ -256,7 +258,8 @@ preflight_check_vhost_mode(const struct preflight *pf, struct findings *fs)
     size_t i;
 
     if (!pf->ovs_ok) {
-        findings_add(fs, "vhost-mode", NULL, FINDING_SKIP, NULL, "%s", pf->ovs_err);
+        findings_add(fs, "vhost-mode", NULL, FINDING_SKIP, NULL, "%s",
+            pf->ovs_err);
         return;
     }
     json_array_foreach (pf->ifaces, i, row) {
@@ -273,31 +276,35 @@ preflight_check_vhost_mode(const struct preflight *pf, struct findings *fs)
             n_server++;
             findings_add(fs, "vhost-mode", name, FINDING_WARN,
                 ctl_xasprintf("%s set Interface %s type=dpdkvhostuserclient "
-                           "options:vhost-server-path=/var/run/vhost/%s.sock"
-                           " (and start the guest's vhost-user as server)",
-                           pf->vsctl_cmd, name, name),
+                              "options:vhost-server-path="
+                              "/var/run/vhost/%s.sock (and start the "
+                              "guest's vhost-user as server)",
+                              pf->vsctl_cmd, name, name),
                 "dpdkvhostuser: OVS is the socket's server, deprecated; the "
                 "guest cannot reconnect after OVS restarts");
         } else if (!path || !path[0]) {
             n_client++;
             findings_add(fs, "vhost-mode", name, FINDING_FAIL,
                 ctl_xasprintf("%s set Interface %s options:vhost-server-path="
-                           "/var/run/vhost/%s.sock", pf->vsctl_cmd, name,
-                           name),
+                              "/var/run/vhost/%s.sock", pf->vsctl_cmd, name,
+                              name),
                 "dpdkvhostuserclient without options:vhost-server-path: "
                 "OVS has nothing to connect to");
         } else {
             n_client++;
-            findings_add(fs, "vhost-mode", name, FINDING_PASS, NULL, "client of %s",
+            findings_add(fs, "vhost-mode", name, FINDING_PASS, NULL,
+                "client of %s",
                 path);
         }
     }
     if (n_server && n_client) {
-        findings_add(fs, "vhost-mode", NULL, FINDING_WARN, NULL, "%u server-mode and %u "
+        findings_add(fs, "vhost-mode", NULL, FINDING_WARN, NULL,
+            "%u server-mode and %u "
             "client-mode vhost-user ports: each guest must be set up the "
             "opposite way of its port", n_server, n_client);
     } else if (!n_server && !n_client) {
-        findings_add(fs, "vhost-mode", NULL, FINDING_PASS, NULL, "no vhost-user ports");
+        findings_add(fs, "vhost-mode", NULL, FINDING_PASS, NULL,
+            "no vhost-user ports");
     }
 }
 
@@ -436,9 +443,10 @@ preflight_check_mtu(const struct preflight *pf, struct findings *fs)
                 && applied != req) {
                 findings_add(fs, "mtu", ovs_row_get(row, "name"), FINDING_FAIL,
                     ctl_xasprintf("%s get Interface %s error%s",
-                               pf->vsctl_cmd, ovs_row_get(row, "name") ?: "?",
-                               is_vhost(type) ? " (the guest must accept "
-                               "the MTU: QEMU virtio-net host_mtu=N)" : ""),
+                                  pf->vsctl_cmd,
+                                  ovs_row_get(row, "name") ?: "?",
+                                  is_vhost(type) ? " (the guest must accept "
+                                  "the MTU: QEMU virtio-net host_mtu=N)" : ""),
                     "mtu_request %lld, but the port runs at %lld", req,
                     applied);
             }
@@ -448,7 +456,8 @@ preflight_check_mtu(const struct preflight *pf, struct findings *fs)
             continue;
         }
         if (!differ) {
-            findings_add(fs, "mtu", names, FINDING_PASS, NULL, "one MTU along the path: "
+            findings_add(fs, "mtu", names, FINDING_PASS, NULL,
+                "one MTU along the path: "
                 "%lld", first);
             continue;
         }
@@ -467,12 +476,13 @@ preflight_check_mtu(const struct preflight *pf, struct findings *fs)
                 continue;
             }
             p = ctl_xasprintf("%s%s%s set Interface %s mtu_request=%lld",
-                           fix ? fix : pf->vsctl_cmd, fix ? " --" : "",
-                           "", ovs_row_get(row, "name") ?: "?", max_mtu);
+                              fix ? fix : pf->vsctl_cmd, fix ? " --" : "",
+                              "", ovs_row_get(row, "name") ?: "?", max_mtu);
             free(fix);
             fix = p;
         }
-        findings_add(fs, "mtu", names, FINDING_WARN, fix, "MTUs differ along the path "
+        findings_add(fs, "mtu", names, FINDING_WARN, fix,
+            "MTUs differ along the path "
             "(%s; unset means 1500): larger frames are dropped where the "
             "MTU is smaller", list);
     }
@@ -489,11 +499,13 @@ preflight_check_queues(const struct preflight *pf, struct findings *fs)
     size_t i;
 
     if (!pf->ovs_ok) {
-        findings_add(fs, "queues", NULL, FINDING_SKIP, NULL, "%s", pf->ovs_err);
+        findings_add(fs, "queues", NULL, FINDING_SKIP, NULL, "%s",
+            pf->ovs_err);
         return;
     }
     if (!pf->have_pmd) {
-        findings_add(fs, "queues", NULL, FINDING_SKIP, NULL, "PMD count unknown: "
+        findings_add(fs, "queues", NULL, FINDING_SKIP, NULL,
+            "PMD count unknown: "
             "pmd-cpu-mask not set");
         return;
     }
@@ -523,26 +535,30 @@ preflight_check_queues(const struct preflight *pf, struct findings *fs)
             }
         }
         if (!rxq) {
-            findings_add(fs, "queues", name, FINDING_PASS, NULL, "no guest connected: "
+            findings_add(fs, "queues", name, FINDING_PASS, NULL,
+                "no guest connected: "
                 "queue count not known yet");
         } else if (rxq > n_pmd) {
             findings_add(fs, "queues", name, FINDING_WARN,
                 is_vhost(type)
                 ? ctl_xasprintf("ethtool -L <guest interface> combined %u (in "
-                             "the guest), or add PMD cores: %s set "
-                             "Open_vSwitch . other_config:pmd-cpu-mask=MASK",
-                             n_pmd, pf->vsctl_cmd)
+                                "the guest), or add PMD cores: %s set "
+                                "Open_vSwitch . "
+                                "other_config:pmd-cpu-mask=MASK",
+                                n_pmd, pf->vsctl_cmd)
                 : ctl_xasprintf("%s set Interface %s options:n_rxq=%u",
-                             pf->vsctl_cmd, name, n_pmd),
+                                pf->vsctl_cmd, name, n_pmd),
                 "%llu rx queues, %u PMD cores: queues share a PMD and the "
                 "busiest one limits the rate", rxq, n_pmd);
         } else {
-            findings_add(fs, "queues", name, FINDING_PASS, NULL, "%llu rx queues, %u "
+            findings_add(fs, "queues", name, FINDING_PASS, NULL,
+                "%llu rx queues, %u "
                 "PMD cores", rxq, n_pmd);
         }
     }
     if (!any) {
-        findings_add(fs, "queues", NULL, FINDING_PASS, NULL, "no DPDK or vhost-user "
+        findings_add(fs, "queues", NULL, FINDING_PASS, NULL,
+            "no DPDK or vhost-user "
             "ports (%u PMD cores)", n_pmd);
     }
 }

@@ -37,7 +37,8 @@ preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
 
     if (ctl_sysfs_list(pf->root, "/sys/kernel/mm/hugepages", "hugepages-",
                        &sizes, &n) || !n) {
-        findings_add(fs, "hugepages", NULL, none_sev, NULL, "the kernel offers no "
+        findings_add(fs, "hugepages", NULL, none_sev, NULL,
+            "the kernel offers no "
             "huge pages (%s/sys/kernel/mm/hugepages missing or empty): it "
             "lacks CONFIG_HUGETLBFS", pf->root);
         return;
@@ -70,14 +71,14 @@ preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
     if (!total) {
         findings_add(fs, "hugepages", NULL, none_sev,
             ctl_xasprintf("echo %d > /sys/kernel/mm/hugepages/%s/nr_hugepages",
-                       PF_DEFAULT_HUGEPAGES, def_size),
+                          PF_DEFAULT_HUGEPAGES, def_size),
             "no huge pages reserved (%s)%s", msg,
             pf->guest ? ": DPDK mode needs them, PacketMMAP mode does not"
                       : "");
     } else if (!free_kb && !pf->dpdk_initialized) {
         findings_add(fs, "hugepages", NULL, none_sev,
             ctl_xasprintf("echo %llu > /sys/kernel/mm/hugepages/%s/"
-                       "nr_hugepages", total * 2, def_size),
+                          "nr_hugepages", total * 2, def_size),
             "every huge page is in use (%s)", msg);
     } else {
         findings_add(fs, "hugepages", NULL, FINDING_PASS, NULL, "%s", msg);
@@ -103,8 +104,8 @@ preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
         if (nodes.n && !ctl_sysfs_node_cpus(&nodes, i)) {
             findings_add(fs, "hugepages-node", subject, FINDING_FAIL,
                 ctl_xasprintf("%s set Open_vSwitch . other_config:"
-                           "dpdk-socket-mem=<one value per existing node>",
-                           pf->vsctl_cmd),
+                              "dpdk-socket-mem=<one value per existing node>",
+                              pf->vsctl_cmd),
                 "%s asks for %llu MB on node %d, which does not exist",
                 pf->socket_mem_from, pf->socket_mem[i], i);
             continue;
@@ -129,8 +130,8 @@ preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
         if (node_free_kb / 1024 < pf->socket_mem[i]) {
             findings_add(fs, "hugepages-node", subject, FINDING_FAIL,
                 ctl_xasprintf("echo %llu > /sys/devices/system/node/node%d/"
-                           "hugepages/hugepages-2048kB/nr_hugepages",
-                           (pf->socket_mem[i] + 1) / 2, i),
+                              "hugepages/hugepages-2048kB/nr_hugepages",
+                              (pf->socket_mem[i] + 1) / 2, i),
                 "%s asks for %llu MB on node %d, only %llu MB of huge pages "
                 "are free there", pf->socket_mem_from, pf->socket_mem[i], i,
                 node_free_kb / 1024);
@@ -169,11 +170,13 @@ preflight_check_hugetlbfs(const struct preflight *pf, struct findings *fs)
     }
     free(mounts);
     if (where[0]) {
-        findings_add(fs, "hugetlbfs", NULL, FINDING_PASS, NULL, "mounted on %s", where);
+        findings_add(fs, "hugetlbfs", NULL, FINDING_PASS, NULL,
+            "mounted on %s", where);
     } else {
-        findings_add(fs, "hugetlbfs", NULL, pf->guest ? FINDING_WARN : FINDING_FAIL,
+        findings_add(fs, "hugetlbfs", NULL,
+            pf->guest ? FINDING_WARN : FINDING_FAIL,
             ctl_xstrdup("mkdir -p /dev/hugepages && "
-                   "mount -t hugetlbfs nodev /dev/hugepages"),
+                        "mount -t hugetlbfs nodev /dev/hugepages"),
             "no hugetlbfs mounted: DPDK's EAL finds huge pages through it");
     }
 }
@@ -218,16 +221,18 @@ preflight_check_iommu(const struct preflight *pf, struct findings *fs)
                    "enable_unsafe_noiommu_mode", noiommu, sizeof noiommu);
 
     if (n) {
-        findings_add(fs, "iommu", NULL, FINDING_PASS, NULL, "%zu IOMMU groups%s", n,
+        findings_add(fs, "iommu", NULL, FINDING_PASS, NULL,
+            "%zu IOMMU groups%s", n,
             cmdline_has(cmdline, "iommu=pt") ? ", iommu=pt"
             : "; iommu=pt is not on the kernel command line (passthrough "
               "mode spares the host's own DMA the translation)");
     } else if (pf->guest) {
-        findings_add(fs, "iommu", NULL, noiommu[0] == 'Y' ? FINDING_PASS : FINDING_WARN,
+        findings_add(fs, "iommu", NULL,
+            noiommu[0] == 'Y' ? FINDING_PASS : FINDING_WARN,
             noiommu[0] == 'Y' ? NULL
             : ctl_xstrdup("give the guest a vIOMMU (QEMU: -device intel-iommu,"
-                     "intremap=on,caching-mode=on), or: modprobe vfio "
-                     "enable_unsafe_noiommu_mode=1"),
+                          "intremap=on,caching-mode=on), or: modprobe vfio "
+                          "enable_unsafe_noiommu_mode=1"),
             "no IOMMU groups in the guest: vfio-pci can take a VF or a "
             "passthrough NIC only with a vIOMMU or in no-IOMMU mode%s",
             noiommu[0] == 'Y' ? " (no-IOMMU mode is on: unsafe, but works)"
@@ -237,13 +242,13 @@ preflight_check_iommu(const struct preflight *pf, struct findings *fs)
                || cmdline_has(cmdline, "intel_iommu=on")) {
         findings_add(fs, "iommu", NULL, FINDING_FAIL,
             ctl_xstrdup("enable VT-d / AMD-Vi in the firmware setup, then "
-                   "reboot"),
+                        "reboot"),
             "the IOMMU is on the kernel command line but no IOMMU groups "
             "exist: it is off in the firmware");
     } else {
         findings_add(fs, "iommu", NULL, FINDING_WARN,
             ctl_xasprintf("sed -i 's/^GRUB_CMDLINE_LINUX=\"/&%s iommu=pt /' "
-                       "/etc/default/grub && update-grub && reboot", flag),
+                          "/etc/default/grub && update-grub && reboot", flag),
             "no IOMMU groups and no %s on the kernel command line: "
             "vfio-pci cannot take a physical NIC (vhost-user ports do not "
             "need it)", flag);
@@ -309,22 +314,25 @@ preflight_check_modules(const struct preflight *pf, struct findings *fs)
         findings_add(fs, "vfio-pci", NULL, FINDING_PASS, NULL, "loaded");
     } else if (vfio == 1) {
         findings_add(fs, "vfio-pci", NULL, FINDING_WARN,
-               ctl_xstrdup("modprobe vfio-pci"),
-               "available for kernel %s but not loaded", release);
+                     ctl_xstrdup("modprobe vfio-pci"),
+                     "available for kernel %s but not loaded", release);
     } else {
         findings_add(fs, "vfio-pci", NULL, FINDING_WARN,
             ctl_xasprintf("apt-get install linux-image-%s",
-                       release[0] ? release : "$(uname -r)"),
+                          release[0] ? release : "$(uname -r)"),
             "no vfio-pci module for kernel %s: no NIC can be given to "
             "DPDK safely", release[0] ? release : "(unknown)");
     }
     if (!uio) {
-        findings_add(fs, "uio_pci_generic", NULL, FINDING_PASS, NULL, "loaded");
+        findings_add(fs, "uio_pci_generic", NULL, FINDING_PASS, NULL,
+            "loaded");
     } else if (uio == 1) {
-        findings_add(fs, "uio_pci_generic", NULL, FINDING_PASS, NULL, "available "
+        findings_add(fs, "uio_pci_generic", NULL, FINDING_PASS, NULL,
+            "available "
             "(modprobe uio_pci_generic), for NICs vfio-pci cannot take");
     } else {
-        findings_add(fs, "uio_pci_generic", NULL, vfio == 2 ? FINDING_WARN : FINDING_PASS,
+        findings_add(fs, "uio_pci_generic", NULL,
+            vfio == 2 ? FINDING_WARN : FINDING_PASS,
             NULL, "not available for kernel %s%s",
             release[0] ? release : "(unknown)",
             vfio == 2 ? "" : "; not needed, vfio-pci is");
@@ -367,10 +375,12 @@ preflight_check_guest_nics(const struct preflight *pf, struct findings *fs)
                 }
             }
             if (k < ARRAY_SIZE(known)) {
-                findings_add(fs, "nic", names[i], FINDING_PASS, NULL, "%s: %s", drv,
+                findings_add(fs, "nic", names[i], FINDING_PASS, NULL, "%s: %s",
+                    drv,
                     known[k].what);
             } else {
-                findings_add(fs, "nic", names[i], FINDING_WARN, NULL, "%s: no DPDK "
+                findings_add(fs, "nic", names[i], FINDING_WARN, NULL,
+                    "%s: no DPDK "
                     "driver gfp knows for it: PacketMMAP mode only", drv);
             }
         }
@@ -381,7 +391,8 @@ preflight_check_guest_nics(const struct preflight *pf, struct findings *fs)
         size_t k = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
 
         for (size_t i = 0; i < k; i++) {
-            findings_add(fs, "nic", addrs[i], FINDING_PASS, NULL, "bound to a DPDK "
+            findings_add(fs, "nic", addrs[i], FINDING_PASS, NULL,
+                "bound to a DPDK "
                 "driver (vfio-pci or uio): ready for DPDK mode");
         }
         found += k;

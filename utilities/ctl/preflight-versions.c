@@ -196,16 +196,18 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
     }
 
     if (pf->no_ovs) {
-        findings_add(fs, "ovs-version", NULL, FINDING_SKIP, NULL, "%s", pf->ovs_err);
+        findings_add(fs, "ovs-version", NULL, FINDING_SKIP, NULL, "%s",
+            pf->ovs_err);
     } else if (!ovs_ver[0]) {
-        findings_add(fs, "ovs-version", NULL, pf->ovs_ok ? FINDING_WARN : FINDING_SKIP, NULL,
+        findings_add(fs, "ovs-version", NULL,
+            pf->ovs_ok ? FINDING_WARN : FINDING_SKIP, NULL,
             "cannot run '%s --version'%s%s", pf->vswitchd,
             status < 0 ? ": " : "", status < 0 ? strerror(-status) : "");
     } else if (!dpdk_ver[0]) {
         findings_add(fs, "ovs-version", NULL, FINDING_FAIL,
             ctl_xstrdup("apt-get install openvswitch-switch-dpdk && "
-                   "update-alternatives --set ovs-vswitchd "
-                   "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"),
+                        "update-alternatives --set ovs-vswitchd "
+                        "/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk"),
             "%s is Open vSwitch %s without DPDK", pf->vswitchd, ovs_ver);
     } else if (db_dpdk && db_dpdk[0] && !strstr(db_dpdk, dpdk_ver)) {
         findings_add(fs, "ovs-version", NULL, FINDING_WARN,
@@ -225,8 +227,8 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
         if (init && !strcmp(init, "true") && json_is_false(inited)) {
             findings_add(fs, "dpdk-init", NULL, FINDING_FAIL,
                 ctl_xasprintf("grep -i dpdk %s/ovs-vswitchd.log",
-                           strcmp(pf->rundir, PF_DEFAULT_RUNDIR)
-                           ? pf->rundir : "/var/log/openvswitch"),
+                              strcmp(pf->rundir, PF_DEFAULT_RUNDIR)
+                              ? pf->rundir : "/var/log/openvswitch"),
                 "dpdk-init=true, but DPDK did not initialize");
         }
     }
@@ -247,7 +249,8 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
         snprintf(switch_dpdk, sizeof switch_dpdk, "DPDK %s", dpdk_ver);
     }
     if (!plugin) {
-        findings_add(fs, "plugin-abi", NULL, FINDING_SKIP, NULL, "no net_pmmap plugin "
+        findings_add(fs, "plugin-abi", NULL, FINDING_SKIP, NULL,
+            "no net_pmmap plugin "
             "configured (no -d in dpdk-extra; or pass --plugin PATH)");
         return;
     }
@@ -259,21 +262,23 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
     error = elf_needed_abi(pf->plugin_arg ? "" : pf->rundir_root, plugin,
                            "librte_ethdev.so.", &plugin_abi);
     if (error) {
-        findings_add(fs, "plugin-abi", plugin, FINDING_FAIL, NULL, "cannot read the "
+        findings_add(fs, "plugin-abi", plugin, FINDING_FAIL, NULL,
+            "cannot read the "
             "plugin (from %s): %s", plugin_src,
             error == -ENOEXEC ? "not a 64-bit ELF file"
             : error == -ENOENT ? "no DT_NEEDED librte_ethdev.so.N (not a "
                                  "shared DPDK driver)"
             : strerror(-error));
     } else if (!have_abi) {
-        findings_add(fs, "plugin-abi", plugin, FINDING_SKIP, NULL, "the plugin needs "
+        findings_add(fs, "plugin-abi", plugin, FINDING_SKIP, NULL,
+            "the plugin needs "
             "DPDK ABI %u; the switch's DPDK version is unknown",
             plugin_abi);
     } else if (plugin_abi != ovs_abi) {
         findings_add(fs, "plugin-abi", plugin, FINDING_FAIL,
             ctl_xstrdup("./configure --with-dpdk-sdk=DIR (the DPDK source of "
-                   "the switch's version) && make, or build the switch "
-                   "with 'make ovs'"),
+                        "the switch's version) && make, or build the switch "
+                        "with 'make ovs'"),
             "the plugin is built for DPDK ABI %u (librte_ethdev.so.%u), "
             "the switch runs %s (ABI %u): the EAL refuses or crashes",
             plugin_abi, plugin_abi, switch_dpdk, ovs_abi);
@@ -283,11 +288,13 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
         if (vswitchd_path
             && !elf_needed_abi("", vswitchd_path, "librte_ethdev.so.",
                                &bin_abi) && bin_abi != plugin_abi) {
-            findings_add(fs, "plugin-abi", plugin, FINDING_FAIL, NULL, "the plugin "
+            findings_add(fs, "plugin-abi", plugin, FINDING_FAIL, NULL,
+                "the plugin "
                 "needs librte_ethdev.so.%u, %s links librte_ethdev.so.%u",
                 plugin_abi, vswitchd_path, bin_abi);
         } else {
-            findings_add(fs, "plugin-abi", plugin, FINDING_PASS, NULL, "DPDK ABI %u, as "
+            findings_add(fs, "plugin-abi", plugin, FINDING_PASS, NULL,
+                "DPDK ABI %u, as "
                 "the switch's %s", plugin_abi, switch_dpdk);
         }
         free(vswitchd_path);

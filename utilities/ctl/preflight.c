@@ -72,7 +72,7 @@ take_pmd_cpu_mask(struct preflight *pf, struct findings *fs)
     if (cpuset_parse_mask(v, &pf->pmd) || !cpuset_count(&pf->pmd)) {
         findings_add(fs, "ovs-config", "pmd-cpu-mask", FINDING_FAIL,
             ctl_xasprintf("%s set Open_vSwitch . other_config:pmd-cpu-mask="
-                       "MASK", pf->vsctl_cmd),
+                          "MASK", pf->vsctl_cmd),
             "other_config:pmd-cpu-mask is '%s': expected a non-zero hex "
             "CPU mask such as 0x6 (CPUs below %d); OVS cannot place its "
             "PMD threads by it", v, PF_MAX_CPUS);
@@ -107,7 +107,7 @@ take_socket_mem(struct preflight *pf, struct findings *fs)
     }
     findings_add(fs, "ovs-config", "dpdk-socket-mem", FINDING_FAIL,
         ctl_xasprintf("%s set Open_vSwitch . other_config:dpdk-socket-mem="
-                   "\"%s\"", pf->vsctl_cmd, list),
+                      "\"%s\"", pf->vsctl_cmd, list),
         "other_config:dpdk-socket-mem is '%s': expected MB per NUMA node, "
         "comma-separated, such as 1024,1024; DPDK's EAL refuses to start "
         "with it", v);
