@@ -19,6 +19,7 @@ TESTSUITE_AT = \
 	tests/port-mmap.at \
 	tests/pmmap.at \
 	tests/ctl.at \
+	tests/ctl-cmdline.at \
 	tests/ctl-hostile.at \
 	tests/ctl-host.at \
 	tests/ctl-preflight.at \

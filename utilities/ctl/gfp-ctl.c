@@ -48,8 +48,7 @@ parse_timeout(const struct ctl_option *o, const char *value,
 
 static const struct ctl_option main_options[] = {
     { 's', "socket", "PATH", false,
-      "gfp-fwd's control socket (default: $GFP_CTL_SOCKET, else "
-      GFP_CTL_DEFAULT_SOCKET ")", offsetof(struct main_args, socket), NULL },
+      "gfp-fwd's socket ($GFP_CTL_SOCKET, " GFP_CTL_DEFAULT_SOCKET ")", offsetof(struct main_args, socket), NULL },
     { 't', "timeout", "MS", false,
       "wait at most MS ms for a reply (default: 10000)",
       offsetof(struct main_args, timeout_ms), parse_timeout },
@@ -89,28 +88,34 @@ list_names(const struct gfp_ctl_group *group, char *buf, size_t size)
     }
 }
 
+/* Prints 'g' and its commands, one line each. */
+static void
+print_group(const struct gfp_ctl_group *g)
+{
+    printf("%s: %s\n", g->name, g->summary);
+    for (size_t j = 0; j < g->n_commands; j++) {
+        const struct gfp_ctl_command *c = &g->commands[j];
+        char cmd[128];
+
+        snprintf(cmd, sizeof cmd, "%s%s%s%s%s", g->name,
+                 c->name ? " " : "", c->name ? c->name : "",
+                 c->args[0] ? " " : "", c->args);
+        if (strlen(cmd) <= 24) {
+            printf("  %-24s  %s\n", cmd, c->summary);
+        } else {
+            printf("  %s\n  %-24s  %s\n", cmd, "", c->summary);
+        }
+    }
+}
+
 static void
 usage(void)
 {
     printf("gfp-ctl: operations on gfp's components\n");
     ctl_options_usage(&main_spec, stdout);
     for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
-        const struct gfp_ctl_group *g = groups[i];
-
-        printf("\n%s: %s\n", g->name, g->summary);
-        for (size_t j = 0; j < g->n_commands; j++) {
-            const struct gfp_ctl_command *c = &g->commands[j];
-            char cmd[128];
-
-            snprintf(cmd, sizeof cmd, "%s%s%s%s%s", g->name,
-                     c->name ? " " : "", c->name ? c->name : "",
-                     c->args[0] ? " " : "", c->args);
-            if (strlen(cmd) <= 24) {
-                printf("  %-24s  %s\n", cmd, c->summary);
-            } else {
-                printf("  %s\n  %-24s  %s\n", cmd, "", c->summary);
-            }
-        }
+        putchar('\n');
+        print_group(groups[i]);
     }
     printf("\n'gfp-ctl GROUP [COMMAND] --help' shows a command's options.\n"
            "Exit status: 0 done, 1 the command failed or gfp-fwd could not "
@@ -160,6 +165,10 @@ run_group(const struct gfp_ctl_opts *opts, int argc, char *argv[])
         return g->commands[0].run(opts, argc, argv);
     }
     list_names(g, names, sizeof names);
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        print_group(g);
+        return EXIT_SUCCESS;
+    }
     if (argc < 2) {
         return gfp_ctl_usage_error("%s needs a command: %s", g->name, names);
     }

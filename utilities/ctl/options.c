@@ -193,7 +193,7 @@ ctl_options_usage(const struct ctl_options *spec, FILE *stream)
         char buf[80];
 
         format_option(option_at(spec, i), buf, sizeof buf);
-        width = MAX(width, (int) strlen(buf));
+        width = MIN(MAX(width, (int) strlen(buf)), 24);
     }
     fprintf(stream, "\nOptions:\n");
     for (size_t i = 0; i <= spec->n_options; i++) {
@@ -201,7 +201,7 @@ ctl_options_usage(const struct ctl_options *spec, FILE *stream)
         char buf[80];
 
         format_option(o, buf, sizeof buf);
-        if (width + 4 + strlen(o->help) <= 79) {
+        if ((int) strlen(buf) <= width && width + 4 + strlen(o->help) <= 79) {
             fprintf(stream, "  %-*s  %s\n", width, buf, o->help);
         } else {
             fprintf(stream, "  %s\n  %-*s  %s\n", buf, width, "", o->help);
