@@ -27,6 +27,8 @@ utilities_gfp_ctl_SOURCES = \
 	utilities/ctl/host.h \
 	utilities/ctl/options.c \
 	utilities/ctl/options.h \
+	utilities/ctl/ovs-counters.c \
+	utilities/ctl/ovs-sandbox.c \
 	utilities/ctl/ovs.c \
 	utilities/ctl/ovs.h \
 	utilities/ctl/preflight-numa.c \
