@@ -165,17 +165,15 @@ plugin_from_extra(const char *extra)
     return NULL;
 }
 
-void
-preflight_check_versions(const struct preflight *pf, struct findings *fs)
+/* Runs 'ovs-vswitchd --version' for its OVS and DPDK versions.  Returns
+ * its status (0, a negative errno, -ECANCELED for --no-ovs). */
+static int
+vswitchd_version(const struct preflight *pf, char ovs_ver[64],
+                 char dpdk_ver[64])
 {
     char *argv[] = { pf->vswitchd, "--version", NULL };
-    char ovs_ver[64] = "", dpdk_ver[64] = "", *out = NULL;
-    char switch_dpdk[128];
-    const char *db_dpdk = NULL, *plugin_src = NULL;
-    char *plugin = NULL, *vswitchd_path;
-    unsigned ovs_abi = 0, plugin_abi, bin_abi;
-    int status, error;
-    bool have_abi = false;
+    char *out = NULL;
+    int status;
 
     status = pf->no_ovs ? -ECANCELED
                         : ctl_run(argv, 10000, &out, NULL);
@@ -191,10 +189,14 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
         }
     }
     free(out);
-    if (pf->ovs_ok) {
-        db_dpdk = ovs_row_get(pf->ovs, "dpdk_version");
-    }
+    return status;
+}
 
+static void
+report_ovs_version(const struct preflight *pf, struct findings *fs,
+                   int status, const char *ovs_ver, const char *dpdk_ver,
+                   const char *db_dpdk)
+{
     if (pf->no_ovs) {
         findings_add(fs, "ovs-version", NULL, FINDING_SKIP, NULL, "%s",
             pf->ovs_err);
@@ -220,6 +222,11 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
             "Open vSwitch %s, DPDK %s%s", ovs_ver, dpdk_ver,
             db_dpdk && db_dpdk[0] ? " (running)" : "");
     }
+}
+
+static void
+report_dpdk_init(const struct preflight *pf, struct findings *fs)
+{
     if (pf->ovs_ok) {
         const char *init = preflight_ovs_other_config(pf, "dpdk-init");
         json_t *inited = json_object_get(pf->ovs, "dpdk_initialized");
@@ -232,8 +239,20 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
                 "dpdk-init=true, but DPDK did not initialize");
         }
     }
+}
 
-    /* The plugin's ABI against the switch's DPDK. */
+/* The plugin's ABI against the switch's DPDK. */
+static void
+check_plugin_abi(const struct preflight *pf, struct findings *fs,
+                 const char *dpdk_ver, const char *db_dpdk)
+{
+    const char *plugin_src = NULL;
+    char *plugin = NULL, *vswitchd_path;
+    unsigned ovs_abi = 0, plugin_abi, bin_abi;
+    bool have_abi = false;
+    char switch_dpdk[128];
+    int error;
+
     if (pf->plugin_arg) {
         plugin = ctl_xstrdup(pf->plugin_arg);
         plugin_src = "--plugin";
@@ -300,4 +319,16 @@ preflight_check_versions(const struct preflight *pf, struct findings *fs)
         free(vswitchd_path);
     }
     free(plugin);
+}
+void
+preflight_check_versions(const struct preflight *pf, struct findings *fs)
+{
+    const char *db_dpdk = (pf->ovs_ok ? ovs_row_get(pf->ovs, "dpdk_version")
+                           : NULL);
+    char ovs_ver[64] = "", dpdk_ver[64] = "";
+    int status = vswitchd_version(pf, ovs_ver, dpdk_ver);
+
+    report_ovs_version(pf, fs, status, ovs_ver, dpdk_ver, db_dpdk);
+    report_dpdk_init(pf, fs);
+    check_plugin_abi(pf, fs, dpdk_ver, db_dpdk);
 }
