@@ -357,30 +357,28 @@ bridge_by_iface_name(const struct preflight *pf, const char *name)
     return -1;
 }
 
-void
-preflight_check_mtu(const struct preflight *pf, struct findings *fs)
+/* The bridges joined by patch ports into one path: bridge 'b' is in the
+ * path of bridge_group(parent, b). */
+struct mtu_paths {
+    size_t n_br;
+    size_t *parent;             /* Per bridge. */
+    long *br_of;                /* Per interface: its bridge, or -1. */
+};
+
+static void
+mtu_paths_init(const struct preflight *pf, struct mtu_paths *mp)
 {
-    size_t n_br, n_if, *parent, i;
-    long *br_of;
+    size_t n_if = json_array_size(pf->ifaces), i;
     json_t *row;
 
-    if (!pf->ovs_ok) {
-        findings_add(fs, "mtu", NULL, FINDING_SKIP, NULL, "%s", pf->ovs_err);
-        return;
-    }
-    n_br = json_array_size(pf->bridges);
-    n_if = json_array_size(pf->ifaces);
-    if (!n_br) {
-        findings_add(fs, "mtu", NULL, FINDING_PASS, NULL, "no bridges");
-        return;
-    }
-    parent = ctl_xcalloc(n_br, sizeof *parent);
-    br_of = ctl_xcalloc(n_if ? n_if : 1, sizeof *br_of);
-    for (i = 0; i < n_br; i++) {
-        parent[i] = i;
+    mp->n_br = json_array_size(pf->bridges);
+    mp->parent = ctl_xcalloc(mp->n_br, sizeof *mp->parent);
+    mp->br_of = ctl_xcalloc(n_if ? n_if : 1, sizeof *mp->br_of);
+    for (i = 0; i < mp->n_br; i++) {
+        mp->parent[i] = i;
     }
     json_array_foreach (pf->ifaces, i, row) {
-        br_of[i] = iface_bridge(pf, row);
+        mp->br_of[i] = iface_bridge(pf, row);
     }
     /* Patch ports join their bridges into one path. */
     json_array_foreach (pf->ifaces, i, row) {
@@ -389,105 +387,148 @@ preflight_check_mtu(const struct preflight *pf, struct findings *fs)
         long other;
 
         if (strcmp(ovs_row_get(row, "type") ?: "", "patch") || !peer
-            || br_of[i] < 0) {
+            || mp->br_of[i] < 0) {
             continue;
         }
         other = bridge_by_iface_name(pf, peer);
         if (other >= 0) {
-            parent[bridge_group(parent, br_of[i])]
-                = bridge_group(parent, other);
+            mp->parent[bridge_group(mp->parent, mp->br_of[i])]
+                = bridge_group(mp->parent, other);
         }
     }
+}
 
-    for (size_t g = 0; g < n_br; g++) {
-        long long max_mtu = 0;
-        char names[512] = "", list[1024] = "", *fix = NULL;
-        bool differ = false, any = false;
-        long long first = -1;
+/* Whether interface 'i' (of type 'type') carries traffic on path 'g':
+ * 'internal' ones follow the others, patch ones only join bridges. */
+static bool
+mtu_path_port(const struct mtu_paths *mp, size_t i, size_t g,
+              const char *type)
+{
+    return (mp->br_of[i] >= 0 && bridge_group(mp->parent, mp->br_of[i]) == g
+            && strcmp(type, "internal") && strcmp(type, "patch"));
+}
 
-        if (bridge_group(parent, g) != g) {
+/* "br0+br1": the bridges of path 'g'. */
+static void
+mtu_path_names(const struct preflight *pf, const struct mtu_paths *mp,
+               size_t g, char *names, size_t size)
+{
+    names[0] = '\0';
+    for (size_t b = 0; b < mp->n_br; b++) {
+        if (bridge_group(mp->parent, b) == g) {
+            size_t len = strlen(names);
+
+            snprintf(names + len, size - len, "%s%s", len ? "+" : "",
+                     ovs_row_get(json_array_get(pf->bridges, b), "name")
+                     ?: "?");
+        }
+    }
+}
+
+/* The command that raises the other ports of path 'g' to 'max_mtu'. */
+static char *
+mtu_fix(const struct preflight *pf, const struct mtu_paths *mp, size_t g,
+        long long max_mtu)
+{
+    char *fix = NULL;
+    json_t *row;
+    size_t i;
+
+    json_array_foreach (pf->ifaces, i, row) {
+        const char *type = ovs_row_get(row, "type") ?: "";
+        long long req = 1500;
+        char *p;
+
+        if (!mtu_path_port(mp, i, g, type)) {
             continue;
         }
-        for (size_t b = 0; b < n_br; b++) {
-            if (bridge_group(parent, b) == g) {
-                size_t len = strlen(names);
-
-                snprintf(names + len, sizeof names - len, "%s%s",
-                         len ? "+" : "",
-                         ovs_row_get(json_array_get(pf->bridges, b), "name")
-                         ?: "?");
-            }
-        }
-        /* Requested MTUs of the ports that carry traffic ('internal'
-         * ones follow the others). */
-        json_array_foreach (pf->ifaces, i, row) {
-            const char *type = ovs_row_get(row, "type") ?: "";
-            long long req = 1500, applied;
-            size_t len = strlen(list);
-
-            if (br_of[i] < 0 || bridge_group(parent, br_of[i]) != g
-                || !strcmp(type, "internal") || !strcmp(type, "patch")) {
-                continue;
-            }
-            ovs_int(json_object_get(row, "mtu_request"), &req);
-            snprintf(list + len, sizeof list - len, "%s%s %lld",
-                     len ? ", " : "", ovs_row_get(row, "name") ?: "?", req);
-            if (first < 0) {
-                first = req;
-            }
-            differ |= req != first;
-            max_mtu = MAX(max_mtu, req);
-            any = true;
-            if (ovs_int(json_object_get(row, "mtu"), &applied)
-                && ovs_int(json_object_get(row, "mtu_request"), &req)
-                && applied != req) {
-                findings_add(fs, "mtu", ovs_row_get(row, "name"), FINDING_FAIL,
-                    ctl_xasprintf("%s get Interface %s error%s",
-                                  pf->vsctl_cmd,
-                                  ovs_row_get(row, "name") ?: "?",
-                                  is_vhost(type) ? " (the guest must accept "
-                                  "the MTU: QEMU virtio-net host_mtu=N)" : ""),
-                    "mtu_request %lld, but the port runs at %lld", req,
-                    applied);
-            }
-        }
-        if (!any) {
-            findings_add(fs, "mtu", names, FINDING_PASS, NULL, "no ports");
+        ovs_int(json_object_get(row, "mtu_request"), &req);
+        if (req == max_mtu) {
             continue;
         }
-        if (!differ) {
-            findings_add(fs, "mtu", names, FINDING_PASS, NULL,
-                "one MTU along the path: "
-                "%lld", first);
+        p = ctl_xasprintf("%s%s%s set Interface %s mtu_request=%lld",
+                          fix ? fix : pf->vsctl_cmd, fix ? " --" : "",
+                          "", ovs_row_get(row, "name") ?: "?", max_mtu);
+        free(fix);
+        fix = p;
+    }
+    return fix;
+}
+
+static void
+check_mtu_path(const struct preflight *pf, struct findings *fs,
+               const struct mtu_paths *mp, size_t g)
+{
+    char names[512], list[1024] = "";
+    long long max_mtu = 0, first = -1;
+    bool differ = false;
+    json_t *row;
+    size_t i;
+
+    mtu_path_names(pf, mp, g, names, sizeof names);
+    /* Requested MTUs of the ports that carry traffic. */
+    json_array_foreach (pf->ifaces, i, row) {
+        const char *type = ovs_row_get(row, "type") ?: "";
+        long long req = 1500, applied;
+        size_t len = strlen(list);
+
+        if (!mtu_path_port(mp, i, g, type)) {
             continue;
         }
-        /* Raise the others to the largest. */
-        json_array_foreach (pf->ifaces, i, row) {
-            const char *type = ovs_row_get(row, "type") ?: "";
-            long long req = 1500;
-            char *p;
-
-            if (br_of[i] < 0 || bridge_group(parent, br_of[i]) != g
-                || !strcmp(type, "internal") || !strcmp(type, "patch")) {
-                continue;
-            }
-            ovs_int(json_object_get(row, "mtu_request"), &req);
-            if (req == max_mtu) {
-                continue;
-            }
-            p = ctl_xasprintf("%s%s%s set Interface %s mtu_request=%lld",
-                              fix ? fix : pf->vsctl_cmd, fix ? " --" : "",
-                              "", ovs_row_get(row, "name") ?: "?", max_mtu);
-            free(fix);
-            fix = p;
+        ovs_int(json_object_get(row, "mtu_request"), &req);
+        snprintf(list + len, sizeof list - len, "%s%s %lld",
+                 len ? ", " : "", ovs_row_get(row, "name") ?: "?", req);
+        first = first < 0 ? req : first;
+        differ |= req != first;
+        max_mtu = MAX(max_mtu, req);
+        if (ovs_int(json_object_get(row, "mtu"), &applied)
+            && ovs_int(json_object_get(row, "mtu_request"), &req)
+            && applied != req) {
+            findings_add(fs, "mtu", ovs_row_get(row, "name"), FINDING_FAIL,
+                ctl_xasprintf("%s get Interface %s error%s",
+                              pf->vsctl_cmd,
+                              ovs_row_get(row, "name") ?: "?",
+                              is_vhost(type) ? " (the guest must accept "
+                              "the MTU: QEMU virtio-net host_mtu=N)" : ""),
+                "mtu_request %lld, but the port runs at %lld", req,
+                applied);
         }
-        findings_add(fs, "mtu", names, FINDING_WARN, fix,
+    }
+    if (first < 0) {
+        findings_add(fs, "mtu", names, FINDING_PASS, NULL, "no ports");
+    } else if (!differ) {
+        findings_add(fs, "mtu", names, FINDING_PASS, NULL,
+            "one MTU along the path: %lld", first);
+    } else {
+        findings_add(fs, "mtu", names, FINDING_WARN,
+            mtu_fix(pf, mp, g, max_mtu),
             "MTUs differ along the path "
             "(%s; unset means 1500): larger frames are dropped where the "
             "MTU is smaller", list);
     }
-    free(parent);
-    free(br_of);
+}
+
+void
+preflight_check_mtu(const struct preflight *pf, struct findings *fs)
+{
+    struct mtu_paths mp;
+
+    if (!pf->ovs_ok) {
+        findings_add(fs, "mtu", NULL, FINDING_SKIP, NULL, "%s", pf->ovs_err);
+        return;
+    }
+    if (!json_array_size(pf->bridges)) {
+        findings_add(fs, "mtu", NULL, FINDING_PASS, NULL, "no bridges");
+        return;
+    }
+    mtu_paths_init(pf, &mp);
+    for (size_t g = 0; g < mp.n_br; g++) {
+        if (bridge_group(mp.parent, g) == g) {
+            check_mtu_path(pf, fs, &mp, g);
+        }
+    }
+    free(mp.parent);
+    free(mp.br_of);
 }
 
 void
