@@ -127,132 +127,149 @@ parse_port_line(char *s, bool rx, struct ovs_port_stats *p)
     return seen == want ? 0 : -EINVAL;
 }
 
+/* "OFPST_PORT reply (xid=0x2): 5 ports" (OpenFlow 1.0) or
+ * "OFPST_PORT reply (OF1.3) (xid=0x2): 5 ports": the port count. */
+static int
+parse_ports_header(char *s, unsigned lineno, size_t *announced,
+                   char err[OVS_ERR_LEN])
+{
+    char *colon = strstr(s, "): ");
+    unsigned long long v;
+    char *sp;
+
+    if (strncmp(s, "OFPST_PORT reply", 16) || !colon) {
+        snprintf(err, OVS_ERR_LEN, "line %u: expected 'OFPST_PORT reply "
+                 "...: N ports', got '%s'", lineno, s);
+        return -EINVAL;
+    }
+    colon += 3;
+    sp = strchr(colon, ' ');
+    if (!sp || strcmp(sp, " ports")) {
+        snprintf(err, OVS_ERR_LEN, "line %u: expected 'N ports' after the "
+                 "reply header, got '%s'", lineno, colon);
+        return -EINVAL;
+    }
+    *sp = '\0';
+    if (parse_uint(colon, 0, 65536, &v)) {
+        snprintf(err, OVS_ERR_LEN, "line %u: bad port count '%s'", lineno,
+                 colon);
+        return -EINVAL;
+    }
+    *announced = v;
+    return 0;
+}
+
+/* "port N: rx ...": a new port, appended to '*ports'. */
+static int
+parse_port_rx(char *s, unsigned lineno, struct ovs_port_stats **ports,
+              size_t *n, char err[OVS_ERR_LEN])
+{
+    char *name = skip_space(s + 5), *end = strstr(name, ": rx ");
+    struct ovs_port_stats *cur;
+
+    if (!end || end == name) {
+        snprintf(err, OVS_ERR_LEN, "line %u: expected 'port N: rx ...', "
+                 "got '%s'", lineno, s);
+        return -EINVAL;
+    }
+    *end = '\0';
+    if (*name == '"' && end - name >= 2 && end[-1] == '"') {
+        name++;
+        end[-1] = '\0';
+    }
+    if (strlen(name) >= sizeof cur->port) {
+        snprintf(err, OVS_ERR_LEN, "line %u: port name too long", lineno);
+        return -EINVAL;
+    }
+    *ports = ctl_xrealloc(*ports, (*n + 1) * sizeof **ports);
+    cur = &(*ports)[(*n)++];
+    memset(cur, 0, sizeof *cur);
+    snprintf(cur->port, sizeof cur->port, "%s", name);
+    if (parse_port_line(end + 5, true, cur)) {
+        snprintf(err, OVS_ERR_LEN, "line %u: malformed rx counters of port "
+                 "%s", lineno, cur->port);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* What follows the header and the last port, checked. */
+static int
+dump_ports_end(bool header, bool want_tx, const struct ovs_port_stats *cur,
+               size_t n, size_t announced, char err[OVS_ERR_LEN])
+{
+    if (err[0]) {
+        return -EINVAL;
+    } else if (!header) {
+        snprintf(err, OVS_ERR_LEN, "empty output");
+    } else if (want_tx) {
+        snprintf(err, OVS_ERR_LEN, "port %s has no tx line", cur->port);
+    } else if (n != announced) {
+        snprintf(err, OVS_ERR_LEN, "the header announces %zu ports but %zu "
+                 "follow", announced, n);
+    } else {
+        return 0;
+    }
+    return -EINVAL;
+}
+
 int
 ovs_parse_dump_ports(const char *text, struct ovs_port_stats **portsp,
                      size_t *n_portsp, char err[OVS_ERR_LEN])
 {
     struct lines it = { .p = text };
-    struct ovs_port_stats *ports = NULL, *cur = NULL;
+    struct ovs_port_stats *ports = NULL;
     size_t n = 0, announced = SIZE_MAX;
     bool header = false, want_tx = false;
+    int error = 0;
     char *line;
 
     err[0] = '\0';
-    while (next_line(&it, &line, err)) {
+    while (!error && next_line(&it, &line, err)) {
         char *s;
 
         if (!line) {
-            goto error;
+            error = -EINVAL;
+            break;
         }
         s = skip_space(line);
         strip_trailing(s);
         if (!header) {
-            /* "OFPST_PORT reply (xid=0x2): 5 ports" (OpenFlow 1.0) or
-             * "OFPST_PORT reply (OF1.3) (xid=0x2): 5 ports". */
-            char *colon = strstr(s, "): ");
-            unsigned long long v;
-            char *sp;
-
-            if (strncmp(s, "OFPST_PORT reply", 16) || !colon) {
-                snprintf(err, OVS_ERR_LEN, "line %u: expected "
-                         "'OFPST_PORT reply ...: N ports', got '%s'",
-                         it.lineno, s);
-                goto error;
-            }
-            colon += 3;
-            sp = strchr(colon, ' ');
-            if (!sp || strcmp(sp, " ports")) {
-                snprintf(err, OVS_ERR_LEN, "line %u: expected 'N ports' "
-                         "after the reply header, got '%s'", it.lineno,
-                         colon);
-                goto error;
-            }
-            *sp = '\0';
-            if (parse_uint(colon, 0, 65536, &v)) {
-                snprintf(err, OVS_ERR_LEN, "line %u: bad port count '%s'",
-                         it.lineno, colon);
-                goto error;
-            }
-            announced = v;
+            error = parse_ports_header(s, it.lineno, &announced, err);
             header = true;
         } else if (!*s) {
             continue;
         } else if (want_tx) {
-            if (strncmp(s, "tx ", 3) || parse_port_line(s + 3, false, cur)) {
+            if (strncmp(s, "tx ", 3)
+                || parse_port_line(s + 3, false, &ports[n - 1])) {
                 snprintf(err, OVS_ERR_LEN, "line %u: expected the tx "
                          "counters of port %s, got '%s'", it.lineno,
-                         cur->port, s);
-                goto error;
+                         ports[n - 1].port, s);
+                error = -EINVAL;
             }
             want_tx = false;
         } else if (!strncmp(s, "duration=", 9)) {
             /* OpenFlow 1.3+: "duration=123.456s"; not needed here. */
             continue;
         } else if (!strncmp(s, "port ", 5)) {
-            char *name = skip_space(s + 5), *end = strstr(name, ": rx ");
-            struct ovs_port_stats *p;
-
-            if (!end || end == name) {
-                snprintf(err, OVS_ERR_LEN, "line %u: expected "
-                         "'port N: rx ...', got '%s'", it.lineno, s);
-                goto error;
-            }
-            *end = '\0';
-            if (*name == '"' && end - name >= 2 && end[-1] == '"') {
-                name++;
-                end[-1] = '\0';
-            }
-            if (strlen(name) >= sizeof ports->port) {
-                snprintf(err, OVS_ERR_LEN, "line %u: port name too long",
-                         it.lineno);
-                goto error;
-            }
-            p = ctl_xrealloc(ports, (n + 1) * sizeof *ports);
-            if (!p) {
-                snprintf(err, OVS_ERR_LEN, "out of memory");
-                goto error;
-            }
-            ports = p;
-            cur = &ports[n++];
-            memset(cur, 0, sizeof *cur);
-            snprintf(cur->port, sizeof cur->port, "%s", name);
-            if (parse_port_line(end + 5, true, cur)) {
-                snprintf(err, OVS_ERR_LEN, "line %u: malformed rx counters "
-                         "of port %s", it.lineno, cur->port);
-                goto error;
-            }
+            error = parse_port_rx(s, it.lineno, &ports, &n, err);
             want_tx = true;
         } else {
             snprintf(err, OVS_ERR_LEN, "line %u: unexpected '%s'",
                      it.lineno, s);
-            goto error;
+            error = -EINVAL;
         }
     }
-    if (err[0]) {
-        goto error;
-    }
-    if (!header) {
-        snprintf(err, OVS_ERR_LEN, "empty output");
-        goto error;
-    }
-    if (want_tx) {
-        snprintf(err, OVS_ERR_LEN, "port %s has no tx line", cur->port);
-        goto error;
-    }
-    if (n != announced) {
-        snprintf(err, OVS_ERR_LEN, "the header announces %zu ports but %zu "
-                 "follow", announced, n);
-        goto error;
+    if (error || dump_ports_end(header, want_tx, n ? &ports[n - 1] : NULL,
+                                n, announced, err)) {
+        free(ports);
+        ports = NULL;
+        n = 0;
+        error = -EINVAL;
     }
     *portsp = ports;
     *n_portsp = n;
-    return 0;
-
-error:
-    free(ports);
-    *portsp = NULL;
-    *n_portsp = 0;
-    return -EINVAL;
+    return error;
 }
 
 void
