@@ -102,6 +102,91 @@ socket_mem_fix(const struct preflight *pf, int node)
                          "\"%s\"", pf->vsctl_cmd, list);
 }
 
+/* Every PMD core needs memory on its node. */
+static void
+numa_check_pmds(const struct preflight *pf, struct findings *fs,
+                const struct ctl_nodes *nodes, const char *cpus)
+{
+    for (unsigned c = 0; c < PF_MAX_CPUS; c++) {
+        char subject[32];
+        int node;
+
+        if (!cpuset_has(&pf->pmd, c)) {
+            continue;
+        }
+        snprintf(subject, sizeof subject, "cpu%u", c);
+        node = ctl_sysfs_cpu_node(nodes, c);
+        if (node < 0) {
+            findings_add(fs, "numa", subject, FINDING_FAIL,
+                ctl_xasprintf("%s set Open_vSwitch . "
+                              "other_config:pmd-cpu-mask=MASK",
+                              pf->vsctl_cmd),
+                "PMD core %u (%s %s) is not a CPU of any NUMA node", c,
+                pf->pmd_from, cpus);
+        } else if (pf->n_socket_mem >= 0
+                   && (node >= pf->n_socket_mem
+                       || !pf->socket_mem[node])) {
+            findings_add(fs, "numa", subject, FINDING_WARN,
+                socket_mem_fix(pf, node),
+                "PMD core %u is on node %d, where %s gives no memory: its "
+                "packets' buffers come from another node", c, node,
+                pf->socket_mem_from);
+        }
+    }
+}
+
+/* A NIC DPDK drives wants a PMD core and memory on its node. */
+static void
+numa_check_nic(const struct preflight *pf, struct findings *fs,
+               const struct ctl_nodes *nodes, const char *addr,
+               const char *cpus)
+{
+    const struct cpuset *ncpus;
+    char path[PATH_MAX];
+    long long node = -1;
+    bool pmd_here = false;
+
+    snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node", addr);
+    if (ctl_sysfs_read_int(pf->root, path, &node) || node < 0) {
+        findings_add(fs, "numa", addr, FINDING_PASS, NULL,
+            "the platform gives no NUMA node for this NIC");
+        return;
+    }
+    ncpus = ctl_sysfs_node_cpus(nodes, node);
+    for (unsigned c = 0; c < PF_MAX_CPUS && ncpus; c++) {
+        pmd_here |= cpuset_has(&pf->pmd, c) && cpuset_has(ncpus, c);
+    }
+    if (!pmd_here) {
+        struct cpuset want = pf->pmd;
+        char *mask;
+
+        /* The first core of the NIC's node that is not core 0. */
+        for (unsigned c = 1; c < PF_MAX_CPUS && ncpus; c++) {
+            if (cpuset_has(ncpus, c)) {
+                cpuset_set(&want, c);
+                break;
+            }
+        }
+        mask = cpuset_mask(&want);
+        findings_add(fs, "numa", addr, FINDING_FAIL,
+            ctl_xasprintf("%s set Open_vSwitch . other_config:"
+                          "pmd-cpu-mask=%s", pf->vsctl_cmd, mask),
+            "NIC on node %lld, but no PMD core is (%s %s): every packet "
+            "crosses the NUMA interconnect", node, pf->pmd_from, cpus);
+        free(mask);
+    } else if (pf->n_socket_mem >= 0
+               && (node >= pf->n_socket_mem || !pf->socket_mem[node])) {
+        findings_add(fs, "numa", addr, FINDING_FAIL, socket_mem_fix(pf, node),
+            "NIC on node %lld, where %s gives no memory: its mempool "
+            "is allocated on another node", node, pf->socket_mem_from);
+    } else {
+        findings_add(fs, "numa", addr, FINDING_PASS, NULL,
+            "NIC, PMD core and %s on node %lld",
+            pf->n_socket_mem >= 0 ? "socket-mem" : "(socket-mem unknown)",
+            node);
+    }
+}
+
 void
 preflight_check_numa(const struct preflight *pf, struct findings *fs)
 {
@@ -112,8 +197,7 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
     ctl_sysfs_read_nodes(pf->root, &nodes);
     if (nodes.n <= 1) {
         findings_add(fs, "numa", NULL, FINDING_PASS, NULL,
-            "%s NUMA node: nothing to "
-            "align", nodes.n ? "one" : "no");
+            "%s NUMA node: nothing to align", nodes.n ? "one" : "no");
         return;
     }
     if (!pf->have_pmd) {
@@ -126,101 +210,21 @@ preflight_check_numa(const struct preflight *pf, struct findings *fs)
                 "cores it picks, shared with other work");
         } else {
             findings_add(fs, "numa", NULL, FINDING_SKIP, NULL,
-                "no PMD cores known (%s; "
-                "or pass --pmd-cpu-mask)", pf->ovs_err);
+                "no PMD cores known (%s; or pass --pmd-cpu-mask)",
+                pf->ovs_err);
         }
         return;
     }
     cpuset_list(&pf->pmd, cpus, sizeof cpus);
-
-    /* Every PMD core needs memory on its node. */
-    for (unsigned c = 0; c < PF_MAX_CPUS; c++) {
-        int node;
-
-        if (!cpuset_has(&pf->pmd, c)) {
-            continue;
-        }
-        node = ctl_sysfs_cpu_node(&nodes, c);
-        if (node < 0) {
-            char subject[32];
-
-            snprintf(subject, sizeof subject, "cpu%u", c);
-            findings_add(fs, "numa", subject, FINDING_FAIL,
-                ctl_xasprintf("%s set Open_vSwitch . "
-                              "other_config:pmd-cpu-mask=MASK",
-                              pf->vsctl_cmd),
-                "PMD core %u (%s %s) is not a CPU of any NUMA node", c,
-                pf->pmd_from, cpus);
-        } else if (pf->n_socket_mem >= 0
-                   && (node >= pf->n_socket_mem
-                       || !pf->socket_mem[node])) {
-            char subject[32];
-
-            snprintf(subject, sizeof subject, "cpu%u", c);
-            findings_add(fs, "numa", subject, FINDING_WARN, socket_mem_fix(pf,
-                node),
-                "PMD core %u is on node %d, where %s gives no memory: its "
-                "packets' buffers come from another node", c, node,
-                pf->socket_mem_from);
-        }
-    }
+    numa_check_pmds(pf, fs, &nodes, cpus);
 
     n_nics = preflight_dpdk_nics(pf, addrs, ARRAY_SIZE(addrs));
     if (!n_nics) {
         findings_add(fs, "numa", NULL, FINDING_PASS, NULL,
-            "no PCI NIC for DPDK; PMD "
-            "cores %s", cpus);
+            "no PCI NIC for DPDK; PMD cores %s", cpus);
     }
     for (size_t i = 0; i < n_nics; i++) {
-        const struct cpuset *ncpus;
-        char path[PATH_MAX];
-        long long node = -1;
-        bool pmd_here = false;
-
-        snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/numa_node",
-                 addrs[i]);
-        if (ctl_sysfs_read_int(pf->root, path, &node) || node < 0) {
-            findings_add(fs, "numa", addrs[i], FINDING_PASS, NULL,
-                "the platform gives "
-                "no NUMA node for this NIC");
-            continue;
-        }
-        ncpus = ctl_sysfs_node_cpus(&nodes, node);
-        for (unsigned c = 0; c < PF_MAX_CPUS && ncpus; c++) {
-            pmd_here |= cpuset_has(&pf->pmd, c) && cpuset_has(ncpus, c);
-        }
-        if (!pmd_here) {
-            struct cpuset want = pf->pmd;
-            char *mask;
-
-            /* The first core of the NIC's node that is not core 0. */
-            for (unsigned c = 1; c < PF_MAX_CPUS && ncpus; c++) {
-                if (cpuset_has(ncpus, c)) {
-                    cpuset_set(&want, c);
-                    break;
-                }
-            }
-            mask = cpuset_mask(&want);
-            findings_add(fs, "numa", addrs[i], FINDING_FAIL,
-                mask ? ctl_xasprintf("%s set Open_vSwitch . other_config:"
-                                     "pmd-cpu-mask=%s", pf->vsctl_cmd, mask)
-                     : NULL,
-                "NIC on node %lld, but no PMD core is (%s %s): every packet "
-                "crosses the NUMA interconnect", node, pf->pmd_from, cpus);
-            free(mask);
-        } else if (pf->n_socket_mem >= 0
-                   && (node >= pf->n_socket_mem || !pf->socket_mem[node])) {
-            findings_add(fs, "numa", addrs[i], FINDING_FAIL, socket_mem_fix(pf,
-                node),
-                "NIC on node %lld, where %s gives no memory: its mempool "
-                "is allocated on another node", node, pf->socket_mem_from);
-        } else {
-            findings_add(fs, "numa", addrs[i], FINDING_PASS, NULL,
-                "NIC, PMD core and "
-                "%s on node %lld",
-                pf->n_socket_mem >= 0 ? "socket-mem" : "(socket-mem unknown)",
-                node);
-        }
+        numa_check_nic(pf, fs, &nodes, addrs[i], cpus);
     }
 }
 
