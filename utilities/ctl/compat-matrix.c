@@ -136,6 +136,86 @@ matrix_version(json_t *row, const char *key, bool *has,
     return 0;
 }
 
+/* native_pf: a version, "same", or a list of versions of distinct
+ * kinds. */
+static int
+matrix_native(json_t *row, struct compat_row *r, const char *where,
+              char *err, size_t err_size)
+{
+    json_t *j;
+
+    j = json_object_get(row, "native_pf");
+    if (json_is_string(j) && !strcmp(json_string_value(j), "same")) {
+        r->native_same = true;
+    } else if (json_is_string(j) || json_is_array(j)) {
+        size_t n = json_is_array(j) ? json_array_size(j) : 1;
+
+        if (!n || n > ARRAY_SIZE(r->native)) {
+            snprintf(err, err_size, "%s: 'native_pf' must list one or two "
+                     "versions", where);
+            return -EINVAL;
+        }
+        for (size_t i = 0; i < n; i++) {
+            json_t *e = json_is_array(j) ? json_array_get(j, i) : j;
+
+            if (!json_is_string(e)
+                || compat_version_parse(json_string_value(e), true,
+                                 &r->native[i])) {
+                snprintf(err, err_size, "%s: 'native_pf' must be \"same\", "
+                         "a version such as \"2.20.12\" or \"kernel-5.15\", "
+                         "or a list of them", where);
+                return -EINVAL;
+            }
+            if (i && r->native[i].kind == r->native[0].kind) {
+                snprintf(err, err_size, "%s: 'native_pf' lists two versions "
+                         "of the same kind", where);
+                return -EINVAL;
+            }
+        }
+        r->n_native = n;
+    } else if (j) {
+        snprintf(err, err_size, "%s: 'native_pf' must be a string or a "
+                 "list of strings", where);
+        return -EINVAL;
+    }
+    return 0;
+}
+
+/* mode, host and guest, which every row has. */
+static int
+matrix_mode_drivers(json_t *row, struct compat_row *r, const char *where,
+                    char *err, size_t err_size)
+{
+    json_t *j;
+
+    j = json_object_get(row, "mode");
+    if (!json_is_string(j)) {
+        snprintf(err, err_size, "%s: 'mode' missing or not a string "
+                 "(expected \"dpdk\" or \"mmap\")", where);
+        return -EINVAL;
+    }
+    if (gfp_mode_from_name(json_string_value(j), &r->mode)) {
+        char choices[GFP_MODE_CHOICES_LEN];
+
+        snprintf(err, err_size, "%s: 'mode' is \"%s\", expected %s",
+                 where, json_string_value(j), gfp_mode_choices(choices));
+        return -EINVAL;
+    }
+    for (int side = 0; side < 2; side++) {
+        const char *name = side ? "guest" : "host";
+
+        j = json_object_get(row, name);
+        if (!json_is_string(j)
+            || !compat_driver_name_valid(json_string_value(j))) {
+            snprintf(err, err_size, "%s: '%s' missing or not a driver name "
+                     "(letters, digits, '_' and '-')", where, name);
+            return -EINVAL;
+        }
+        *(side ? &r->guest : &r->host) = json_string_value(j);
+    }
+    return 0;
+}
+
 static int
 matrix_row(json_t *row, size_t idx, struct compat_row *r, char *err,
            size_t err_size)
@@ -170,30 +250,8 @@ matrix_row(json_t *row, size_t idx, struct compat_row *r, char *err,
     }
     memset(r, 0, sizeof *r);
 
-    j = json_object_get(row, "mode");
-    if (!json_is_string(j)) {
-        snprintf(err, err_size, "%s: 'mode' missing or not a string "
-                 "(expected \"dpdk\" or \"mmap\")", where);
+    if (matrix_mode_drivers(row, r, where, err, err_size)) {
         return -EINVAL;
-    }
-    if (gfp_mode_from_name(json_string_value(j), &r->mode)) {
-        char choices[GFP_MODE_CHOICES_LEN];
-
-        snprintf(err, err_size, "%s: 'mode' is \"%s\", expected %s",
-                 where, json_string_value(j), gfp_mode_choices(choices));
-        return -EINVAL;
-    }
-    for (int side = 0; side < 2; side++) {
-        const char *name = side ? "guest" : "host";
-
-        j = json_object_get(row, name);
-        if (!json_is_string(j)
-            || !compat_driver_name_valid(json_string_value(j))) {
-            snprintf(err, err_size, "%s: '%s' missing or not a driver name "
-                     "(letters, digits, '_' and '-')", where, name);
-            return -EINVAL;
-        }
-        *(side ? &r->guest : &r->host) = json_string_value(j);
     }
     if (matrix_version(row, "host_min", &r->has_host_min, &r->host_min,
                        where, err, err_size)
@@ -211,40 +269,7 @@ matrix_row(json_t *row, size_t idx, struct compat_row *r, char *err,
         return -EINVAL;
     }
 
-    /* native_pf: a version, "same", or a list of versions of distinct
-     * kinds. */
-    j = json_object_get(row, "native_pf");
-    if (json_is_string(j) && !strcmp(json_string_value(j), "same")) {
-        r->native_same = true;
-    } else if (json_is_string(j) || json_is_array(j)) {
-        size_t n = json_is_array(j) ? json_array_size(j) : 1;
-
-        if (!n || n > ARRAY_SIZE(r->native)) {
-            snprintf(err, err_size, "%s: 'native_pf' must list one or two "
-                     "versions", where);
-            return -EINVAL;
-        }
-        for (size_t i = 0; i < n; i++) {
-            json_t *e = json_is_array(j) ? json_array_get(j, i) : j;
-
-            if (!json_is_string(e)
-                || compat_version_parse(json_string_value(e), true,
-                                 &r->native[i])) {
-                snprintf(err, err_size, "%s: 'native_pf' must be \"same\", "
-                         "a version such as \"2.20.12\" or \"kernel-5.15\", "
-                         "or a list of them", where);
-                return -EINVAL;
-            }
-            if (i && r->native[i].kind == r->native[0].kind) {
-                snprintf(err, err_size, "%s: 'native_pf' lists two versions "
-                         "of the same kind", where);
-                return -EINVAL;
-            }
-        }
-        r->n_native = n;
-    } else if (j) {
-        snprintf(err, err_size, "%s: 'native_pf' must be a string or a "
-                 "list of strings", where);
+    if (matrix_native(row, r, where, err, err_size)) {
         return -EINVAL;
     }
     j = json_object_get(row, "note");
