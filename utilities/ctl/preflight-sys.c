@@ -25,6 +25,66 @@
 
 #define PF_DEFAULT_HUGEPAGES 1024
 
+/* Node 'i' against socket-mem: does it exist, and has it the huge pages
+ * socket-mem asks for?  'free_kb' is the total, for a system without a
+ * per-node view. */
+static void
+check_node_hugepages(const struct preflight *pf, struct findings *fs,
+                     const struct ctl_nodes *nodes, int i,
+                     unsigned long long free_kb)
+{
+    unsigned long long node_free_kb = 0;
+    char dir[128], subject[32];
+    char **names;
+    size_t k;
+
+    if (!pf->socket_mem[i]) {
+        return;
+    }
+    snprintf(subject, sizeof subject, "node%d", i);
+    snprintf(dir, sizeof dir, "/sys/devices/system/node/node%d/"
+             "hugepages", i);
+    if (nodes->n && !ctl_sysfs_node_cpus(nodes, i)) {
+        findings_add(fs, "hugepages-node", subject, FINDING_FAIL,
+            ctl_xasprintf("%s set Open_vSwitch . other_config:"
+                          "dpdk-socket-mem=<one value per existing node>",
+                          pf->vsctl_cmd),
+            "%s asks for %llu MB on node %d, which does not exist",
+            pf->socket_mem_from, pf->socket_mem[i], i);
+        return;
+    }
+    if (ctl_sysfs_list(pf->root, dir, "hugepages-", &names, &k)) {
+        /* No per-node view (no NUMA): the total holds. */
+        node_free_kb = free_kb;
+        k = 0;
+        names = NULL;
+    }
+    for (size_t j = 0; j < k; j++) {
+        unsigned long long fr = 0, kb;
+        char path[PATH_MAX];
+
+        kb = strtoull(names[j] + strlen("hugepages-"), NULL, 10);
+        snprintf(path, sizeof path, "%s/%s/free_hugepages", dir,
+                 names[j]);
+        ctl_sysfs_read_uint(pf->root, path, &fr);
+        node_free_kb += fr * kb;
+    }
+    ctl_sysfs_free_names(names, k);
+    if (node_free_kb / 1024 < pf->socket_mem[i]) {
+        findings_add(fs, "hugepages-node", subject, FINDING_FAIL,
+            ctl_xasprintf("echo %llu > /sys/devices/system/node/node%d/"
+                          "hugepages/hugepages-2048kB/nr_hugepages",
+                          (pf->socket_mem[i] + 1) / 2, i),
+            "%s asks for %llu MB on node %d, only %llu MB of huge pages "
+            "are free there", pf->socket_mem_from, pf->socket_mem[i], i,
+            node_free_kb / 1024);
+    } else {
+        findings_add(fs, "hugepages-node", subject, FINDING_PASS, NULL,
+            "%llu MB free for the %llu MB %s asks for",
+            node_free_kb / 1024, pf->socket_mem[i], pf->socket_mem_from);
+    }
+}
+
 void
 preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
 {
@@ -90,56 +150,7 @@ preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
     }
     ctl_sysfs_read_nodes(pf->root, &nodes);
     for (int i = 0; i < pf->n_socket_mem; i++) {
-        unsigned long long node_free_kb = 0;
-        char dir[128], subject[32];
-        char **names;
-        size_t k;
-
-        if (!pf->socket_mem[i]) {
-            continue;
-        }
-        snprintf(subject, sizeof subject, "node%d", i);
-        snprintf(dir, sizeof dir, "/sys/devices/system/node/node%d/"
-                 "hugepages", i);
-        if (nodes.n && !ctl_sysfs_node_cpus(&nodes, i)) {
-            findings_add(fs, "hugepages-node", subject, FINDING_FAIL,
-                ctl_xasprintf("%s set Open_vSwitch . other_config:"
-                              "dpdk-socket-mem=<one value per existing node>",
-                              pf->vsctl_cmd),
-                "%s asks for %llu MB on node %d, which does not exist",
-                pf->socket_mem_from, pf->socket_mem[i], i);
-            continue;
-        }
-        if (ctl_sysfs_list(pf->root, dir, "hugepages-", &names, &k)) {
-            /* No per-node view (no NUMA): the total above holds. */
-            node_free_kb = free_kb;
-            k = 0;
-            names = NULL;
-        }
-        for (size_t j = 0; j < k; j++) {
-            unsigned long long fr = 0, kb;
-            char path[PATH_MAX];
-
-            kb = strtoull(names[j] + strlen("hugepages-"), NULL, 10);
-            snprintf(path, sizeof path, "%s/%s/free_hugepages", dir,
-                     names[j]);
-            ctl_sysfs_read_uint(pf->root, path, &fr);
-            node_free_kb += fr * kb;
-        }
-        ctl_sysfs_free_names(names, k);
-        if (node_free_kb / 1024 < pf->socket_mem[i]) {
-            findings_add(fs, "hugepages-node", subject, FINDING_FAIL,
-                ctl_xasprintf("echo %llu > /sys/devices/system/node/node%d/"
-                              "hugepages/hugepages-2048kB/nr_hugepages",
-                              (pf->socket_mem[i] + 1) / 2, i),
-                "%s asks for %llu MB on node %d, only %llu MB of huge pages "
-                "are free there", pf->socket_mem_from, pf->socket_mem[i], i,
-                node_free_kb / 1024);
-        } else {
-            findings_add(fs, "hugepages-node", subject, FINDING_PASS, NULL,
-                "%llu MB free for the %llu MB %s asks for",
-                node_free_kb / 1024, pf->socket_mem[i], pf->socket_mem_from);
-        }
+        check_node_hugepages(pf, fs, &nodes, i, free_kb);
     }
 }
 
