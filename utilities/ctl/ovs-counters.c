@@ -544,23 +544,113 @@ pmd_set(struct ovs_pmd *p, enum pmd_key k, const struct kv *kv)
     return kv_uint(kv, counter);
 }
 
+/* Where parse_pmd() is. */
+struct pmd_parse {
+    struct ovs_pmds *set;
+    bool perf;                  /* pmd-perf-show, else pmd-stats-show. */
+    struct ovs_pmd *cur;        /* The thread of the lines that follow. */
+    double duration;            /* perf-show's, for the next thread. */
+    bool any;                   /* A thread was seen. */
+};
+
+/* "Measurement duration: 1.234 s" of perf-show. */
+static int
+parse_duration(const char *v, double *duration)
+{
+    size_t len = strlen(v);
+    char copy[32];
+
+    if (len < 3 || len >= sizeof copy || strcmp(v + len - 2, " s")) {
+        return -EINVAL;
+    }
+    memcpy(copy, v, len - 2);
+    copy[len - 2] = '\0';
+    return parse_real(copy, duration);
+}
+
+/* A line that is not indented: a thread header, or perf-show's
+ * preamble. */
+static int
+parse_pmd_header(struct pmd_parse *pp, char *s, unsigned lineno,
+                 char err[OVS_ERR_LEN])
+{
+    struct ovs_pmd *p = parse_thread(s, pp->set);
+
+    if (p) {
+        pp->cur = p;
+        pp->any = true;
+        if (pp->perf && !isnan(pp->duration)) {
+            pp->cur->duration_s = pp->duration;
+            pp->duration = NAN;
+        }
+        return 0;
+    }
+    if (pp->perf && !strncmp(s, "Time: ", 6)) {
+        pp->cur = NULL;
+        return 0;
+    }
+    if (pp->perf && !strncmp(s, "Measurement duration: ", 22)) {
+        if (parse_duration(s + 22, &pp->duration)) {
+            snprintf(err, OVS_ERR_LEN, "line %u: bad measurement duration "
+                     "'%s'", lineno, s + 22);
+            return -EINVAL;
+        }
+        pp->cur = NULL;
+        return 0;
+    }
+    snprintf(err, OVS_ERR_LEN, "line %u: expected a thread header ('pmd "
+             "thread numa_id N core_id N:' or 'main thread:'), got '%s'",
+             lineno, s);
+    return -EINVAL;
+}
+
+/* An indented "name: number" line of the current thread. */
+static int
+parse_pmd_counter(struct pmd_parse *pp, char *s, unsigned lineno,
+                  char err[OVS_ERR_LEN])
+{
+    const struct pmd_key_map *keys = pp->perf ? perf_keys : stats_keys;
+    size_t n_keys = pp->perf ? ARRAY_SIZE(perf_keys)
+                             : ARRAY_SIZE(stats_keys);
+    char orig[sizeof ((struct lines *) NULL)->copy];
+    struct kv kv;
+
+    if (!pp->cur) {
+        snprintf(err, OVS_ERR_LEN, "line %u: counter before any thread "
+                 "header: '%s'", lineno, s);
+        return -EINVAL;
+    }
+    snprintf(orig, sizeof orig, "%s", s);
+    if (split_kv(s, &kv)) {
+        snprintf(err, OVS_ERR_LEN, "line %u: expected 'name: number "
+                 "[(...)]', got '%.400s'", lineno, orig);
+        return -EINVAL;
+    }
+    for (size_t i = 0; i < n_keys; i++) {
+        if (!strcmp(kv.key, keys[i].key)) {
+            if (pmd_set(pp->cur, keys[i].k, &kv)) {
+                snprintf(err, OVS_ERR_LEN, "line %u: bad value for '%s'",
+                         lineno, kv.key);
+                return -EINVAL;
+            }
+            break;
+        }
+    }
+    return 0;
+}
+
 static int
 parse_pmd(const char *text, struct ovs_pmds *set, bool perf,
           char err[OVS_ERR_LEN])
 {
-    const struct pmd_key_map *keys = perf ? perf_keys : stats_keys;
-    size_t n_keys = perf ? ARRAY_SIZE(perf_keys) : ARRAY_SIZE(stats_keys);
+    struct pmd_parse pp = { .set = set, .perf = perf, .duration = NAN };
     struct lines it = { .p = text };
-    struct ovs_pmd *cur = NULL;
-    double duration = NAN;
-    char orig[sizeof it.copy];
-    bool any = false;
     char *line;
 
     err[0] = '\0';
     while (next_line(&it, &line, err)) {
-        struct kv kv;
         char *s;
+        int error;
 
         if (!line) {
             return -EINVAL;
@@ -570,75 +660,16 @@ parse_pmd(const char *text, struct ovs_pmds *set, bool perf,
         if (!*s) {
             continue;
         }
-        if (s == line) {
-            /* Not indented: a thread header, or perf-show's preamble. */
-            struct ovs_pmd *p = parse_thread(s, set);
-
-            if (p) {
-                cur = p;
-                any = true;
-                if (perf && !isnan(duration)) {
-                    cur->duration_s = duration;
-                    duration = NAN;
-                }
-                continue;
-            }
-            if (perf && !strncmp(s, "Time: ", 6)) {
-                cur = NULL;
-                continue;
-            }
-            if (perf && !strncmp(s, "Measurement duration: ", 22)) {
-                char copy[32];
-                const char *v = s + 22;
-                size_t len = strlen(v);
-
-                if (len < 3 || len >= sizeof copy
-                    || strcmp(v + len - 2, " s")) {
-                    snprintf(err, OVS_ERR_LEN, "line %u: bad measurement "
-                             "duration '%s'", it.lineno, v);
-                    return -EINVAL;
-                }
-                memcpy(copy, v, len - 2);
-                copy[len - 2] = '\0';
-                if (parse_real(copy, &duration)) {
-                    snprintf(err, OVS_ERR_LEN, "line %u: bad measurement "
-                             "duration '%s'", it.lineno, v);
-                    return -EINVAL;
-                }
-                cur = NULL;
-                continue;
-            }
-            snprintf(err, OVS_ERR_LEN, "line %u: expected a thread header "
-                     "('pmd thread numa_id N core_id N:' or 'main "
-                     "thread:'), got '%s'", it.lineno, s);
-            return -EINVAL;
-        }
-        if (!cur) {
-            snprintf(err, OVS_ERR_LEN, "line %u: counter before any thread "
-                     "header: '%s'", it.lineno, s);
-            return -EINVAL;
-        }
-        snprintf(orig, sizeof orig, "%s", s);
-        if (split_kv(s, &kv)) {
-            snprintf(err, OVS_ERR_LEN, "line %u: expected 'name: number "
-                     "[(...)]', got '%.400s'", it.lineno, orig);
-            return -EINVAL;
-        }
-        for (size_t i = 0; i < n_keys; i++) {
-            if (!strcmp(kv.key, keys[i].key)) {
-                if (pmd_set(cur, keys[i].k, &kv)) {
-                    snprintf(err, OVS_ERR_LEN, "line %u: bad value for '%s'",
-                             it.lineno, kv.key);
-                    return -EINVAL;
-                }
-                break;
-            }
+        error = (s == line ? parse_pmd_header(&pp, s, it.lineno, err)
+                 : parse_pmd_counter(&pp, s, it.lineno, err));
+        if (error) {
+            return error;
         }
     }
     if (err[0]) {
         return -EINVAL;
     }
-    if (!any && *text) {
+    if (!pp.any && *text) {
         snprintf(err, OVS_ERR_LEN, "no thread in the output");
         return -EINVAL;
     }
