@@ -389,6 +389,60 @@ node_list(uint64_t set, char *buf, size_t size)
  * the port's vhost-server-path; its memory, the shared mappings of its
  * numa_maps.  On a host of one node nothing can be misaligned, but the
  * finding still names the process that serves each port. */
+/* The guest behind vhost-user port 'name' (socket 'path'): is most of
+ * its memory on a node of 'want' ('what' says why those)? */
+static void
+check_guest_port(const struct preflight *pf, struct findings *fs,
+                 const char *name, const char *path, uint64_t want,
+                 const char *what)
+{
+    unsigned long long kb[PF_MAX_NODES], inode, pid, total;
+    char comm[64] = "?", where[256] = "", nodes_want[192], file[64];
+    int top = 0, node;
+
+    inode = unix_listener_inode(pf, path);
+    pid = inode ? socket_owner(pf, inode) : 0;
+    if (!pid) {
+        findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
+            "no process listens on %s: the guest is not running", path);
+        return;
+    }
+    snprintf(file, sizeof file, "/proc/%llu/comm", pid);
+    ctl_sysfs_read(pf->root, file, comm, sizeof comm);
+    total = guest_memory(pf, pid, kb);
+    if (!total) {
+        findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
+            "process %llu (%s) on %s maps no shared guest memory", pid,
+            comm, path);
+        return;
+    }
+    for (int n = 0; n < PF_MAX_NODES; n++) {
+        size_t len = strlen(where);
+
+        if (kb[n]) {
+            snprintf(where + len, sizeof where - len, "%s%llu MB on node "
+                     "%d", len ? ", " : "", kb[n] / 1024, n);
+            top = kb[n] > kb[top] ? n : top;
+        }
+    }
+    node_list(want, nodes_want, sizeof nodes_want);
+    node = __builtin_ctzll(want);
+    if (!(want & (UINT64_C(1) << top))) {
+        findings_add(fs, "guest-numa", name, FINDING_WARN,
+            ctl_xasprintf("start the guest with its memory on node %d: "
+                          "numactl --membind=%d, or QEMU -object "
+                          "memory-backend-...,host-nodes=%d,policy=bind",
+                          node, node, node),
+            "guest memory of process %llu (%s): %s; the %s on node %s: "
+            "every packet is copied across the NUMA interconnect",
+            pid, comm, where, what, nodes_want);
+    } else {
+        findings_add(fs, "guest-numa", name, FINDING_PASS, NULL,
+            "guest memory of process %llu (%s): %s; the %s on node %s",
+            pid, comm, where, what, nodes_want);
+    }
+}
+
 void
 preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
 {
@@ -418,9 +472,6 @@ preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
         const char *name = ovs_row_get(row, "name");
         const char *path = preflight_ovs_map_get(
             json_object_get(row, "options"), "vhost-server-path");
-        unsigned long long kb[PF_MAX_NODES], inode, pid, total;
-        char comm[64] = "?", where[256] = "", nodes_want[192], file[64];
-        int top = 0;
 
         if (strcmp(ovs_row_get(row, "type") ?: "", "dpdkvhostuserclient")
             || !name || !path || !path[0]) {
@@ -429,57 +480,14 @@ preflight_check_guest_numa(const struct preflight *pf, struct findings *fs)
         any = true;
         if (!want) {
             findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
-                "no NIC or PMD "
-                "core known to align the guest's memory with");
-            continue;
-        }
-        inode = unix_listener_inode(pf, path);
-        pid = inode ? socket_owner(pf, inode) : 0;
-        if (!pid) {
-            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
-                "no process "
-                "listens on %s: the guest is not running", path);
-            continue;
-        }
-        snprintf(file, sizeof file, "/proc/%llu/comm", pid);
-        ctl_sysfs_read(pf->root, file, comm, sizeof comm);
-        total = guest_memory(pf, pid, kb);
-        if (!total) {
-            findings_add(fs, "guest-numa", name, FINDING_SKIP, NULL,
-                "process %llu (%s) "
-                "on %s maps no shared guest memory", pid, comm, path);
-            continue;
-        }
-        for (int n = 0; n < PF_MAX_NODES; n++) {
-            size_t len = strlen(where);
-
-            if (kb[n]) {
-                snprintf(where + len, sizeof where - len, "%s%llu MB on node "
-                         "%d", len ? ", " : "", kb[n] / 1024, n);
-                top = kb[n] > kb[top] ? n : top;
-            }
-        }
-        node_list(want, nodes_want, sizeof nodes_want);
-        if (!(want & (UINT64_C(1) << top))) {
-            findings_add(fs, "guest-numa", name, FINDING_WARN,
-                ctl_xasprintf("start the guest with its memory on node %d: "
-                              "numactl --membind=%d, or QEMU -object "
-                              "memory-backend-...,host-nodes=%d,policy=bind",
-                              __builtin_ctzll(want), __builtin_ctzll(want),
-                              __builtin_ctzll(want)),
-                "guest memory of process %llu (%s): %s; the %s on node %s: "
-                "every packet is copied across the NUMA interconnect",
-                pid, comm, where, what, nodes_want);
+                "no NIC or PMD core known to align the guest's memory "
+                "with");
         } else {
-            findings_add(fs, "guest-numa", name, FINDING_PASS, NULL,
-                "guest memory of "
-                "process %llu (%s): %s; the %s on node %s", pid, comm,
-                where, what, nodes_want);
+            check_guest_port(pf, fs, name, path, want, what);
         }
     }
     if (!any && !single) {
         findings_add(fs, "guest-numa", NULL, FINDING_PASS, NULL,
-            "no vhost-user client "
-            "ports");
+            "no vhost-user client ports");
     }
 }
