@@ -64,7 +64,7 @@ static const char *const port_required_why[] = {
 };
 
 const char *
-topo_port_type_name(enum topo_port_type type)
+topology_port_type_name(enum topo_port_type type)
 {
     return port_types[type];
 }
