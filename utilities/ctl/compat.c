@@ -262,6 +262,44 @@ row_covers(const struct compat_row *r, const struct compat_version *gv)
 
 /* The verdict of row 'r' for host 'h'.  'gv' is the guest's version, or
  * NULL for the row as a whole (no guest given). */
+/* The host's PF driver version 'hv' against the guest's native one
+ * ('native', NULL if the row has no such rule). */
+static enum verdict
+judge_native(const struct compat_row *r, const struct side *h,
+             const struct compat_version *native, const char *hv,
+             char *reason, size_t size)
+{
+    char nv[64];
+
+    if (native && native->kind != h->version.kind) {
+        compat_version_format(native, nv, sizeof nv);
+        snprintf(reason, size, "host %s %s and the guest's native PF "
+                 "driver %s are versions of different kinds: cannot "
+                 "compare", h->name, hv, nv);
+        return V_UNKNOWN;
+    }
+    if (native && !compat_version_at_least(&h->version, native)) {
+        compat_version_format(native, nv, sizeof nv);
+        snprintf(reason, size, "host PF driver %s %s is older than the "
+                 "guest's native PF driver %s: the host's must be at least "
+                 "as new; upgrade the host's %s", h->name, hv, nv, h->name);
+        return V_INCOMPATIBLE;
+    }
+    if (native) {
+        compat_version_format(native, nv, sizeof nv);
+        snprintf(reason, size, "listed; host PF driver %s is at least the "
+                 "guest's native PF driver %s", hv, nv);
+    } else {
+        snprintf(reason, size, "listed; no PF driver rule for this pair");
+    }
+    if (r->note) {
+        size_t len = strlen(reason);
+
+        snprintf(reason + len, size - len, " (%s)", r->note);
+    }
+    return V_COMPATIBLE;
+}
+
 static enum verdict
 judge_row(const struct compat_row *r, const struct side *h,
           const struct compat_version *gv, char *reason, size_t size)
@@ -320,33 +358,7 @@ judge_row(const struct compat_row *r, const struct side *h,
             return V_UNKNOWN;
         }
     }
-    if (native && native->kind != h->version.kind) {
-        compat_version_format(native, nv, sizeof nv);
-        snprintf(reason, size, "host %s %s and the guest's native PF "
-                 "driver %s are versions of different kinds: cannot "
-                 "compare", h->name, hv, nv);
-        return V_UNKNOWN;
-    }
-    if (native && !compat_version_at_least(&h->version, native)) {
-        compat_version_format(native, nv, sizeof nv);
-        snprintf(reason, size, "host PF driver %s %s is older than the "
-                 "guest's native PF driver %s: the host's must be at least "
-                 "as new; upgrade the host's %s", h->name, hv, nv, h->name);
-        return V_INCOMPATIBLE;
-    }
-    if (native) {
-        compat_version_format(native, nv, sizeof nv);
-        snprintf(reason, size, "listed; host PF driver %s is at least the "
-                 "guest's native PF driver %s", hv, nv);
-    } else {
-        snprintf(reason, size, "listed; no PF driver rule for this pair");
-    }
-    if (r->note) {
-        size_t len = strlen(reason);
-
-        snprintf(reason + len, size - len, " (%s)", r->note);
-    }
-    return V_COMPATIBLE;
+    return judge_native(r, h, native, hv, reason, size);
 }
 
 /* One pair given both sides. */

@@ -274,83 +274,101 @@ cmd_add_setting(struct host_cmd *cmd, const struct setting *s)
     free(q);
 }
 
+/* A new port: add it, tag it, set its interface. */
+static void
+plan_new_port(const struct host_ctx *ctx, const struct topo_bridge *br,
+              const struct topo_port *p, const struct setting *s, size_t n,
+              struct host_cmd *cmd)
+{
+    host_cmd_add(cmd, "add-port");
+    host_cmd_add(cmd, "%s", br->name);
+    host_cmd_add(cmd, "%s", p->name);
+    host_cmd_add(cmd, "--");
+    host_cmd_add(cmd, "set");
+    host_cmd_add(cmd, "Port");
+    host_cmd_add(cmd, "%s", p->name);
+    host_cmd_add(cmd, "external_ids:gfp-ctl=%s", ctx->topo->name);
+    host_cmd_add(cmd, "--");
+    host_cmd_add(cmd, "set");
+    host_cmd_add(cmd, "Interface");
+    host_cmd_add(cmd, "%s", p->name);
+    for (size_t i = 0; i < n; i++) {
+        cmd_add_setting(cmd, &s[i]);
+    }
+}
+
+/* A port that exists ('prow'): set what differs from the file, if the
+ * port is on the file's bridge and gfp-ctl made it.  Returns 0 or an exit
+ * status, with '*change' whether 'cmd' changes anything. */
+static int
+plan_existing_port(const struct host_ctx *ctx, const struct topo_bridge *br,
+                   const struct topo_port *p, json_t *prow,
+                   const struct setting *s, size_t n, struct host_cmd *cmd,
+                   bool *change)
+{
+    json_t *irow = host_find_row(ctx->ifaces, "name", p->name);
+    json_t *brow = host_bridge_of(ctx, prow);
+    char differs[256] = "";
+    bool ours;
+
+    if (!brow || strcmp(host_row_name(brow), br->name)) {
+        fprintf(stderr, "gfp-ctl: port %s exists on bridge %s, not on "
+                "%s; delete it or rename the port in %s\n", p->name,
+                brow ? host_row_name(brow) : "(none)", br->name,
+                ctx->file);
+        return EXIT_FAILURE;
+    }
+    ours = host_row_is_ours(ctx, prow);
+    host_cmd_add(cmd, "set");
+    host_cmd_add(cmd, "Interface");
+    host_cmd_add(cmd, "%s", p->name);
+    for (size_t i = 0; i < n; i++) {
+        char *cur = host_row_text(irow, s[i].column);
+
+        /* A port as the file wants it but made by someone else is used
+         * as it is, and not tagged: teardown leaves it. */
+        if (strcmp(cur, s[i].value)
+            && (ours || strcmp(s[i].column, "external_ids:gfp-ctl"))) {
+            cmd_add_setting(cmd, &s[i]);
+            snprintf(differs + strlen(differs),
+                     sizeof differs - strlen(differs), "%s%s",
+                     *change ? ", " : "", s[i].column);
+            *change = true;
+        }
+        free(cur);
+    }
+    if (*change && !ours) {
+        fprintf(stderr, "gfp-ctl: port %s exists but gfp-ctl did not "
+                "create it for %s, and it differs in %s; delete it or "
+                "rename the port in %s\n", p->name, ctx->topo->name,
+                differs, ctx->file);
+        return EXIT_FAILURE;
+    }
+    return 0;
+}
+
 static int
 plan_port(struct host_ctx *ctx, const struct topo_bridge *br,
           const struct topo_port *p)
 {
-    const char *name = ctx->topo->name;
     json_t *prow = host_find_row(ctx->ports, "name", p->name);
-    json_t *irow = host_find_row(ctx->ifaces, "name", p->name);
+    struct host_cmd cmd = host_cmd_start(ctx);
     struct setting s[8];
     size_t n = port_settings(ctx, p, s);
-    char differs[256] = "";
-    struct host_cmd cmd = host_cmd_start(ctx);
     bool change = false;
     int error = 0;
 
     if (!prow) {
-        host_cmd_add(&cmd, "add-port");
-        host_cmd_add(&cmd, "%s", br->name);
-        host_cmd_add(&cmd, "%s", p->name);
-        host_cmd_add(&cmd, "--");
-        host_cmd_add(&cmd, "set");
-        host_cmd_add(&cmd, "Port");
-        host_cmd_add(&cmd, "%s", p->name);
-        host_cmd_add(&cmd, "external_ids:gfp-ctl=%s", name);
-        host_cmd_add(&cmd, "--");
-        host_cmd_add(&cmd, "set");
-        host_cmd_add(&cmd, "Interface");
-        host_cmd_add(&cmd, "%s", p->name);
-        for (size_t i = 0; i < n; i++) {
-            cmd_add_setting(&cmd, &s[i]);
-        }
+        plan_new_port(ctx, br, p, s, n, &cmd);
         change = true;
     } else {
-        json_t *brow = host_bridge_of(ctx, prow);
-
-        if (!brow || strcmp(host_row_name(brow), br->name)) {
-            fprintf(stderr, "gfp-ctl: port %s exists on bridge %s, not on "
-                    "%s; delete it or rename the port in %s\n", p->name,
-                    brow ? host_row_name(brow) : "(none)", br->name,
-                    ctx->file);
-            error = EXIT_FAILURE;
-            goto out;
-        }
-        bool ours = host_row_is_ours(ctx, prow);
-
-        host_cmd_add(&cmd, "set");
-        host_cmd_add(&cmd, "Interface");
-        host_cmd_add(&cmd, "%s", p->name);
-        for (size_t i = 0; i < n; i++) {
-            char *cur = host_row_text(irow, s[i].column);
-
-            /* A port as the file wants it but made by someone else is
-             * used as it is, and not tagged: teardown leaves it. */
-            if (strcmp(cur, s[i].value)
-                && (ours || strcmp(s[i].column, "external_ids:gfp-ctl"))) {
-                cmd_add_setting(&cmd, &s[i]);
-                snprintf(differs + strlen(differs),
-                         sizeof differs - strlen(differs), "%s%s",
-                         change ? ", " : "", s[i].column);
-                change = true;
-            }
-            free(cur);
-        }
-        if (change && !ours) {
-            fprintf(stderr, "gfp-ctl: port %s exists but gfp-ctl did not "
-                    "create it for %s, and it differs in %s; delete it or "
-                    "rename the port in %s\n", p->name, name, differs,
-                    ctx->file);
-            error = EXIT_FAILURE;
-            goto out;
-        }
+        error = plan_existing_port(ctx, br, p, prow, s, n, &cmd, &change);
     }
-    if (change) {
+    if (!error && change) {
         host_plan_add(ctx, cmd);
         cmd.argv = NULL;
         cmd.n = 0;
     }
-out:
     host_cmd_free(&cmd);
     for (size_t i = 0; i < n; i++) {
         free(s[i].column);
