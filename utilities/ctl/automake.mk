@@ -1,8 +1,10 @@
 # gfp-ctl: one program, a command group per file.  The binary stays
 # utilities/gfp-ctl beside the other programs.
 bin_PROGRAMS += utilities/gfp-ctl
-utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) $(NUMA_CFLAGS)
-utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) $(NUMA_LIBS)
+utilities_gfp_ctl_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(YAML_CFLAGS) \
+	$(NUMA_CFLAGS)
+utilities_gfp_ctl_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(YAML_LIBS) \
+	$(NUMA_LIBS)
 # compat finds its matrix installed in pkgdatadir, else (an uninstalled
 # build) in the source tree.
 utilities_gfp_ctl_CPPFLAGS = $(AM_CPPFLAGS) \

@@ -48,7 +48,8 @@ parse_timeout(const struct ctl_option *o, const char *value,
 
 static const struct ctl_option main_options[] = {
     { 's', "socket", "PATH", false,
-      "gfp-fwd's socket ($GFP_CTL_SOCKET, " GFP_CTL_DEFAULT_SOCKET ")", offsetof(struct main_args, socket), NULL },
+      "gfp-fwd's socket ($GFP_CTL_SOCKET, " GFP_CTL_DEFAULT_SOCKET ")",
+      offsetof(struct main_args, socket), NULL },
     { 't', "timeout", "MS", false,
       "wait at most MS ms for a reply (default: 10000)",
       offsetof(struct main_args, timeout_ms), parse_timeout },
