@@ -209,8 +209,8 @@ preflight_check_sock_dir(const struct preflight *pf, struct findings *fs)
     error = ctl_sysfs_stat(pf->rundir_root, dir, &st);
     if (error == -ENOENT && !pf->ovs_ok) {
         findings_add(fs, "vhost-sock-dir", dir, FINDING_SKIP, NULL,
-            "absent, and OVS "
-            "cannot be asked where its vhost sockets go (%s)", pf->ovs_err);
+            "absent, and OVS cannot be asked where its vhost "
+            "sockets go (%s)", pf->ovs_err);
         return;
     } else if (error) {
         findings_add(fs, "vhost-sock-dir", dir, FINDING_WARN,
@@ -299,9 +299,8 @@ preflight_check_vhost_mode(const struct preflight *pf, struct findings *fs)
     }
     if (n_server && n_client) {
         findings_add(fs, "vhost-mode", NULL, FINDING_WARN, NULL,
-            "%u server-mode and %u "
-            "client-mode vhost-user ports: each guest must be set up the "
-            "opposite way of its port", n_server, n_client);
+            "%u server-mode and %u client-mode vhost-user ports: each guest "
+            "must be set up the opposite way of its port", n_server, n_client);
     } else if (!n_server && !n_client) {
         findings_add(fs, "vhost-mode", NULL, FINDING_PASS, NULL,
             "no vhost-user ports");
@@ -502,9 +501,8 @@ check_mtu_path(const struct preflight *pf, struct findings *fs,
     } else {
         findings_add(fs, "mtu", names, FINDING_WARN,
             mtu_fix(pf, mp, g, max_mtu),
-            "MTUs differ along the path "
-            "(%s; unset means 1500): larger frames are dropped where the "
-            "MTU is smaller", list);
+            "MTUs differ along the path (%s; unset means 1500): larger frames "
+            "are dropped where the MTU is smaller", list);
     }
 }
 
@@ -546,8 +544,7 @@ preflight_check_queues(const struct preflight *pf, struct findings *fs)
     }
     if (!pf->have_pmd) {
         findings_add(fs, "queues", NULL, FINDING_SKIP, NULL,
-            "PMD count unknown: "
-            "pmd-cpu-mask not set");
+            "PMD count unknown: pmd-cpu-mask not set");
         return;
     }
     n_pmd = cpuset_count(&pf->pmd);
@@ -577,8 +574,7 @@ preflight_check_queues(const struct preflight *pf, struct findings *fs)
         }
         if (!rxq) {
             findings_add(fs, "queues", name, FINDING_PASS, NULL,
-                "no guest connected: "
-                "queue count not known yet");
+                "no guest connected: queue count not known yet");
         } else if (rxq > n_pmd) {
             findings_add(fs, "queues", name, FINDING_WARN,
                 is_vhost(type)
@@ -593,13 +589,11 @@ preflight_check_queues(const struct preflight *pf, struct findings *fs)
                 "busiest one limits the rate", rxq, n_pmd);
         } else {
             findings_add(fs, "queues", name, FINDING_PASS, NULL,
-                "%llu rx queues, %u "
-                "PMD cores", rxq, n_pmd);
+                "%llu rx queues, %u PMD cores", rxq, n_pmd);
         }
     }
     if (!any) {
         findings_add(fs, "queues", NULL, FINDING_PASS, NULL,
-            "no DPDK or vhost-user "
-            "ports (%u PMD cores)", n_pmd);
+            "no DPDK or vhost-user ports (%u PMD cores)", n_pmd);
     }
 }

@@ -98,9 +98,8 @@ preflight_check_hugepages(const struct preflight *pf, struct findings *fs)
     if (ctl_sysfs_list(pf->root, "/sys/kernel/mm/hugepages", "hugepages-",
                        &sizes, &n) || !n) {
         findings_add(fs, "hugepages", NULL, none_sev, NULL,
-            "the kernel offers no "
-            "huge pages (%s/sys/kernel/mm/hugepages missing or empty): it "
-            "lacks CONFIG_HUGETLBFS", pf->root);
+            "the kernel offers no huge pages (%s/sys/kernel/mm/hugepages "
+            "missing or empty): it lacks CONFIG_HUGETLBFS", pf->root);
         return;
     }
     for (size_t i = 0; i < n; i++) {
@@ -339,8 +338,8 @@ preflight_check_modules(const struct preflight *pf, struct findings *fs)
             "loaded");
     } else if (uio == 1) {
         findings_add(fs, "uio_pci_generic", NULL, FINDING_PASS, NULL,
-            "available "
-            "(modprobe uio_pci_generic), for NICs vfio-pci cannot take");
+            "available (modprobe uio_pci_generic), for NICs vfio-pci cannot "
+            "take");
     } else {
         findings_add(fs, "uio_pci_generic", NULL,
             vfio == 2 ? FINDING_WARN : FINDING_PASS,
@@ -391,8 +390,8 @@ preflight_check_guest_nics(const struct preflight *pf, struct findings *fs)
                     known[k].what);
             } else {
                 findings_add(fs, "nic", names[i], FINDING_WARN, NULL,
-                    "%s: no DPDK "
-                    "driver gfp knows for it: PacketMMAP mode only", drv);
+                    "%s: no DPDK driver gfp knows for it: PacketMMAP "
+                    "mode only", drv);
             }
         }
         ctl_sysfs_free_names(names, n);
@@ -403,8 +402,8 @@ preflight_check_guest_nics(const struct preflight *pf, struct findings *fs)
 
         for (size_t i = 0; i < k; i++) {
             findings_add(fs, "nic", addrs[i], FINDING_PASS, NULL,
-                "bound to a DPDK "
-                "driver (vfio-pci or uio): ready for DPDK mode");
+                "bound to a DPDK driver (vfio-pci or uio): ready for DPDK "
+                "mode");
         }
         found += k;
     }

@@ -269,8 +269,8 @@ check_plugin_abi(const struct preflight *pf, struct findings *fs,
     }
     if (!plugin) {
         findings_add(fs, "plugin-abi", NULL, FINDING_SKIP, NULL,
-            "no net_pmmap plugin "
-            "configured (no -d in dpdk-extra; or pass --plugin PATH)");
+            "no net_pmmap plugin configured (no -d in dpdk-extra; or pass "
+            "--plugin PATH)");
         return;
     }
     if (db_dpdk && !dpdk_abi_major(db_dpdk, &ovs_abi)) {
@@ -282,16 +282,15 @@ check_plugin_abi(const struct preflight *pf, struct findings *fs,
                            "librte_ethdev.so.", &plugin_abi);
     if (error) {
         findings_add(fs, "plugin-abi", plugin, FINDING_FAIL, NULL,
-            "cannot read the "
-            "plugin (from %s): %s", plugin_src,
+            "cannot read the plugin (from %s): %s", plugin_src,
             error == -ENOEXEC ? "not a 64-bit ELF file"
             : error == -ENOENT ? "no DT_NEEDED librte_ethdev.so.N (not a "
                                  "shared DPDK driver)"
             : strerror(-error));
     } else if (!have_abi) {
         findings_add(fs, "plugin-abi", plugin, FINDING_SKIP, NULL,
-            "the plugin needs "
-            "DPDK ABI %u; the switch's DPDK version is unknown",
+            "the plugin needs DPDK ABI %u; the switch's DPDK version is "
+            "unknown",
             plugin_abi);
     } else if (plugin_abi != ovs_abi) {
         findings_add(fs, "plugin-abi", plugin, FINDING_FAIL,
@@ -308,13 +307,12 @@ check_plugin_abi(const struct preflight *pf, struct findings *fs,
             && !elf_needed_abi("", vswitchd_path, "librte_ethdev.so.",
                                &bin_abi) && bin_abi != plugin_abi) {
             findings_add(fs, "plugin-abi", plugin, FINDING_FAIL, NULL,
-                "the plugin "
-                "needs librte_ethdev.so.%u, %s links librte_ethdev.so.%u",
+                "the plugin needs librte_ethdev.so.%u, %s links "
+                "librte_ethdev.so.%u",
                 plugin_abi, vswitchd_path, bin_abi);
         } else {
             findings_add(fs, "plugin-abi", plugin, FINDING_PASS, NULL,
-                "DPDK ABI %u, as "
-                "the switch's %s", plugin_abi, switch_dpdk);
+                "DPDK ABI %u, as the switch's %s", plugin_abi, switch_dpdk);
         }
         free(vswitchd_path);
     }
