@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl/stats.h"
+#include "ctl/ctl-stats.h"
 #include "gfp-config.h"
 #include "pci-bind.h"
 #include "fwd-engine.h"
