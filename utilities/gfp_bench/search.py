@@ -161,31 +161,42 @@ class _State:
 
 
 TrialFn = Callable[[float], TrialResult]
+ObserveFn = Callable[[str, str], None]
 
 
 def search(path: Path, frame_size: int, flows: int, max_rate_pps: float,
            criteria: Sequence[Criterion], config: SearchConfig,
            start_pps: Optional[float] = None,
-           max_trial: Optional[TrialResult] = None) -> SearchOutcome:
+           max_trial: Optional[TrialResult] = None,
+           observe: Optional[ObserveFn] = None) -> SearchOutcome:
     """Searches ``path`` at ``frame_size`` and ``flows``.
 
     ``max_rate_pps`` is the upper bound, normally the MRR trial's offered
     rate; ``max_trial``, if given, is a trial at that rate that is not
     repeated (the MRR trial itself).  ``start_pps`` is the first rate
-    probed, normally the MRR trial's received rate.
+    probed, normally the MRR trial's received rate.  ``observe``, if
+    given, hears of each trial before it runs: (criterion, phase).
     """
     def run(rate: float) -> TrialResult:
         return path.trial(rate, frame_size, flows, config.duration_s)
 
     return search_fn(run, max_rate_pps, criteria, config, start_pps,
-                     max_trial)
+                     max_trial, observe)
 
 
 def search_fn(run: TrialFn, max_rate_pps: float,
               criteria: Sequence[Criterion], config: SearchConfig,
               start_pps: Optional[float] = None,
-              max_trial: Optional[TrialResult] = None) -> SearchOutcome:
+              max_trial: Optional[TrialResult] = None,
+              observe: Optional[ObserveFn] = None) -> SearchOutcome:
     """:func:`search` over any function that runs a trial at a rate."""
+    if observe is not None:
+        trial = run
+
+        def run(rate: float) -> TrialResult:
+            observe(*_phase[0])
+            return trial(rate)
+    _phase = [("all", "max")]
     if max_rate_pps <= 0:
         raise ValueError("maximum rate must be positive")
     if not criteria:
@@ -247,16 +258,19 @@ def search_fn(run: TrialFn, max_rate_pps: float,
                 break
             if s.hi - s.lo > tol:
                 rate, phase = _next_rate(s, start_pps, max_rate_pps)
+                _phase[0] = (s.criterion.name, phase)
                 record(s, phase, rate, run(rate))
                 _steer(s, steps[-1].passed[s.criterion.name])
             elif not s.lo_ok:
                 phase = "floor" if s.lo <= floor else "bisect"
+                _phase[0] = (s.criterion.name, phase)
                 record(s, phase, s.lo, run(s.lo))
                 if not s.lo_ok and s.lo <= floor and not s.done:
                     finish(s, None, True, "loses more than %g%% at the "
                            "floor, %.0f pps" % (100 * s.criterion.loss_ratio,
                                                 floor))
             elif s.lo_passes < config.verify:
+                _phase[0] = (s.criterion.name, "verify")
                 record(s, "verify", s.lo, run(s.lo))
             else:
                 finish(s, s.lo, True)

@@ -1,0 +1,136 @@
+"""OVS-DPDK alone, its two ports of one type: a sandboxed OVS-DPDK (its
+PMD thread on CPU 1) forwarding p0 -> p1, p0 and p1 veths whose peers
+gen and sink carry the generator (over net_pmmap, on CPU 0).  The port
+type is the parameter: "pmmap" (the net_pmmap plugin), "system" (OVS's
+own AF_PACKET socket) or "afpacket" (DPDK's net_af_packet).  The
+components suite compares them; each has an OVS of its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+from typing import Optional, Sequence
+
+from .. import counters
+from ..generator import FCS, Generator
+from ..tools import copy_plugin, eal_clean, need_tool, run, signal_pids
+from .base import GUEST_MAC0, PG_MAC0, RealPath
+from .bridges import veth
+
+GEN_CPU = 0
+SOCKET_MEM = 512
+DEVARGS = {
+    # Past the kernel's qdisc, like net_af_packet's default.
+    "pmmap": "net_pmmap%d,iface=p%d,qdisc_bypass=1",
+    "afpacket": "net_af_packet%d,iface=p%d",
+}
+
+
+class OvsPortsSeat(RealPath):
+
+    needs_tools = ("gfp-pktgen", "gfp-ctl", "gfp-sandbox")
+
+    def __init__(self, name: str, description: str, workdir: str,
+                 sizes: Sequence[int], flows: int, guest: str = "standin",
+                 port: str = "pmmap") -> None:
+        super().__init__(name, description, workdir, sizes, flows, guest)
+        if port not in ("pmmap", "system", "afpacket"):
+            raise ValueError("OVS port type %r: expected pmmap, system or "
+                             "afpacket" % port)
+        self.port = port
+        self.needs_plugin = True        # the generator's
+        self.needs_hugepages_mb = SOCKET_MEM
+        self.tag = "%d%s" % (os.getpid() % 100000, "o" + port[0])
+        self.ns = "gfpb%sn" % self.tag
+        self.sb = os.path.join(self.work, "sb")
+        self.made_ns = False
+        self.started = False
+
+    def _sandbox(self, *args: str) -> str:
+        return run([need_tool("gfp-sandbox")] + [args[0], "--dir", self.sb]
+                   + list(args[1:]), timeout=120)
+
+    def setup(self) -> None:
+        os.makedirs(self.work, exist_ok=True)
+        self.plugin = copy_plugin(self.work)
+        self.started = True
+        self._sandbox("start", "--pmd-cpu-mask", "0x2", "--socket-mem",
+                      str(SOCKET_MEM), "--dpdk-extra", "-d " + self.plugin)
+        with open(os.path.join(self.sb, "gfp-sandbox.state")) as f:
+            state = dict(line.rstrip("\n").split("=", 1)
+                         for line in f if "=" in line)
+        ons = state["NETNS"]
+        run(["ip", "netns", "add", self.ns])
+        self.made_ns = True
+        veth(self.tag + "0", self.mtu, self.ns, "gen", ons, "p0")
+        veth(self.tag + "1", self.mtu, ons, "p1", self.ns, "sink")
+        run(["ip", "netns", "exec", ons, "tc", "qdisc", "add", "dev", "p0",
+             "clsact"])
+        self.ons = ons
+        for i in (0, 1):
+            dev = (["type=system"] if self.port == "system" else
+                   ["type=dpdk", "options:dpdk-devargs=" +
+                    DEVARGS[self.port] % (i, i)])
+            self._sandbox("vsctl", "add-port", "br0", "p%d" % i, "--",
+                          "set", "Interface", "p%d" % i, *dev,
+                          "ofport_request=%d" % (i + 1))
+        self._sandbox("ofctl", "del-flows")
+        self._sandbox("ofctl", "add-flow", "in_port=1,actions=output:2")
+        argv = ["ip", "netns", "exec", self.ns, "taskset", "-c",
+                str(GEN_CPU), need_tool("gfp-pktgen"), "-l", str(GEN_CPU),
+                "--no-huge", "-m", "256", "--no-pci", "--no-telemetry",
+                "--file-prefix", "gfpb%sp" % self.tag, "-d", self.plugin,
+                "--vdev", "net_pmmap0,iface=gen,qdisc_bypass=1",
+                "--vdev", "net_pmmap1,iface=sink,qdisc_bypass=1", "--",
+                "--serve", "--size", str(self.max_size - FCS),
+                "--src-mac", PG_MAC0, "--dst-mac", GUEST_MAC0,
+                "--drain-ms", "500", "--burst", "32"]
+        self.gen = Generator(argv, os.path.join(self.work, "pktgen.log"))
+        ovs_pid = int(open(os.path.join(self.sb, "ovs-vswitchd.pid")).read())
+        self.pids = [self.gen.pid, ovs_pid]
+        self.components = {"ovs": ovs_pid}
+        self.logs = {"ovs": os.path.join(self.sb, "ovs-vswitchd.log"),
+                     "generator": self.gen.log}
+        self.pollers = ["generator", "ovs"]
+        self.counters = counters.reader(counters.CounterSpec(
+            sandbox=self.sb, netns=(self.ns, ons),
+            labels={"ovs:p0": "OVS", "ovs:p1": "OVS", "ovs-pmd:*": "OVS",
+                    "kernel:p0": "OVS veths", "kernel:p1": "OVS veths",
+                    "kernel:gen": "generator link",
+                    "kernel:sink": "generator link"},
+            ovs_component="ovs"))
+        self.deactivate()
+
+    def generator_capacity(self, frame_size: int, flows: int,
+                           duration_s: float) -> Optional[float]:
+        # OVS left out: no flow (it drops what p0 brings), p0's frames
+        # redirected to p1 by tc.
+        self._sandbox("ofctl", "del-flows")
+        run(["ip", "netns", "exec", self.ons, "tc", "filter", "add", "dev",
+             "p0", "ingress", "protocol", "all", "u32", "match", "u32", "0",
+             "0", "action", "mirred", "egress", "redirect", "dev", "p1"])
+        try:
+            return self._capacity(frame_size, flows, duration_s)
+        finally:
+            run(["ip", "netns", "exec", self.ons, "tc", "filter", "del",
+                 "dev", "p0", "ingress"])
+            self._sandbox("ofctl", "add-flow", "in_port=1,actions=output:2")
+
+    def teardown(self) -> None:
+        signal_pids(self.pids, signal.SIGCONT)
+        if self.gen:
+            self.gen.close()
+            self.gen = None
+        if self.started:
+            self.started = False
+            subprocess.run([need_tool("gfp-sandbox"), "stop", "--dir",
+                            self.sb], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=120)
+        if self.made_ns:
+            self.made_ns = False
+            subprocess.run(["ip", "netns", "del", self.ns],
+                           stderr=subprocess.DEVNULL)
+        eal_clean("gfpb%sp" % self.tag)
+        shutil.rmtree(self.work, ignore_errors=True)
