@@ -93,7 +93,10 @@ class OvsPortsSeat(RealPath):
         self.components = {"ovs": ovs_pid}
         self.logs = {"ovs": os.path.join(self.sb, "ovs-vswitchd.log"),
                      "generator": self.gen.log}
-        self.pollers = ["generator", "ovs"]
+        # OVS serves system ports from its main thread, which sleeps in
+        # poll(): a PMD thread polls only where a DPDK port is.
+        self.pollers = ["generator"] + (["ovs"] if self.port != "system"
+                                        else [])
         self.counters = counters.reader(counters.CounterSpec(
             sandbox=self.sb, netns=(self.ns, ons),
             labels={"ovs:p0": "OVS", "ovs:p1": "OVS", "ovs-pmd:*": "OVS",
