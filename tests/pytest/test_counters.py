@@ -124,3 +124,15 @@ def test_legacy_reader_only_for_an_older_gfp_ctl(tmp_path, monkeypatch):
     monkeypatch.setattr(counters, "need_tool", lambda name: ctl)
     r = counters.reader(CounterSpec(netns=("g",)))
     assert type(r).__name__ == "LegacyReader"
+
+
+def test_hops_inside_a_counted_segment_are_not_counted_twice(readings):
+    _, after = readings
+    spec = CounterSpec(sandbox="/sb", labels={"ovs:*": "host OVS"},
+                       through={"OVS (g0 tx - g1 rx)":
+                                ("tx_packets:ovs:g0", "rx_packets:ovs:g1")},
+                       covered=("ovs:g0", "ovs-pmd:*"))
+    a = counters.snapshot(after, spec)
+    # g0's own 30 drops are inside the segment: only the difference.
+    assert a["drop:host OVS"] == 0
+    assert a["drop:OVS (g0 tx - g1 rx)"] == 70

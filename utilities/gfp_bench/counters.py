@@ -43,7 +43,9 @@ class CounterSpec:
     net_af_packet): LABEL -> (INTO, OUT_OF), "COUNTER:HOP" each (say
     "tx_packets:ovs:g0", what OVS sent into the guest, and
     "rx_packets:ovs:g1", what it got back), the hop's drops their
-    difference.
+    difference.  ``covered`` names the hops (keys, "*" allowed) inside
+    such a segment: their own drops are in the difference already, so
+    they are left out, not counted twice.
     """
 
     sandbox: Optional[str] = None
@@ -54,6 +56,7 @@ class CounterSpec:
     ovs_component: Optional[str] = None
     through: Mapping[str, Tuple[str, str]] = dataclasses.field(
         default_factory=dict)
+    covered: Tuple[str, ...] = ()
 
     def argv(self, clear: bool = False) -> List[str]:
         """The gfp-ctl command line that reads these counters (and then
@@ -80,6 +83,11 @@ class CounterSpec:
             return self.labels[key]
         return self.labels.get(key.split(":", 1)[0] + ":*")
 
+    def is_covered(self, key: str) -> bool:
+        """True if a hop no counter sees already counts ``key``'s drops."""
+        return (key in self.covered
+                or key.split(":", 1)[0] + ":*" in self.covered)
+
 
 _KIND_PREFIX = {"ovs-interface": "ovs", "ovs-pmd": "ovs-pmd",
                 "fwd-port": "fwd", "kernel-interface": "kernel"}
@@ -102,7 +110,8 @@ def snapshot(doc: Mapping, spec: CounterSpec) -> Snapshot:
         key = hop_key(hop)
         label = "drop:" + (spec.label(key) or hop["id"])
         dropped = hop["dropped"]
-        if hop["kind"] == "ovs-pmd" and ovs.get("pmd_cleared"):
+        if spec.is_covered(key) or (hop["kind"] == "ovs-pmd"
+                                    and ovs.get("pmd_cleared")):
             dropped = 0     # cleared right after this reading
         snap[label] = snap.get(label, 0) + dropped
         for counter in ("rx_packets", "tx_packets"):

@@ -131,6 +131,8 @@ class LegacyReader:
     def _put(self, snap: Snapshot, key: str, drops: int, rx: int,
              tx: int) -> None:
         label = "drop:" + (self.spec.label(key) or key)
+        if self.spec.is_covered(key):
+            drops = 0
         snap[label] = snap.get(label, 0) + drops
         snap["rx_packets:" + key] = rx
         snap["tx_packets:" + key] = tx

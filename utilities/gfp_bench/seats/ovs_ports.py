@@ -97,14 +97,26 @@ class OvsPortsSeat(RealPath):
         # poll(): a PMD thread polls only where a DPDK port is.
         self.pollers = ["generator"] + (["ovs"] if self.port != "system"
                                         else [])
-        self.counters = counters.reader(counters.CounterSpec(
-            sandbox=self.sb, netns=(self.ns, ons),
-            labels={"ovs:p0": "OVS", "ovs:p1": "OVS", "ovs-pmd:*": "OVS",
-                    "kernel:p0": "OVS veths", "kernel:p1": "OVS veths",
-                    "kernel:gen": "generator link",
-                    "kernel:sink": "generator link"},
-            ovs_component="ovs"))
+        self.counters = counters.reader(self._spec(ons))
         self.deactivate()
+
+    def _spec(self, ons: str) -> counters.CounterSpec:
+        labels = {"ovs:p0": "OVS", "ovs:p1": "OVS", "ovs-pmd:*": "OVS",
+                  "kernel:p0": "OVS veths", "kernel:p1": "OVS veths",
+                  "kernel:gen": "generator link",
+                  "kernel:sink": "generator link"}
+        through, covered = {}, ()
+        if self.port != "pmmap":
+            # Neither OVS's system port nor DPDK 22.11's net_af_packet
+            # counts what its AF_PACKET socket drops: OVS's hop is what
+            # p0 took in and p1 did not send on, OVS's own drops in it.
+            through = {"OVS (p0 rx - p1 tx)": ("rx_packets:kernel:p0",
+                                               "tx_packets:kernel:p1")}
+            covered = ("ovs:p0", "ovs:p1", "ovs-pmd:*", "kernel:p0",
+                       "kernel:p1")
+        return counters.CounterSpec(
+            sandbox=self.sb, netns=(self.ns, ons), labels=labels,
+            through=through, covered=covered, ovs_component="ovs")
 
     def generator_capacity(self, frame_size: int, flows: int,
                            duration_s: float) -> Optional[float]:
