@@ -253,9 +253,14 @@ def _gbps(pps: Optional[float], size: int) -> str:
 
 def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     """The Markdown report; ``charts`` are file names next to it."""
+    out: List[str] = []
+    for section in _MD_SECTIONS:
+        out += section(doc, charts)
+    return "\n".join(out)
+
+
+def _md_head(doc: Doc, charts: Sequence[str]) -> List[str]:
     cfg = doc["config"]
-    base = cfg["baseline"]
-    ok = [p for p in doc["paths"] if p["sizes"]]
     out = ["# gfp-bench report", ""]
     out.append("- run: %s to %s on %s (%s CPUs)%s%s" % (
         doc["started"], doc["finished"], doc["host"].get("hostname", "?"),
@@ -274,6 +279,13 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out.append("- gfp-bench %s, schema %s" % (doc["version"], doc["schema"]))
     out.append("")
 
+    return out
+
+
+def _md_throughput(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Throughput", "",
             "Medians over the trials, with the range (min-max).  Gb/s on "
             "the wire (L1: each frame plus 20 bytes of preamble and gap) "
@@ -298,6 +310,14 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
                            "PDR Mpps", "range", "PDR Gb/s", "CPU us/pkt"],
                           rows)]
 
+    return out
+
+
+def _md_ratios(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    base = cfg["baseline"]
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Ratios against %s" % _against(doc, base), "",
             "Ratio of the medians; in brackets the worst and best cases the "
             "spreads allow (a path's min over the baseline's max, its max "
@@ -312,6 +332,13 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     else:
         out += [_md_table(["path", "size", "MRR x", "NDR x", "PDR x"], rows)]
 
+    return out
+
+
+def _md_latency(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Latency", "",
             "One-way latency at %s of each trial's PDR, percentiles over the "
             "samples of all trials." % ", ".join(
@@ -328,6 +355,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "load", "Mpps", "p50 us", "p99 us",
                        "p99.9 us", "samples"], rows)]
 
+    return out
+
+
+def _md_cpu(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## CPU use and cycles per packet", "",
             "At the maximum load (the MRR trials), from each component's "
             "own counters; CPU use in CPUs (1.0 = one core all the time).",
@@ -344,6 +377,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "component", "CPU",
                        "cycles/packet"], rows)]
 
+    return out
+
+
+def _md_seat(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Seat", "",
             "Busy pollers (each takes a whole CPU whatever the load) "
             "against the host's %s CPUs.  Where they outnumber the CPUs, "
@@ -358,6 +397,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
                        "oversubscribed"], rows)]
     out += ["- " + line for line in seat_lines(doc)] + [""]
 
+    return out
+
+
+def _md_generator(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Generator capacity", "",
             "The generator's own rate, measured in the same run on each "
             "path's seat without the path.  A path whose MRR comes within "
@@ -374,6 +419,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "generator Mpps", "MRR / generator",
                        ""], rows)]
 
+    return out
+
+
+def _md_accounting(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Accounting", "",
             "Frames over all trials: every frame sent was received or "
             "counted as dropped by a hop.", ""]
@@ -388,6 +439,11 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "sent", "received", "dropped by hop",
                        "unaccounted"], rows)]
 
+    return out
+
+
+def _md_problems(doc: Doc, charts: Sequence[str]) -> List[str]:
+    out: List[str] = []
     problems = list(_problems(doc))
     out += ["## Skipped and failed paths", ""]
     if problems:
@@ -404,6 +460,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
         out += ["- " + w for w in warnings]
         out.append("")
 
+    return out
+
+
+def _md_method(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    out: List[str] = []
     out += ["## Method", "",
             "Each trial offers frames at a fixed rate for %g s and counts "
             "what arrives.  MRR is the rate received at the generator's "
@@ -417,13 +479,23 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
             "%s." % (cfg["trial_duration_s"], 100 * cfg["floor_ratio"],
                      100 * cfg["tolerance_ratio"], cfg["max_iterations"],
                      cfg["verify"], cfg["trials"], METHOD_DOC), ""]
+    return out
+
+
+def _md_charts(doc: Doc, charts: Sequence[str]) -> List[str]:
+    out: List[str] = []
     if charts:
         out += ["## Charts", ""]
         for c in charts:
             if c.endswith(".png"):
                 out.append("![%s](%s)" % (os.path.splitext(c)[0], c))
                 out.append("")
-    return "\n".join(out)
+    return out
+
+
+_MD_SECTIONS = (_md_head, _md_throughput, _md_ratios, _md_latency, _md_cpu,
+                _md_seat, _md_generator, _md_accounting, _md_problems,
+                _md_method, _md_charts)
 
 
 def write_all(doc: Doc, out_dir: str, with_charts: bool = True

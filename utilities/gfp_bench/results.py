@@ -9,7 +9,7 @@ only producer.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from . import seat, stats
 from .config import BenchConfig
@@ -230,20 +230,7 @@ def _size_dict(cfg: BenchConfig, rec: SizeRecord,
     if any(t.result.generator_short for t in rec.trials):
         notes.append("the generator fell short of a requested rate")
 
-    latency = []
-    for load in cfg.latency_loads:
-        samples = rec.latency_samples(load)
-        if not samples:
-            continue
-        rates = [t.result.rate_pps or 0.0 for t in rec.of_kind("latency")
-                 if t.load == load]
-        entry: Dict[str, Any] = {"load": load,
-                                 "rate_pps": _spread(rates),
-                                 "samples": len(samples)}
-        for key, value in stats.latency_percentiles(samples).items():
-            entry[key + "_ns"] = value
-        entry["cdf"] = [[p, v] for p, v in stats.cdf(samples)]
-        latency.append(entry)
+    latency = _latency(cfg, rec)
 
     mrr_trials = [t.result for t in rec.of_kind("mrr")]
     cost = stats.describe(c for c in (_cost_us(r) for r in mrr_trials)
@@ -255,16 +242,7 @@ def _size_dict(cfg: BenchConfig, rec: SizeRecord,
     cpp = {c: _spread([r.cycles_per_packet[c] for r in mrr_trials
                        if c in r.cycles_per_packet]) for c in comps}
 
-    drops: Dict[str, int] = {}
-    acct = {"sent": 0, "received": 0, "dropped": 0, "unaccounted": 0}
-    for t in rec.trials:
-        r = t.result
-        for hop, n in r.drops_by_hop.items():
-            drops[hop] = drops.get(hop, 0) + n
-        acct["sent"] += r.sent
-        acct["received"] += r.received
-        acct["dropped"] += sum(r.drops_by_hop.values())
-        acct["unaccounted"] += r.unaccounted
+    drops, acct = _accounting(rec)
     if acct["unaccounted"]:
         notes.append("%d lost frames were counted by no hop"
                      % acct["unaccounted"])
@@ -303,3 +281,37 @@ def _cost_us(r: TrialResult) -> Optional[float]:
     if r.received <= 0 or not r.cpu_use:
         return None
     return cpu * r.duration_s / r.received * 1e6
+
+
+def _latency(cfg: BenchConfig, rec: SizeRecord) -> List[Dict[str, Any]]:
+    """Per load: the rates asked, the percentiles and the CDF."""
+    latency = []
+    for load in cfg.latency_loads:
+        samples = rec.latency_samples(load)
+        if not samples:
+            continue
+        rates = [t.result.rate_pps or 0.0 for t in rec.of_kind("latency")
+                 if t.load == load]
+        entry: Dict[str, Any] = {"load": load,
+                                 "rate_pps": _spread(rates),
+                                 "samples": len(samples)}
+        for key, value in stats.latency_percentiles(samples).items():
+            entry[key + "_ns"] = value
+        entry["cdf"] = [[p, v] for p, v in stats.cdf(samples)]
+        latency.append(entry)
+    return latency
+
+
+def _accounting(rec: SizeRecord) -> Tuple[Dict[str, int], Dict[str, int]]:
+    """Drops by hop and the frames' accounting, over all trials."""
+    drops: Dict[str, int] = {}
+    acct = {"sent": 0, "received": 0, "dropped": 0, "unaccounted": 0}
+    for t in rec.trials:
+        r = t.result
+        for hop, n in r.drops_by_hop.items():
+            drops[hop] = drops.get(hop, 0) + n
+        acct["sent"] += r.sent
+        acct["received"] += r.received
+        acct["dropped"] += sum(r.drops_by_hop.values())
+        acct["unaccounted"] += r.unaccounted
+    return drops, acct
