@@ -8,7 +8,8 @@ alternating trials and counters as the paths suite.
 * gfp-fwd in PacketMMAP mode against dpdk-testpmd over net_af_packet,
   each straight on two veths;
 * OVS-DPDK forwarding between two veths through net_pmmap ports against
-  the same OVS with system ports and with net_af_packet ports.
+  the same OVS with system ports and with net_af_packet ports (one
+  switch, each variant's ports added for its turn).
 
 The variants are a table: a row is a path (name, seat and parameters,
 the path it is compared with, a profile for --simulate).
