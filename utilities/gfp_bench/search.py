@@ -190,13 +190,6 @@ def search_fn(run: TrialFn, max_rate_pps: float,
               max_trial: Optional[TrialResult] = None,
               observe: Optional[ObserveFn] = None) -> SearchOutcome:
     """:func:`search` over any function that runs a trial at a rate."""
-    if observe is not None:
-        trial = run
-
-        def run(rate: float) -> TrialResult:
-            observe(*_phase[0])
-            return trial(rate)
-    _phase = [("all", "max")]
     if max_rate_pps <= 0:
         raise ValueError("maximum rate must be positive")
     if not criteria:
@@ -221,6 +214,11 @@ def search_fn(run: TrialFn, max_rate_pps: float,
         for s in states:
             if not s.done:
                 _update(s, rate, passed[s.criterion.name], floor)
+
+    def probe(s: _State, phase: str, rate: float) -> None:
+        if observe is not None:
+            observe(s.criterion.name, phase)
+        record(s, phase, rate, run(rate))
 
     def finish(s: _State, rate: Optional[float], converged: bool,
                note: str = "") -> None:
@@ -258,20 +256,17 @@ def search_fn(run: TrialFn, max_rate_pps: float,
                 break
             if s.hi - s.lo > tol:
                 rate, phase = _next_rate(s, start_pps, max_rate_pps)
-                _phase[0] = (s.criterion.name, phase)
-                record(s, phase, rate, run(rate))
+                probe(s, phase, rate)
                 _steer(s, steps[-1].passed[s.criterion.name])
             elif not s.lo_ok:
                 phase = "floor" if s.lo <= floor else "bisect"
-                _phase[0] = (s.criterion.name, phase)
-                record(s, phase, s.lo, run(s.lo))
+                probe(s, phase, s.lo)
                 if not s.lo_ok and s.lo <= floor and not s.done:
                     finish(s, None, True, "loses more than %g%% at the "
                            "floor, %.0f pps" % (100 * s.criterion.loss_ratio,
                                                 floor))
             elif s.lo_passes < config.verify:
-                _phase[0] = (s.criterion.name, "verify")
-                record(s, "verify", s.lo, run(s.lo))
+                probe(s, "verify", s.lo)
             else:
                 finish(s, s.lo, True)
     return SearchOutcome(results={s.criterion.name: s.result  # type: ignore
