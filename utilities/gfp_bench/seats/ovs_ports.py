@@ -115,8 +115,19 @@ class Switch:
                     raise RuntimeError("OVS port p%d of type %s got no "
                                        "OpenFlow port" % (i, port))
                 time.sleep(0.1)
+        # A DPDK port is probed, and a PMD thread made to poll it, after
+        # OVS has numbered it: frames sent before that sit in its ring,
+        # counted nowhere.  Up, and a second for the PMD thread.
+        for i in (0, 1):
+            while self.sandbox("vsctl", "get", "Interface", "p%d" % i,
+                               "link_state").strip() != "up":
+                if time.monotonic() > deadline:
+                    raise RuntimeError("OVS port p%d of type %s stays down"
+                                       % (i, port))
+                time.sleep(0.1)
         self.sandbox("ofctl", "del-flows")
         self.sandbox("ofctl", "add-flow", "in_port=1,actions=output:2")
+        time.sleep(1.0)
 
     def detach(self) -> None:
         for i in (0, 1):
@@ -215,7 +226,6 @@ class OvsPortsSeat(RealPath):
         signal_pids(self.pids, signal.SIGCONT)
         self.attached = True
         self.switch.attach(self.port)
-        time.sleep(0.5)
         super().activate()
 
     def deactivate(self) -> None:
