@@ -123,11 +123,15 @@ clean-local:
 # The gfp-bench harness's unit tests (pytest, run by tests/pytest.at).
 EXTRA_DIST += \
 	tests/pytest/conftest.py \
+	tests/pytest/test_counters.py \
+	tests/pytest/test_counters_legacy.py \
+	tests/pytest/test_generator.py \
+	tests/pytest/test_registry.py \
 	tests/pytest/test_report.py \
-	tests/pytest/test_runners.py \
 	tests/pytest/test_search.py \
 	tests/pytest/test_stats.py \
-	tests/pytest/test_trials.py
+	tests/pytest/test_trials.py \
+	tests/pytest/data/stats-host-dpdk.json
 
 # ---------------------------------------------------------------------------
 # libFuzzer targets (tests/fuzz): built and run by "make check-fuzz" only,
