@@ -124,7 +124,6 @@ clean-local:
 EXTRA_DIST += \
 	tests/pytest/conftest.py \
 	tests/pytest/test_counters.py \
-	tests/pytest/test_counters_legacy.py \
 	tests/pytest/test_generator.py \
 	tests/pytest/test_registry.py \
 	tests/pytest/test_report.py \

@@ -29,7 +29,6 @@ dist_gfp_bench_DATA = \
 	utilities/gfp_bench/charts.py \
 	utilities/gfp_bench/config.py \
 	utilities/gfp_bench/counters.py \
-	utilities/gfp_bench/counters_legacy.py \
 	utilities/gfp_bench/generator.py \
 	utilities/gfp_bench/paths.py \
 	utilities/gfp_bench/progress.py \

@@ -119,13 +119,6 @@ def test_reader_runs_gfp_ctl_once(tmp_path, monkeypatch, readings):
     assert r.read()["drop:guest"] == 45
 
 
-def test_legacy_reader_only_for_an_older_gfp_ctl(tmp_path, monkeypatch):
-    ctl = _fake_ctl(tmp_path, "usage: stats [--sandbox DIR]", {})
-    monkeypatch.setattr(counters, "need_tool", lambda name: ctl)
-    r = counters.reader(CounterSpec(netns=("g",)))
-    assert type(r).__name__ == "LegacyReader"
-
-
 def test_hops_inside_a_counted_segment_are_not_counted_twice(readings):
     _, after = readings
     spec = CounterSpec(sandbox="/sb", labels={"ovs:*": "host OVS"},

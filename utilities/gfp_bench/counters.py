@@ -171,10 +171,5 @@ def cycles(before: Snapshot, after: Snapshot) -> Dict[str, float]:
 
 
 def reader(spec: CounterSpec):
-    """The reader of ``spec``: :class:`Reader`, or the legacy one while
-    this tree's gfp-ctl stats cannot read the kernel's namespaces."""
-    usage = run([need_tool("gfp-ctl"), "stats", "--help"])
-    if "--netns" in usage and "--no-ovs" in usage:
-        return Reader(spec)
-    from .counters_legacy import LegacyReader
-    return LegacyReader(spec)
+    """The reader of ``spec``."""
+    return Reader(spec)
