@@ -23,12 +23,10 @@ DOC_MANPAGES = \
 	Documentation/gfp-bench.1 \
 	Documentation/gfp-ctl.8 \
 	Documentation/gfp-demo.8 \
-	Documentation/gfp-fwd-bench.8 \
 	Documentation/gfp-fwd.8 \
 	Documentation/gfp-guest-image.8 \
 	Documentation/gfp-pair.8 \
 	Documentation/gfp-pktgen.1 \
-	Documentation/gfp-pmmap-bench.8 \
 	Documentation/gfp-sandbox.8 \
 	Documentation/gfp-vm.8 \
 	Documentation/net_pmmap.7

@@ -796,7 +796,7 @@ dataplane_stats_json(const struct dataplane *dp)
     json_t *root = json_object();
     json_t *ports = json_array();
     struct queue_stats all;
-    uint64_t hz = cycles_hz();
+    uint64_t hz = cycles_hz(), drops = 0;
 
     memset(&all, 0, sizeof all);
     for (unsigned i = 0; i < dp->n_ports; i++) {
@@ -806,18 +806,11 @@ dataplane_stats_json(const struct dataplane *dp)
         struct port_dev_stats ds;
         struct queue_stats sum;
         json_t *xstats;
+        int error = port_counters(dp, p, queues, NULL, &sum, &ds);
 
-        if (!port_counters(dp, p, queues, NULL, &sum, &ds)) {
-            json_object_set_new(jp, "device", json_pack(
-                "{s:I, s:I, s:I, s:I}",
-                "rx_nombuf", (json_int_t) ds.rx_nombuf,
-                "rx_missed", (json_int_t) ds.rx_missed,
-                "rx_errors", (json_int_t) ds.rx_errors,
-                "tx_errors", (json_int_t) ds.tx_errors));
-        }
+        drops += stats_port_json(jp, &sum, error ? NULL : &ds);
         queue_stats_add(&all, &sum);
         json_object_set_new(jp, "queues", queues);
-        json_object_set_new(jp, "total", queue_stats_to_json(&sum));
         xstats = port_get_xstats(p->port);
         if (xstats) {
             json_object_set_new(jp, "xstats", xstats);
@@ -833,7 +826,7 @@ dataplane_stats_json(const struct dataplane *dp)
     json_object_set_new(root, "elapsed_s", json_real(
         (double) (cycles_now() - dp->counters->start_cycles) / hz));
     json_object_set_new(root, "ports", ports);
-    json_object_set_new(root, "total", queue_stats_to_json(&all));
+    stats_root_json(root, &all, drops);
     return root;
 }
 

@@ -38,14 +38,16 @@ fwd_telemetry_attach(struct mode_switch *ms)
     pthread_mutex_unlock(&tel.mutex);
 }
 
-/* One dict entry per counter of QUEUE_COUNTERS, as the JSON dumps have
- * them. */
+/* One dict entry per counter of QUEUE_COUNTERS, and their "drops", as
+ * the JSON dumps have them. */
 static void
 add_counters(struct rte_tel_data *d, const struct queue_stats *s)
 {
-#define ADD_COUNTER(NAME, DESC) rte_tel_data_add_dict_u64(d, #NAME, s->NAME);
+#define ADD_COUNTER(NAME, KIND, MEANING) \
+    rte_tel_data_add_dict_u64(d, #NAME, s->NAME);
     QUEUE_COUNTERS(ADD_COUNTER)
 #undef ADD_COUNTER
+    rte_tel_data_add_dict_u64(d, "drops", queue_stats_drops(s));
 }
 
 static bool

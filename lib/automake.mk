@@ -10,6 +10,7 @@ lib_libgfp_la_SOURCES = \
 	lib/cycles.h \
 	lib/ctl.c \
 	lib/ctl.h \
+	lib/counter.h \
 	lib/ctl-client.c \
 	lib/ctl-private.h \
 	lib/ctl-request.c \

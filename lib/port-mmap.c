@@ -23,10 +23,17 @@
 
 LOG_MODULE(port_mmap);
 
+/* A queue's ring and its counters: the receive block is written by the
+ * worker that receives on the queue, the transmit block by the one that
+ * transmits on it (another, when it forwards the other way), the kernel's
+ * by the control thread: each on lines of its own. */
 struct mmap_queue {
     struct tpacket *ring;
     struct tpacket_pkt pkts[GFP_BURST_MAX];
-};
+    struct tpacket_rx_counters rx_stats __attribute__((aligned(64)));
+    struct tpacket_tx_counters tx_stats __attribute__((aligned(64)));
+    struct tpacket_kernel_counters kernel_stats __attribute__((aligned(64)));
+} __attribute__((aligned(64)));
 
 struct port_mmap {
     struct port up;
@@ -144,13 +151,16 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
     int error;
 
     close_rings(dev);
-    dev->qctx = calloc(conf->queues, sizeof *dev->qctx);
+    dev->qctx = aligned_alloc(64, conf->queues * sizeof *dev->qctx);
     dev->queues = aligned_alloc(64, conf->queues * sizeof *dev->queues);
     if (!dev->qctx || !dev->queues) {
         close_rings(dev);
         return -ENOMEM;
     }
+    memset(dev->qctx, 0, conf->queues * sizeof *dev->qctx);
     for (unsigned q = 0; q < conf->queues; q++) {
+        tc.rx_counters = &dev->qctx[q].rx_stats;
+        tc.tx_counters = &dev->qctx[q].tx_stats;
         error = tpacket_open(&tc, &dev->qctx[q].ring);
         if (error) {
             LOG_ERR("%s: queue %u: cannot set up a TPACKET_V3 ring for "
@@ -275,53 +285,57 @@ port_mmap_get_link(const struct port *port, struct port_link *link)
     return error;
 }
 
+/* The rings' counters, summed over the queues.  PACKET_STATISTICS is read
+ * here (and added to the queues' kernel counters): on the control thread,
+ * one reader at a time. */
 static void
-sum_counters(const struct port_mmap *dev, struct tpacket_counters *sum)
+sum_counters(const struct port *port, struct tpacket_counters *sum)
 {
+    struct port_mmap *dev = port_mmap_cast(port);
+
     memset(sum, 0, sizeof *sum);
     for (unsigned q = 0; q < dev->n_queues; q++) {
+        struct mmap_queue *mq = &dev->qctx[q];
         struct tpacket_counters c;
 
-        tpacket_get_counters(dev->qctx[q].ring, &c);
-        sum->rx_truncated += c.rx_truncated;
-        sum->rx_bad_frames += c.rx_bad_frames;
-        sum->tx_too_big += c.tx_too_big;
-        sum->tx_kick_errors += c.tx_kick_errors;
-        sum->tx_wrong_format += c.tx_wrong_format;
-        sum->kernel_packets += c.kernel_packets;
-        sum->kernel_drops += c.kernel_drops;
-        sum->kernel_freezes += c.kernel_freezes;
+        tpacket_read_kstats(mq->ring, &mq->kernel_stats);
+        tpacket_counters_read(&mq->rx_stats, &mq->tx_stats,
+                              &mq->kernel_stats, &c);
+        tpacket_counters_add(sum, &c);
     }
 }
 
+/* The device's drops are the ring's: the kernel's, those of the receive
+ * walk and those of the transmit ring. */
 static int
 port_mmap_get_dev_stats(const struct port *port, struct port_dev_stats *s)
 {
     struct tpacket_counters c;
 
-    sum_counters(port_mmap_cast(port), &c);
+    sum_counters(port, &c);
     s->rx_nombuf = 0;
-    s->rx_missed = c.kernel_drops;
-    s->rx_errors = c.rx_truncated + c.rx_bad_frames;
-    s->tx_errors = c.tx_too_big + c.tx_kick_errors + c.tx_wrong_format;
+    s->rx_missed = tpacket_kernel_drops(&c.kernel);
+    s->rx_errors = tpacket_rx_drops(&c.rx);
+    s->tx_errors = tpacket_tx_drops(&c.tx);
     return 0;
 }
 
+/* Every ring counter, by its name in tpacket_counter_descs(). */
 static json_t *
 port_mmap_get_xstats(const struct port *port)
 {
+    const struct counter_desc *d;
     struct tpacket_counters c;
+    json_t *obj = json_object();
+    size_t n;
 
-    sum_counters(port_mmap_cast(port), &c);
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
-                     "rx_truncated", (json_int_t) c.rx_truncated,
-                     "rx_bad_frames", (json_int_t) c.rx_bad_frames,
-                     "tx_too_big", (json_int_t) c.tx_too_big,
-                     "tx_kick_errors", (json_int_t) c.tx_kick_errors,
-                     "tx_wrong_format", (json_int_t) c.tx_wrong_format,
-                     "kernel_packets", (json_int_t) c.kernel_packets,
-                     "kernel_drops", (json_int_t) c.kernel_drops,
-                     "kernel_freezes", (json_int_t) c.kernel_freezes);
+    sum_counters(port, &c);
+    d = tpacket_counter_descs(&n);
+    for (size_t i = 0; i < n; i++) {
+        json_object_set_new(obj, d[i].name,
+                            json_integer(counter_desc_get(&c, &d[i])));
+    }
+    return obj;
 }
 
 /* The interface's MTU as the rings found it at configure time: the
@@ -338,12 +352,6 @@ port_mmap_get_mtu(const struct port *port, unsigned *mtu)
     return 0;
 }
 
-static const char *
-port_mmap_driver(const struct port *port)
-{
-    return "pmmap";
-}
-
 const struct port_class port_mmap_class = {
     .type = "mmap",
     .open = port_mmap_open,
@@ -353,7 +361,6 @@ const struct port_class port_mmap_class = {
     .stop = port_mmap_stop,
     .rx_quiesce = port_mmap_rx_quiesce,
     .queue = port_mmap_queue,
-    .driver = port_mmap_driver,
     .get_mac = port_mmap_get_mac,
     .get_link = port_mmap_get_link,
     .get_mtu = port_mmap_get_mtu,

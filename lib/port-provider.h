@@ -51,7 +51,8 @@ struct port_class {
     /* The NUMA node the device is attached to, or -1 if unknown. */
     int (*numa_node)(const struct port *);
 
-    /* The driver behind the port, e.g. "net_virtio_user". */
+    /* The driver behind the port, e.g. "net_virtio_user".  NULL: the
+     * backend is its own driver, named by 'type' (e.g. "mmap"). */
     const char *(*driver)(const struct port *);
 
     int (*get_mac)(const struct port *, uint8_t mac[GFP_ETH_ALEN]);

@@ -814,12 +814,6 @@ port_xdp_get_mtu(const struct port *port, unsigned *mtu)
     return 0;
 }
 
-static const char *
-port_xdp_driver(const struct port *port)
-{
-    return "af_xdp";
-}
-
 const struct port_class port_xdp_class = {
     .type = "xdp",
     .open = port_xdp_open,
@@ -829,7 +823,6 @@ const struct port_class port_xdp_class = {
     .stop = port_xdp_stop,
     .rx_quiesce = port_xdp_rx_quiesce,
     .queue = port_xdp_queue,
-    .driver = port_xdp_driver,
     .get_mac = port_xdp_get_mac,
     .get_link = port_xdp_get_link,
     .get_mtu = port_xdp_get_mtu,

@@ -133,3 +133,37 @@ port_get_xstats(const struct port *port)
 {
     return port->class->get_xstats ? port->class->get_xstats(port) : NULL;
 }
+
+static const struct counter_desc port_dev_counter_descs[] = {
+#define DESC_ONE(NAME, KIND, MEANING) \
+    { #NAME, KIND, MEANING, offsetof(struct port_dev_stats, NAME) },
+    PORT_DEV_COUNTERS(DESC_ONE)
+#undef DESC_ONE
+};
+
+const struct counter_desc *
+port_dev_stats_descs(size_t *n)
+{
+    *n = ARRAY_SIZE(port_dev_counter_descs);
+    return port_dev_counter_descs;
+}
+
+uint64_t
+port_dev_stats_drops(const struct port_dev_stats *ds)
+{
+    return counter_desc_drops(ds, port_dev_counter_descs,
+                              ARRAY_SIZE(port_dev_counter_descs));
+}
+
+json_t *
+port_dev_stats_to_json(const struct port_dev_stats *ds)
+{
+    json_t *obj = json_object();
+
+#define JSON_ONE(NAME, KIND, MEANING) \
+    json_object_set_new(obj, #NAME, json_integer(ds->NAME));
+    PORT_DEV_COUNTERS(JSON_ONE)
+#undef JSON_ONE
+    json_object_set_new(obj, "drops", json_integer(port_dev_stats_drops(ds)));
+    return obj;
+}

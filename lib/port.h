@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "counter.h"
 #include "util.h"
 
 struct port;
@@ -72,13 +73,32 @@ struct port_conf {
     unsigned workers;           /* Threads that may hold packets. */
 };
 
-/* Counters only the backend can see (the device's own drops). */
+/* Counters only the backend can see (the device's own drops), as a list
+ * (see counter.h).  The device's drops are the COUNTER_DROP entries;
+ * rx_nombuf is a drop too, but the data plane adds it to its queue
+ * counters' drop_no_mbuf. */
+#define PORT_DEV_COUNTERS(C)                                            \
+    C(rx_nombuf, COUNTER_DROP_FOLDED,                                   \
+      "receive failed: no buffer (in the port total's drop_no_mbuf)")   \
+    C(rx_missed, COUNTER_DROP,                                          \
+      "dropped by the device: receive queue or ring full")              \
+    C(rx_errors, COUNTER_DROP,                                          \
+      "received frames the device dropped as bad")                      \
+    C(tx_errors, COUNTER_DROP,                                          \
+      "frames given to the device that it did not send")
+
 struct port_dev_stats {
-    uint64_t rx_nombuf;         /* Receive failed: no buffer. */
-    uint64_t rx_missed;         /* Device dropped: receive queue full. */
-    uint64_t rx_errors;
-    uint64_t tx_errors;
+    PORT_DEV_COUNTERS(COUNTER_FIELD)
 };
+
+/* The device counters' descriptions, '*n' of them. */
+const struct counter_desc *port_dev_stats_descs(size_t *n);
+
+/* The device's drops: the sum of the COUNTER_DROP entries. */
+uint64_t port_dev_stats_drops(const struct port_dev_stats *);
+
+/* One member per counter, and "drops" (port_dev_stats_drops()). */
+json_t *port_dev_stats_to_json(const struct port_dev_stats *);
 
 struct port_link {
     bool up;

@@ -25,11 +25,10 @@
  * stripped (TP_STATUS_VLAN_VALID) to go back in place. */
 #define RX_RESERVE 4
 
-/* Counters have one writer (the thread that polls the ring) and are read
- * from others: relaxed atomic stores and loads, never torn. */
-#define TP_ADD(T, NAME, N) \
-    __atomic_store_n(&(T)->stats.NAME, (T)->stats.NAME + (N), \
-                     __ATOMIC_RELAXED)
+/* Counters go into the caller's blocks: the receive one is written by the
+ * thread that receives, the transmit one by the thread that transmits. */
+#define TP_RX_ADD(T, NAME, N) counter_add(&(T)->rx_stats->NAME, (N))
+#define TP_TX_ADD(T, NAME, N) counter_add(&(T)->tx_stats->NAME, (N))
 
 struct tpacket {
     int fd;
@@ -53,9 +52,98 @@ struct tpacket {
     uint32_t tx_max_len;
     unsigned if_mtu;
 
-    struct tpacket_counters stats;     /* Written by the poller. */
-    struct tpacket_counters kernel;    /* kernel_*: by tpacket_get_counters. */
+    struct tpacket_rx_counters *rx_stats;      /* The caller's. */
+    struct tpacket_tx_counters *tx_stats;      /* The caller's. */
 };
+
+static const struct counter_desc counter_descs[] = {
+#define RX_DESC(NAME, KIND, MEANING) \
+    { "rx_" #NAME, KIND, MEANING, \
+      offsetof(struct tpacket_counters, rx.NAME) },
+#define TX_DESC(NAME, KIND, MEANING) \
+    { "tx_" #NAME, KIND, MEANING, \
+      offsetof(struct tpacket_counters, tx.NAME) },
+#define KERNEL_DESC(NAME, KIND, MEANING) \
+    { "kernel_" #NAME, KIND, MEANING, \
+      offsetof(struct tpacket_counters, kernel.NAME) },
+    TPACKET_RX_COUNTERS(RX_DESC)
+    TPACKET_TX_COUNTERS(TX_DESC)
+    TPACKET_KERNEL_COUNTERS(KERNEL_DESC)
+#undef RX_DESC
+#undef TX_DESC
+#undef KERNEL_DESC
+};
+
+const struct counter_desc *
+tpacket_counter_descs(size_t *n)
+{
+    *n = ARRAY_SIZE(counter_descs);
+    return counter_descs;
+}
+
+void
+tpacket_counters_read(const struct tpacket_rx_counters *rx,
+                      const struct tpacket_tx_counters *tx,
+                      const struct tpacket_kernel_counters *kernel,
+                      struct tpacket_counters *out)
+{
+#define RX_READ(NAME, KIND, MEANING) out->rx.NAME = counter_get(&rx->NAME);
+#define TX_READ(NAME, KIND, MEANING) out->tx.NAME = counter_get(&tx->NAME);
+#define KERNEL_READ(NAME, KIND, MEANING) \
+    out->kernel.NAME = counter_get(&kernel->NAME);
+    TPACKET_RX_COUNTERS(RX_READ)
+    TPACKET_TX_COUNTERS(TX_READ)
+    TPACKET_KERNEL_COUNTERS(KERNEL_READ)
+#undef RX_READ
+#undef TX_READ
+#undef KERNEL_READ
+}
+
+#define DROP_ONE(NAME, KIND, MEANING) \
+    drops += KIND == COUNTER_DROP ? counter_get(&c->NAME) : 0;
+
+uint64_t
+tpacket_rx_drops(const struct tpacket_rx_counters *c)
+{
+    uint64_t drops = 0;
+
+    TPACKET_RX_COUNTERS(DROP_ONE)
+    return drops;
+}
+
+uint64_t
+tpacket_tx_drops(const struct tpacket_tx_counters *c)
+{
+    uint64_t drops = 0;
+
+    TPACKET_TX_COUNTERS(DROP_ONE)
+    return drops;
+}
+
+uint64_t
+tpacket_kernel_drops(const struct tpacket_kernel_counters *c)
+{
+    uint64_t drops = 0;
+
+    TPACKET_KERNEL_COUNTERS(DROP_ONE)
+    return drops;
+}
+#undef DROP_ONE
+
+void
+tpacket_counters_add(struct tpacket_counters *sum,
+                     const struct tpacket_counters *c)
+{
+#define RX_SUM(NAME, KIND, MEANING) sum->rx.NAME += c->rx.NAME;
+#define TX_SUM(NAME, KIND, MEANING) sum->tx.NAME += c->tx.NAME;
+#define KERNEL_SUM(NAME, KIND, MEANING) sum->kernel.NAME += c->kernel.NAME;
+    TPACKET_RX_COUNTERS(RX_SUM)
+    TPACKET_TX_COUNTERS(TX_SUM)
+    TPACKET_KERNEL_COUNTERS(KERNEL_SUM)
+#undef RX_SUM
+#undef TX_SUM
+#undef KERNEL_SUM
+}
 
 static uint32_t
 round_pow2(uint32_t x)
@@ -207,6 +295,9 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     unsigned ifindex;
 
     *tp = NULL;
+    if (!conf->rx_counters || !conf->tx_counters) {
+        return -EINVAL;
+    }
     ifindex = if_nametoindex(conf->ifname);
     if (!ifindex) {
         return -ENODEV;
@@ -216,6 +307,8 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         return -ENOMEM;
     }
     t->fd = -1;
+    t->rx_stats = conf->rx_counters;
+    t->tx_stats = conf->tx_counters;
     error = tpacket_geometry(conf, &t->geom);
     if (error) {
         goto error;
@@ -382,22 +475,22 @@ tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
             }
             if (tpacket_cursor_init(&t->rx_cursor, (const uint8_t *) bd,
                                     t->geom.rx_block_size)) {
-                TP_ADD(t, rx_bad_frames, 1);
+                TP_RX_ADD(t, bad_frames, 1);
             }
             t->rx_walking = true;
         }
         ret = tpacket_cursor_next(&t->rx_cursor, &pkts[n]);
         if (ret > 0 && pkts[n].vlan && !vlan_restore(&pkts[n])) {
             /* No room for the tag: it would be forwarded untagged. */
-            TP_ADD(t, rx_bad_frames, 1);
+            TP_RX_ADD(t, bad_frames, 1);
         } else if (ret > 0) {
-            TP_ADD(t, rx_packets, 1);
-            TP_ADD(t, rx_bytes, pkts[n].len);
+            TP_RX_ADD(t, packets, 1);
+            TP_RX_ADD(t, bytes, pkts[n].len);
             n++;
         } else if (ret == -EMSGSIZE) {
-            TP_ADD(t, rx_truncated, 1);
+            TP_RX_ADD(t, truncated, 1);
         } else if (ret < 0) {
-            TP_ADD(t, rx_bad_frames, 1);
+            TP_RX_ADD(t, bad_frames, 1);
         } else {
             /* Block walked: it goes back at the next tpacket_rx_done(). */
             t->rx_walking = false;
@@ -518,7 +611,7 @@ tx_recover(struct tpacket *t)
     if (bad == n) {
         return false;
     }
-    TP_ADD(t, tx_wrong_format, 1);
+    TP_TX_ADD(t, wrong_format, 1);
     for (j = bad, next = (j + 1) % n; next != t->tx_next;
          j = next, next = (next + 1) % n) {
         tx_frame_copy(t, j, next);
@@ -544,7 +637,7 @@ tx_kick(struct tpacket *t)
             return;
         }
         if ((errno != EMSGSIZE && errno != EINVAL) || !tx_recover(t)) {
-            TP_ADD(t, tx_kick_errors, 1);
+            TP_TX_ADD(t, kick_errors, 1);
             return;
         }
     }
@@ -561,7 +654,7 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
 
         if (!tx_fits(t, &pkts[i])) {
-            TP_ADD(t, tx_too_big, 1);
+            TP_TX_ADD(t, too_big, 1);
             continue;
         }
         if (status != TP_STATUS_AVAILABLE) {
@@ -583,8 +676,8 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST,
                          __ATOMIC_RELEASE);
         t->tx_next = (t->tx_next + 1) % t->geom.tx_frames;
-        TP_ADD(t, tx_packets, 1);
-        TP_ADD(t, tx_bytes, pkts[i].len);
+        TP_TX_ADD(t, packets, 1);
+        TP_TX_ADD(t, bytes, pkts[i].len);
         queued++;
     }
     if (queued) {
@@ -616,35 +709,6 @@ tpacket_tx_flush(struct tpacket *t, unsigned timeout_ms)
     }
 }
 
-void
-tpacket_get_counters(struct tpacket *t, struct tpacket_counters *out)
-{
-    struct tpacket_stats_v3 ks;
-    socklen_t len = sizeof ks;
-
-    /* The kernel_* totals belong to the reader; the rest to the poller. */
-    if (!getsockopt(t->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len)) {
-        t->kernel.kernel_packets += ks.tp_packets;
-        t->kernel.kernel_drops += ks.tp_drops;
-        t->kernel.kernel_freezes += ks.tp_freeze_q_cnt;
-    }
-#define TP_READ(NAME) \
-    out->NAME = __atomic_load_n(&t->stats.NAME, __ATOMIC_RELAXED)
-    TP_READ(rx_packets);
-    TP_READ(rx_bytes);
-    TP_READ(rx_truncated);
-    TP_READ(rx_bad_frames);
-    TP_READ(tx_packets);
-    TP_READ(tx_bytes);
-    TP_READ(tx_too_big);
-    TP_READ(tx_kick_errors);
-    TP_READ(tx_wrong_format);
-#undef TP_READ
-    out->kernel_packets = t->kernel.kernel_packets;
-    out->kernel_drops = t->kernel.kernel_drops;
-    out->kernel_freezes = t->kernel.kernel_freezes;
-}
-
 int
 tpacket_rx_quiesce(struct tpacket *tp)
 {
@@ -672,25 +736,18 @@ tpacket_rx_ready(const struct tpacket *t)
             & TP_STATUS_USER) != 0;
 }
 
-const struct tpacket_counters *
-tpacket_peek_counters(const struct tpacket *t)
-{
-    return &t->stats;
-}
-
 int
-tpacket_read_kstats(struct tpacket *t, struct tpacket_kstats *delta)
+tpacket_read_kstats(struct tpacket *t, struct tpacket_kernel_counters *total)
 {
     struct tpacket_stats_v3 ks;
     socklen_t len = sizeof ks;
 
-    memset(delta, 0, sizeof *delta);
     if (getsockopt(t->fd, SOL_PACKET, PACKET_STATISTICS, &ks, &len)) {
         return -errno;
     }
-    delta->packets = ks.tp_packets;
-    delta->drops = ks.tp_drops;
-    delta->freezes = ks.tp_freeze_q_cnt;
+    counter_add(&total->packets, ks.tp_packets);
+    counter_add(&total->drops, ks.tp_drops);
+    counter_add(&total->freezes, ks.tp_freeze_q_cnt);
     return 0;
 }
 

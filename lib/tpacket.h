@@ -15,7 +15,80 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "counter.h"
+
 struct tpacket;
+
+/* Counters, one list each for receive, transmit and the kernel's
+ * PACKET_STATISTICS (see counter.h).  The caller owns the blocks and hands
+ * the receive and transmit ones to tpacket_open(): the thread that
+ * receives writes the first, the one that transmits the second, so the
+ * owner can keep them on cache lines of their own.  The kernel's block is
+ * written by whoever calls tpacket_read_kstats(). */
+#define TPACKET_RX_COUNTERS(C)                                          \
+    C(packets,    COUNTER_PACKETS, "frames handed out of the ring")     \
+    C(bytes,      COUNTER_BYTES,   "their bytes")                       \
+    C(truncated,  COUNTER_DROP,                                         \
+      "longer than a ring block (tp_snaplen < tp_len): dropped")        \
+    C(bad_frames, COUNTER_DROP,                                         \
+      "failed the ring bounds check, or a VLAN tag found no room to "   \
+      "go back: dropped")
+#define TPACKET_TX_COUNTERS(C)                                          \
+    C(packets,      COUNTER_PACKETS, "frames queued to the ring")       \
+    C(bytes,        COUNTER_BYTES,   "their bytes")                     \
+    C(too_big,      COUNTER_DROP,                                       \
+      "not queued: longer than the interface takes (MTU + 14, + 18 "    \
+      "with an 802.1Q tag) or than a transmit frame")                   \
+    C(kick_errors,  COUNTER_EVENT,                                      \
+      "sendto() failed other than EAGAIN (the frames stay queued)")     \
+    C(wrong_format, COUNTER_DROP,                                       \
+      "queued (so in packets) but refused by the kernel "               \
+      "(TP_STATUS_WRONG_FORMAT, e.g. after the MTU went down): taken "  \
+      "out of the ring, not sent")
+#define TPACKET_KERNEL_COUNTERS(C)                                      \
+    C(packets, COUNTER_PACKETS,                                         \
+      "frames the kernel had for the socket, dropped ones included")    \
+    C(drops,   COUNTER_DROP, "the receive ring was full: dropped")      \
+    C(freezes, COUNTER_EVENT, "times the kernel froze the queue")
+
+struct tpacket_rx_counters {
+    TPACKET_RX_COUNTERS(COUNTER_FIELD)
+};
+
+struct tpacket_tx_counters {
+    TPACKET_TX_COUNTERS(COUNTER_FIELD)
+};
+
+struct tpacket_kernel_counters {
+    TPACKET_KERNEL_COUNTERS(COUNTER_FIELD)
+};
+
+/* All of one socket's counters, e.g. to sum or copy them. */
+struct tpacket_counters {
+    struct tpacket_rx_counters rx;
+    struct tpacket_tx_counters tx;
+    struct tpacket_kernel_counters kernel;
+};
+
+/* Relaxed reads of the blocks 'rx', 'tx' and 'kernel' into 'out', from any
+ * thread. */
+void tpacket_counters_read(const struct tpacket_rx_counters *rx,
+                           const struct tpacket_tx_counters *tx,
+                           const struct tpacket_kernel_counters *kernel,
+                           struct tpacket_counters *out);
+
+/* Adds 'c' to 'sum' (plain, for copies). */
+void tpacket_counters_add(struct tpacket_counters *sum,
+                          const struct tpacket_counters *c);
+
+/* Each block's drops: the sum of its COUNTER_DROP entries. */
+uint64_t tpacket_rx_drops(const struct tpacket_rx_counters *);
+uint64_t tpacket_tx_drops(const struct tpacket_tx_counters *);
+uint64_t tpacket_kernel_drops(const struct tpacket_kernel_counters *);
+
+/* Descriptions of the counters of struct tpacket_counters, '*n' of them,
+ * named "rx_NAME", "tx_NAME" and "kernel_NAME". */
+const struct counter_desc *tpacket_counter_descs(size_t *n);
 
 struct tpacket_conf {
     const char *ifname;
@@ -26,6 +99,11 @@ struct tpacket_conf {
     int fanout_group;           /* < 0: no fanout; else a PACKET_FANOUT_HASH
                                  * group id (0-65535) shared by queues. */
     bool qdisc_bypass;
+
+    /* Where the socket counts (required): the caller's blocks, which
+     * outlive the socket. */
+    struct tpacket_rx_counters *rx_counters;
+    struct tpacket_tx_counters *tx_counters;
 };
 
 /* Ring sizes derived from a configuration. */
@@ -33,24 +111,6 @@ struct tpacket_geometry {
     uint32_t max_frame;         /* Longest frame, without CRC. */
     uint32_t rx_block_size, rx_blocks, rx_frame_size;
     uint32_t tx_block_size, tx_blocks, tx_frame_size, tx_frames;
-};
-
-/* Counters.  'kernel_*' come from PACKET_STATISTICS, accumulated (the
- * kernel clears them on every read). */
-struct tpacket_counters {
-    uint64_t rx_packets, rx_bytes;
-    uint64_t rx_truncated;      /* tp_snaplen < tp_len: dropped. */
-    uint64_t rx_bad_frames;     /* Failed the bounds check: dropped. */
-    uint64_t tx_packets, tx_bytes;
-    uint64_t tx_too_big;        /* Not queued: longer than the interface
-                                 * takes (MTU + 14, + 18 with an 802.1Q
-                                 * tag) or than a transmit frame. */
-    uint64_t tx_kick_errors;    /* sendto() failed other than EAGAIN. */
-    uint64_t tx_wrong_format;   /* Queued (so in tx_packets) but refused by
-                                 * the kernel (TP_STATUS_WRONG_FORMAT, e.g.
-                                 * after the MTU went down): taken out of
-                                 * the ring, not sent. */
-    uint64_t kernel_packets, kernel_drops, kernel_freezes;
 };
 
 /* A received frame, in place in the ring. */
@@ -68,7 +128,7 @@ int tpacket_geometry(const struct tpacket_conf *, struct tpacket_geometry *);
 
 /* Opens the socket and both rings.  Returns 0 or a negative errno; on
  * -ENODEV the interface does not exist, on -EMSGSIZE the MTU does not fit a
- * ring. */
+ * ring, on -EINVAL a counter block is missing. */
 int tpacket_open(const struct tpacket_conf *, struct tpacket **);
 void tpacket_close(struct tpacket *);
 
@@ -86,11 +146,11 @@ void tpacket_rx_done(struct tpacket *);
 
 /* Copies frames into the transmit ring and kicks the kernel.  Returns how
  * many of the leading frames it consumed: queued, or dropped and counted as
- * too big (tx_too_big) for the interface's MTU as tpacket_open() or
+ * too big (tx too_big) for the interface's MTU as tpacket_open() or
  * tpacket_refresh_mtu() read it.  The rest found the ring full; counting
  * them is the caller's.  A queued frame the kernel refuses all the same
  * (the MTU went down since) is taken out of the ring and counted
- * (tx_wrong_format) so that the frames behind it still go. */
+ * (tx wrong_format) so that the frames behind it still go. */
 unsigned tpacket_tx_burst(struct tpacket *, const struct tpacket_pkt *pkts,
                           unsigned n);
 
@@ -113,10 +173,6 @@ int tpacket_rx_quiesce(struct tpacket *);
  * so that what was counted as sent is sent. */
 unsigned tpacket_tx_flush(struct tpacket *, unsigned timeout_ms);
 
-/* Reads PACKET_STATISTICS into the totals and copies them to 'out'.  Safe
- * while another thread polls the socket; one reader at a time. */
-void tpacket_get_counters(struct tpacket *, struct tpacket_counters *out);
-
 /* The bounds-checked walk over one receive block, exposed for tests and
  * fuzzing: 'block' is 'size' bytes as the kernel wrote them. */
 struct tpacket_cursor {
@@ -136,30 +192,17 @@ int tpacket_cursor_init(struct tpacket_cursor *, const uint8_t *block,
  * fails the bounds check (the rest of the block is abandoned). */
 int tpacket_cursor_next(struct tpacket_cursor *, struct tpacket_pkt *);
 
-/* For a driver whose bursts run on polling threads while a control thread
- * reads the counters (net_pmmap).  tpacket_get_counters() is for the
- * polling thread only: it writes the totals the bursts also write. */
-
 /* True if tpacket_rx_burst() would find a frame (or finish a block): reads
  * the ring, no syscall.  Lets a caller skip preparing for a burst that
  * would find nothing. */
 bool tpacket_rx_ready(const struct tpacket *);
 
-/* The live counters, without a syscall, for the threads that run the
- * bursts: the receiving thread may read the rx_* fields, the transmitting
- * one the tx_* fields; 'kernel_*' are not refreshed. */
-const struct tpacket_counters *tpacket_peek_counters(const struct tpacket *);
-
-/* What PACKET_STATISTICS counted since the previous read. */
-struct tpacket_kstats {
-    uint64_t packets, drops, freezes;
-};
-
-/* Reads PACKET_STATISTICS (the kernel clears it on read) into 'delta',
- * touching nothing the bursts use, so that a control thread may call it
- * while another thread polls.  On one socket use either this or
- * tpacket_get_counters(), not both.  Returns 0 or a negative errno. */
-int tpacket_read_kstats(struct tpacket *, struct tpacket_kstats *delta);
+/* Adds what PACKET_STATISTICS counted since the previous read (the
+ * kernel clears it on read) to 'total', a block whose only writer is the
+ * caller; touches nothing the bursts use, so that a control thread may
+ * call it while another thread polls.  Returns 0 or a negative errno. */
+int tpacket_read_kstats(struct tpacket *,
+                        struct tpacket_kernel_counters *total);
 
 /* Adds (on) or drops a PACKET_MR_PROMISC or PACKET_MR_ALLMULTI membership
  * for the socket's interface.  The kernel counts them per interface and

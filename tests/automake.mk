@@ -14,6 +14,8 @@ tests_gfp_test_SOURCES += \
 	utilities/ctl/ctl-util.c \
 	utilities/ctl/ctl-util.h \
 	utilities/ctl/ovs.c \
+	utilities/ctl/ovs-counters.c \
+	utilities/ctl/ovs-sandbox.c \
 	utilities/ctl/ovs.h \
 	utilities/ctl/sysfs.c \
 	utilities/ctl/sysfs.h
@@ -32,6 +34,7 @@ TESTSUITE_AT = \
 	tests/port-xdp.at \
 	tests/pmmap.at \
 	tests/ctl.at \
+	tests/ctl-cmdline.at \
 	tests/ctl-hostile.at \
 	tests/ctl-host.at \
 	tests/ctl-preflight.at \
@@ -121,11 +124,14 @@ clean-local:
 # The gfp-bench harness's unit tests (pytest, run by tests/pytest.at).
 EXTRA_DIST += \
 	tests/pytest/conftest.py \
+	tests/pytest/test_counters.py \
+	tests/pytest/test_generator.py \
+	tests/pytest/test_registry.py \
 	tests/pytest/test_report.py \
-	tests/pytest/test_runners.py \
 	tests/pytest/test_search.py \
 	tests/pytest/test_stats.py \
-	tests/pytest/test_trials.py
+	tests/pytest/test_trials.py \
+	tests/pytest/data/stats-host-dpdk.json
 
 # ---------------------------------------------------------------------------
 # libFuzzer targets (tests/fuzz): built and run by "make check-fuzz" only,
@@ -197,7 +203,8 @@ tests_fuzz_fuzz_ovs_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities/ctl
 tests_fuzz_fuzz_ovs_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ovs_LDADD = $(JANSSON_LIBS)
 tests_fuzz_fuzz_ovs_SOURCES = tests/fuzz/fuzz-ovs.c $(FUZZ_UTIL) \
-	utilities/ctl/ovs.c utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
+	utilities/ctl/ovs.c utilities/ctl/ovs-counters.c utilities/ctl/ovs-sandbox.c \
+	utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
 	utilities/ctl/ctl-util.c
 
 tests_fuzz_fuzz_topology_CFLAGS = $(FUZZ_COMPILE_FLAGS) $(YAML_CFLAGS)

@@ -44,8 +44,37 @@ def fail(msg):
     sys.exit(1)
 
 
+def check_drops(j):
+    """Every "drops" is the sum of the counters "drop_reasons" names."""
+    names = {"total": [], "device": []}
+    for r in j["drop_reasons"]:
+        names[r["in"]].append(r["counter"])
+
+    def drops(obj, where):
+        n = sum(obj[c] for c in names[where])
+        if obj["drops"] != n:
+            fail("%s drops %d is not the sum of its drop counters %d"
+                 % (where, obj["drops"], n))
+        return n
+    all_drops = 0
+    for p in j["ports"]:
+        for q in p["queues"]:
+            drops(q, "total")
+        n = drops(p["total"], "total")
+        if "device" in p:
+            n += drops(p["device"], "device")
+        if p["drops"] != n:
+            fail("port %d drops %d != total's and device's %d"
+                 % (p["id"], p["drops"], n))
+        all_drops += n
+    drops(j["total"], "total")
+    if j["drops"] != all_drops:
+        fail("drops %d != the ports' %d" % (j["drops"], all_drops))
+
+
 def check_fwd(path, pairs_arg=None):
     j = json.load(open(path))
+    check_drops(j)
     ports = {p["id"]: p for p in j["ports"]}
     if pairs_arg:
         pairs = [tuple(int(x) for x in p.split(":"))

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl/stats.h"
+#include "ctl/ctl-stats.h"
 #include "gfp-config.h"
 #include "pci-bind.h"
 #include "fwd-engine.h"
@@ -301,6 +301,80 @@ test_stats(int argc, char *argv[])
     return 0;
 }
 
+static void
+print_json(json_t *json)
+{
+    char *text = json_dumps(json, JSON_SORT_KEYS | JSON_REAL_PRECISION(4));
+
+    printf("%s\n", text);
+    free(text);
+    json_decref(json);
+}
+
+static const char *
+kind_name(enum counter_kind kind)
+{
+    static const char *const names[] = {
+        [COUNTER_PACKETS] = "packets", [COUNTER_BYTES] = "bytes",
+        [COUNTER_DROP] = "drop", [COUNTER_DROP_FOLDED] = "drop-folded",
+        [COUNTER_EVENT] = "event", [COUNTER_CYCLES] = "cycles",
+    };
+
+    return names[kind];
+}
+
+/* stats-drops: the drop totals the counter lists make: a port's and the
+ * dump's in JSON, and the TPACKET ring's, with the ring's names and kinds;
+ * and a ring refused without its counter blocks. */
+static int
+test_stats_drops(int argc, char *argv[])
+{
+    struct port_dev_stats ds = { .rx_nombuf = 7, .rx_missed = 4,
+                                 .rx_errors = 0, .tx_errors = 1 };
+    struct tpacket_counters tc;
+    const struct counter_desc *d;
+    struct queue_stats sum;
+    json_t *port = json_object(), *root = json_object();
+    uint64_t drops;
+    size_t n;
+
+    memset(&sum, 0, sizeof sum);
+    STATS_ADD(&sum, rx_packets, 40);
+    STATS_ADD(&sum, drop_tx_full, 2);
+    STATS_ADD(&sum, drop_no_mbuf, 7);
+    drops = stats_port_json(port, &sum, &ds);
+    printf("port drops=%"PRIu64"\n", drops);
+    print_json(port);
+    stats_root_json(root, &sum, drops);
+    print_json(root);
+
+    memset(&tc, 0, sizeof tc);
+    tc.rx.truncated = 2;
+    tc.rx.bad_frames = 1;
+    tc.tx.too_big = 3;
+    tc.tx.kick_errors = 5;
+    tc.tx.wrong_format = 1;
+    tc.kernel.drops = 4;
+    tc.kernel.freezes = 9;
+    printf("tpacket drops: rx=%"PRIu64" tx=%"PRIu64" kernel=%"PRIu64"\n",
+           tpacket_rx_drops(&tc.rx), tpacket_tx_drops(&tc.tx),
+           tpacket_kernel_drops(&tc.kernel));
+    d = tpacket_counter_descs(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s %s %"PRIu64"\n", d[i].name, kind_name(d[i].kind),
+               counter_desc_get(&tc, &d[i]));
+    }
+    {
+        struct tpacket_conf conf = { .ifname = "lo", .mtu = 1500,
+                                     .fanout_group = -1 };
+        struct tpacket *t;
+
+        printf("a ring without counter blocks: %s\n",
+               strerror(-tpacket_open(&conf, &t)));
+    }
+    return 0;
+}
+
 /* parse-uint VALUE MIN MAX, parse-mac VALUE */
 static int
 test_parse(int argc, char *argv[])
@@ -503,9 +577,13 @@ build_udp_frame(uint8_t *f, unsigned size)
 static int
 test_tpacket_veth(int argc, char *argv[])
 {
-    struct tpacket_conf txc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
-    struct tpacket_conf rxc = { .mtu = 1500, .fanout_group = -1 };
     struct tpacket_counters ts, rs;
+    struct tpacket_conf txc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
+                                .rx_counters = &ts.rx,
+                                .tx_counters = &ts.tx };
+    struct tpacket_conf rxc = { .mtu = 1500, .fanout_group = -1,
+                                .rx_counters = &rs.rx,
+                                .tx_counters = &rs.tx };
     struct tpacket *tx, *rx;
     unsigned long long count, size, mtu, flows = 1, pps = 0, vlan = 0;
     unsigned l4;                /* Offset of the UDP header. */
@@ -527,6 +605,8 @@ test_tpacket_veth(int argc, char *argv[])
     if (argc > 4) {
         rxc.mtu = mtu;
     }
+    memset(&ts, 0, sizeof ts);
+    memset(&rs, 0, sizeof rs);
     txc.ifname = argv[0];
     rxc.ifname = argv[1];
     error = tpacket_open(&txc, &tx);
@@ -568,8 +648,7 @@ test_tpacket_veth(int argc, char *argv[])
             room = secs * pps > sent + 32 ? 32
                    : secs * pps > sent ? (unsigned) (secs * pps - sent) : 0;
         } else if (sent - arrived >= 256) {
-            tpacket_get_counters(rx, &rs);
-            if (sent - arrived - rs.rx_truncated >= 256) {
+            if (sent - arrived - rs.rx.truncated >= 256) {
                 room = 0;
             }
         }
@@ -612,15 +691,14 @@ test_tpacket_veth(int argc, char *argv[])
             break;
         }
     }
-    tpacket_get_counters(tx, &ts);
-    tpacket_get_counters(rx, &rs);
+    tpacket_read_kstats(rx, &rs.kernel);
     printf("sent=%"PRIu64" tx_packets=%"PRIu64" tx_bytes=%"PRIu64"\n",
-           sent, ts.tx_packets, ts.tx_bytes);
+           sent, ts.tx.packets, ts.tx.bytes);
     printf("rx_packets=%"PRIu64" rx_bytes=%"PRIu64" intact=%"PRIu64
-           " truncated=%"PRIu64" bad=%"PRIu64"\n", rs.rx_packets,
-           rs.rx_bytes, got, rs.rx_truncated, rs.rx_bad_frames);
+           " truncated=%"PRIu64" bad=%"PRIu64"\n", rs.rx.packets,
+           rs.rx.bytes, got, rs.rx.truncated, rs.rx.bad_frames);
     printf("kernel_packets=%"PRIu64" kernel_drops=%"PRIu64"\n",
-           rs.kernel_packets, rs.kernel_drops);
+           rs.kernel.packets, rs.kernel.drops);
     tpacket_close(tx);
     tpacket_close(rx);
     return 0;
@@ -695,8 +773,9 @@ send_big_then_small(struct tpacket *tx, struct tpacket *rx, unsigned big,
 static int
 test_tpacket_mtu_shrink(int argc, char *argv[])
 {
-    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
-    struct tpacket_counters c;
+    struct tpacket_counters c, rc;
+    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
+                               .rx_counters = &c.rx, .tx_counters = &c.tx };
     struct tpacket *tx, *rx;
     unsigned long long count;
     uint64_t got;
@@ -706,9 +785,13 @@ test_tpacket_mtu_shrink(int argc, char *argv[])
         fprintf(stderr, "tpacket-mtu-shrink TX-IF RX-IF COUNT\n");
         return 2;
     }
+    memset(&c, 0, sizeof c);
+    memset(&rc, 0, sizeof rc);
     tc.ifname = argv[0];
     error = tpacket_open(&tc, &tx);
     tc.ifname = argv[1];
+    tc.rx_counters = &rc.rx;
+    tc.tx_counters = &rc.tx;
     error = error ? error : tpacket_open(&tc, &rx);
     error = error ? error : set_if_mtu(argv[0], 1500);
     if (error) {
@@ -716,20 +799,18 @@ test_tpacket_mtu_shrink(int argc, char *argv[])
         return 1;
     }
     got = send_big_then_small(tx, rx, 1, count);
-    tpacket_get_counters(tx, &c);
     printf("stale MTU: small arrived=%"PRIu64" tx_packets=%"PRIu64
            " wrong_format=%"PRIu64" too_big=%"PRIu64" kick_errors=%"PRIu64
-           " still_queued=%u\n", got, c.tx_packets, c.tx_wrong_format,
-           c.tx_too_big, c.tx_kick_errors, tpacket_tx_flush(tx, 100));
+           " still_queued=%u\n", got, c.tx.packets, c.tx.wrong_format,
+           c.tx.too_big, c.tx.kick_errors, tpacket_tx_flush(tx, 100));
 
     error = tpacket_refresh_mtu(tx);
     printf("refresh: %d mtu=%u\n", error, tpacket_get_if_mtu(tx));
     got = send_big_then_small(tx, rx, 1, count);
-    tpacket_get_counters(tx, &c);
     printf("fresh MTU: small arrived=%"PRIu64" tx_packets=%"PRIu64
            " wrong_format=%"PRIu64" too_big=%"PRIu64" kick_errors=%"PRIu64
-           " still_queued=%u\n", got, c.tx_packets, c.tx_wrong_format,
-           c.tx_too_big, c.tx_kick_errors, tpacket_tx_flush(tx, 100));
+           " still_queued=%u\n", got, c.tx.packets, c.tx.wrong_format,
+           c.tx.too_big, c.tx.kick_errors, tpacket_tx_flush(tx, 100));
     tpacket_close(tx);
     tpacket_close(rx);
     return set_if_mtu(argv[0], 9000) ? 1 : 0;
@@ -742,14 +823,15 @@ test_tpacket_mtu_shrink(int argc, char *argv[])
 static int
 test_mmap_fwd(int argc, char *argv[])
 {
-    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
+    struct tpacket_counters gc, sc;
+    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
+                               .rx_counters = &gc.rx, .tx_counters = &gc.tx };
     struct port_conf pc = { .queues = 1, .burst = 32, .workers = 1 };
     const struct fwd_engine *engine;
     struct port *a = NULL, *b = NULL;
     struct tpacket *gen, *sink;
     struct queue_stats qs[2];
     struct fwd_stream ab, ba;
-    struct tpacket_counters gc, sc;
     unsigned long long count, size;
     static uint8_t frame[9100];
     struct timespec t0, now;
@@ -766,9 +848,13 @@ test_mmap_fwd(int argc, char *argv[])
         return 2;
     }
     pc.mtu = size > 1514 ? size - 14 : 1500;
+    memset(&gc, 0, sizeof gc);
+    memset(&sc, 0, sizeof sc);
     tc.ifname = argv[1];
     error = tpacket_open(&tc, &gen);
     tc.ifname = argv[4];
+    tc.rx_counters = &sc.rx;
+    tc.tx_counters = &sc.tx;
     error = error ? error : tpacket_open(&tc, &sink);
     error = error ? error : port_open(&port_mmap_class, argv[2], &a);
     error = error ? error : port_open(&port_mmap_class, argv[3], &b);
@@ -822,20 +908,19 @@ test_mmap_fwd(int argc, char *argv[])
             break;
         }
     }
-    tpacket_get_counters(gen, &gc);
-    tpacket_get_counters(sink, &sc);
+    tpacket_read_kstats(sink, &sc.kernel);
     {
         struct port_dev_stats ds;
 
         port_get_dev_stats(a, &ds);
-        printf("gen sent=%"PRIu64"\n", gc.tx_packets);
+        printf("gen sent=%"PRIu64"\n", gc.tx.packets);
         printf("A rx=%"PRIu64" kernel_drops=%"PRIu64" truncated+bad=%"PRIu64
                "\n", qs[0].rx_packets, ds.rx_missed, ds.rx_errors);
         printf("B tx=%"PRIu64" tx_full=%"PRIu64" too_big=%"PRIu64
                " runt=%"PRIu64"\n", qs[1].tx_packets, qs[1].drop_tx_full,
                qs[1].drop_too_big, qs[0].drop_runt);
         printf("sink rx=%"PRIu64" intact=%"PRIu64" kernel_drops=%"PRIu64
-               "\n", sc.rx_packets, got, sc.kernel_drops);
+               "\n", sc.rx.packets, got, sc.kernel.drops);
         printf("B rx=%"PRIu64"\n", qs[1].rx_packets);
     }
     port_close(a);
@@ -1077,6 +1162,7 @@ struct xdp_fwd {
     const struct fwd_engine *engine;
     struct port *a, *b;
     struct tpacket *gen, *sink;
+    struct tpacket_counters gc, sc; /* The generator's, the sink's. */
     unsigned queues;
     struct queue_stats qs[8][2];    /* Per queue: A's block, B's block. */
     struct fwd_stream s[2 * 8];
@@ -1099,12 +1185,16 @@ xdp_fwd_close(struct xdp_fwd *x)
 static int
 xdp_fwd_open(struct xdp_fwd *x, char *ifs[4], const struct port_conf *pc)
 {
-    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1 };
+    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
+                               .rx_counters = &x->gc.rx,
+                               .tx_counters = &x->gc.tx };
     int error;
 
     tc.ifname = ifs[0];
     error = tpacket_open(&tc, &x->gen);
     tc.ifname = ifs[3];
+    tc.rx_counters = &x->sc.rx;
+    tc.tx_counters = &x->sc.tx;
     error = error ? error : tpacket_open(&tc, &x->sink);
     error = error ? error : port_open(&port_xdp_class, ifs[1], &x->a);
     error = error ? error : port_open(&port_xdp_class, ifs[2], &x->b);
@@ -1208,13 +1298,11 @@ static void
 xdp_fwd_report(struct xdp_fwd *x)
 {
     struct port_dev_stats da, db;
-    struct tpacket_counters gc, sc;
     json_t *xa = port_get_xstats(x->a);
     struct queue_stats qs[2];
     unsigned busy = 0;
 
-    tpacket_get_counters(x->gen, &gc);
-    tpacket_get_counters(x->sink, &sc);
+    tpacket_read_kstats(x->sink, &x->sc.kernel);
     port_get_dev_stats(x->a, &da);
     port_get_dev_stats(x->b, &db);
     memset(qs, 0, sizeof qs);
@@ -1226,7 +1314,7 @@ xdp_fwd_report(struct xdp_fwd *x)
     printf("A xdp=%s bind=%s\n",
            json_string_value(json_object_get(xa, "xdp_mode")),
            json_string_value(json_object_get(xa, "xdp_bind")));
-    printf("gen sent=%"PRIu64"\n", gc.tx_packets);
+    printf("gen sent=%"PRIu64"\n", x->gc.tx.packets);
     printf("A rx=%"PRIu64" no_buffer=%"PRIu64" ring_full=%"PRIu64
            " errors=%"PRIu64"\n", qs[0].rx_packets, da.rx_nombuf,
            da.rx_missed, da.rx_errors);
@@ -1234,7 +1322,7 @@ xdp_fwd_report(struct xdp_fwd *x)
            " tx_errors=%"PRIu64"\n", qs[1].tx_packets, qs[1].drop_tx_full,
            qs[1].drop_too_big, qs[0].drop_runt, db.tx_errors);
     printf("sink rx=%"PRIu64" intact=%"PRIu64" kernel_drops=%"PRIu64"\n",
-           sc.rx_packets, x->got, sc.kernel_drops);
+           x->sc.rx.packets, x->got, x->sc.kernel.drops);
     printf("B rx=%"PRIu64"\n", qs[1].rx_packets);
     printf("A queues that received=%u\n", busy);
     json_decref(xa);
@@ -1288,6 +1376,7 @@ static const struct command commands[] = {
     { "config-options", test_config_options },
     { "engine", test_engine },
     { "stats", test_stats },
+    { "stats-drops", test_stats_drops },
     { "parse", test_parse },
     { "tpacket-walk", test_tpacket_walk },
     { "tpacket-walk-edge", test_tpacket_walk_edge },

@@ -145,6 +145,8 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
 
     memset(conf, 0, sizeof *conf);
     conf->queues = 1;
+    /* As net_af_packet: past the qdisc unless told otherwise. */
+    conf->qdisc_bypass = true;
     if (!args || !args[0]) {
         PMMAP_ERR("%s: iface=NAME is required (the kernel interface to "
                   "attach to)", name);
@@ -270,6 +272,9 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
         tc.tx_frames = tx ? p->conf.frames
                           : g.tx_block_size / g.tx_frame_size;
         tc.fanout_group = rx ? group : -1;
+        /* The ring counts into the queues' blocks, which outlive it. */
+        tc.rx_counters = &p->rxq[i].c.ring;
+        tc.tx_counters = &p->txq[i].c.ring;
         error = tpacket_open(&tc, &sock[i]);
         while (error == -EINVAL && i == 0 && group >= 0 && ++tries < 16) {
             /* A group of that id exists for another interface (another
@@ -461,8 +466,6 @@ pmmap_dev_start(struct rte_eth_dev *dev)
             return -ENOMEM;
         }
         txq->t = p->sock[q];
-        txq->seen_kick_errors = 0;
-        txq->seen_wrong_format = 0;
         dev->data->tx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
     }
     for (unsigned q = 0; q < n_rx; q++) {
@@ -470,8 +473,6 @@ pmmap_dev_start(struct rte_eth_dev *dev)
 
         rxq->max_len = max_len;
         rxq->t = p->sock[q];
-        rxq->seen_truncated = 0;
-        rxq->seen_bad = 0;
         dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
         if (max_len > rxq->head_room) {
             PMMAP_INFO("%s: rx queue %u: frames over %u bytes are chained "
@@ -505,6 +506,7 @@ pmmap_dev_stop(struct rte_eth_dev *dev)
 
     close_rings(p);
     for (unsigned q = 0; q < dev->data->nb_rx_queues; q++) {
+        pmmap_rx_stash_free(&p->rxq[q]);
         dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STOPPED;
     }
     for (unsigned q = 0; q < dev->data->nb_tx_queues; q++) {
@@ -526,6 +528,9 @@ pmmap_dev_close(struct rte_eth_dev *dev)
     }
     if (p->n_sock) {
         close_rings(p);
+    }
+    for (unsigned q = 0; q < PMMAP_MAX_QUEUES; q++) {
+        pmmap_rx_stash_free(&p->rxq[q]);
     }
     /* Part of the private data, which ethdev frees. */
     dev->data->mac_addrs = NULL;
@@ -621,6 +626,7 @@ pmmap_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid,
                   "room", dev->device->name, qid, mp->name);
         return -EINVAL;
     }
+    pmmap_rx_stash_free(q);
     q->mp = mp;
     q->head_room = room - RTE_PKTMBUF_HEADROOM;
     q->seg_room = room;
@@ -633,6 +639,7 @@ pmmap_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
     struct pmmap_port *p = dev->data->dev_private;
 
+    pmmap_rx_stash_free(&p->rxq[qid]);
     p->rxq[qid].mp = NULL;
 }
 

@@ -9,6 +9,7 @@
 #include <rte_branch_prediction.h>
 #include <rte_mbuf.h>
 #include <rte_memcpy.h>
+#include <rte_prefetch.h>
 
 /* Fills 'head' (fresh, from rte_pktmbuf_alloc_bulk()) and as many further
  * segments as 'p' needs, allocated here.  Returns false, with 'head'
@@ -47,16 +48,48 @@ rx_copy_chained(struct pmmap_rxq *q, struct rte_mbuf *head,
     return true;
 }
 
-/* Receives into mbufs allocated in bulk first, so that frames stay in the
- * ring when there are none.  'nombuf' counts the bursts that left frames in
- * the ring for want of mbufs, and the frames dropped because their further
- * segments could not be had (rx_nombuf in the ethdev stats). */
+void
+pmmap_rx_stash_free(struct pmmap_rxq *q)
+{
+    if (q->n_stash) {
+        rte_pktmbuf_free_bulk(q->stash, q->n_stash);
+        q->n_stash = 0;
+    }
+}
+
+/* Takes 'n' fresh mbufs from 'q''s stash into 'bufs', filling the stash
+ * from the mempool in bulk first if it has fewer.  Returns false, taking
+ * none, if the mempool has too few. */
+static inline bool
+rx_stash_take(struct pmmap_rxq *q, struct rte_mbuf **bufs, unsigned n)
+{
+    if (unlikely(q->n_stash < n)) {
+        unsigned want = PMMAP_BURST_MAX - q->n_stash;
+
+        if (rte_pktmbuf_alloc_bulk(q->mp, q->stash + q->n_stash, want)) {
+            want = n - q->n_stash;
+            if (rte_pktmbuf_alloc_bulk(q->mp, q->stash + q->n_stash,
+                                       want)) {
+                return false;
+            }
+        }
+        q->n_stash += want;
+    }
+    q->n_stash -= n;
+    rte_memcpy(bufs, q->stash + q->n_stash, n * sizeof *bufs);
+    return true;
+}
+
+/* Receives into mbufs taken first, so that frames stay in the ring when
+ * there are none.  'nombuf' counts the bursts that left frames in the ring
+ * for want of mbufs, and the frames dropped because their further segments
+ * could not be had (rx_nombuf in the ethdev stats).  Mbufs left over, for
+ * which the ring had no frame, go back to the stash untouched. */
 uint16_t
 pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
 {
     struct pmmap_rxq *q = rxq;
     struct tpacket_pkt pkts[PMMAP_BURST_MAX];
-    const struct tpacket_counters *tc;
     unsigned n = RTE_MIN(nb_pkts, PMMAP_BURST_MAX);
     unsigned got, out = 0, too_big = 0, nombuf = 0;
     uint64_t bytes = 0;
@@ -64,8 +97,8 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     if (!tpacket_rx_ready(q->t) || unlikely(!n)) {
         return 0;
     }
-    if (unlikely(rte_pktmbuf_alloc_bulk(q->mp, bufs, n))) {
-        pmmap_counter_add(&q->c.nombuf, 1);
+    if (unlikely(!rx_stash_take(q, bufs, n))) {
+        counter_add(&q->c.nombuf, 1);
         return 0;
     }
 
@@ -74,6 +107,10 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         const struct tpacket_pkt *p = &pkts[i];
         struct rte_mbuf *m = bufs[out];
 
+        /* The kernel wrote the next frame on another CPU. */
+        if (i + 1 < got) {
+            rte_prefetch0(pkts[i + 1].data);
+        }
         if (unlikely(p->len > q->max_len)) {
             too_big++;
             continue;
@@ -91,25 +128,18 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     }
     tpacket_rx_done(q->t);
     if (out < n) {
-        rte_pktmbuf_free_bulk(&bufs[out], n - out);
+        rte_memcpy(q->stash + q->n_stash, &bufs[out],
+                   (n - out) * sizeof *bufs);
+        q->n_stash += n - out;
     }
 
-    pmmap_counter_add(&q->c.packets, out);
-    pmmap_counter_add(&q->c.bytes, bytes);
+    counter_add(&q->c.packets, out);
+    counter_add(&q->c.bytes, bytes);
     if (unlikely(too_big)) {
-        pmmap_counter_add(&q->c.too_big, too_big);
+        counter_add(&q->c.too_big, too_big);
     }
     if (unlikely(nombuf)) {
-        pmmap_counter_add(&q->c.nombuf, nombuf);
-    }
-    tc = tpacket_peek_counters(q->t);
-    if (unlikely(tc->rx_truncated != q->seen_truncated
-                 || tc->rx_bad_frames != q->seen_bad)) {
-        pmmap_counter_add(&q->c.truncated,
-                          tc->rx_truncated - q->seen_truncated);
-        pmmap_counter_add(&q->c.bad_frames, tc->rx_bad_frames - q->seen_bad);
-        q->seen_truncated = tc->rx_truncated;
-        q->seen_bad = tc->rx_bad_frames;
+        counter_add(&q->c.nombuf, nombuf);
     }
     return out;
 }
@@ -150,10 +180,10 @@ tx_count_drops(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n)
         }
     }
     if (too_big) {
-        pmmap_counter_add(&q->c.too_big, too_big);
+        counter_add(&q->c.too_big, too_big);
     }
     if (runts) {
-        pmmap_counter_add(&q->c.runts, runts);
+        counter_add(&q->c.runts, runts);
     }
 }
 
@@ -210,8 +240,8 @@ tx_chunk(struct pmmap_txq *q, struct rte_mbuf **bufs, unsigned n,
     if (consumed) {
         rte_pktmbuf_free_bulk(bufs, consumed);
     }
-    pmmap_counter_add(&q->c.packets, queued);
-    pmmap_counter_add(&q->c.bytes, bytes);
+    counter_add(&q->c.packets, queued);
+    counter_add(&q->c.bytes, bytes);
     return consumed;
 }
 
@@ -219,7 +249,6 @@ uint16_t
 pmmap_tx_burst(void *txq, struct rte_mbuf **bufs, uint16_t nb_pkts)
 {
     struct pmmap_txq *q = txq;
-    const struct tpacket_counters *tc;
     unsigned sent = 0;
     bool full = false;
 
@@ -227,18 +256,7 @@ pmmap_tx_burst(void *txq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         sent += tx_chunk(q, bufs + sent, nb_pkts - sent, &full);
     }
     if (unlikely(sent < nb_pkts)) {
-        pmmap_counter_add(&q->c.ring_full, nb_pkts - sent);
-    }
-    tc = tpacket_peek_counters(q->t);
-    if (unlikely(tc->tx_kick_errors != q->seen_kick_errors)) {
-        pmmap_counter_add(&q->c.kick_errors,
-                          tc->tx_kick_errors - q->seen_kick_errors);
-        q->seen_kick_errors = tc->tx_kick_errors;
-    }
-    if (unlikely(tc->tx_wrong_format != q->seen_wrong_format)) {
-        pmmap_counter_add(&q->c.wrong_format,
-                          tc->tx_wrong_format - q->seen_wrong_format);
-        q->seen_wrong_format = tc->tx_wrong_format;
+        counter_add(&q->c.ring_full, nb_pkts - sent);
     }
     return sent;
 }

@@ -16,10 +16,10 @@ struct xstat_field {
     size_t offset;
 };
 
-#define XSTAT_RX_FIELD(NAME) \
-    { #NAME, offsetof(struct pmmap_rx_counters, NAME) },
-#define XSTAT_TX_FIELD(NAME) \
-    { #NAME, offsetof(struct pmmap_tx_counters, NAME) },
+#define XSTAT_RX_FIELD(NAME, FIELD, INTO, MEANING) \
+    { #NAME, offsetof(struct pmmap_rx_counters, FIELD) },
+#define XSTAT_TX_FIELD(NAME, FIELD, INTO, MEANING) \
+    { #NAME, offsetof(struct pmmap_tx_counters, FIELD) },
 
 static const struct xstat_field rx_fields[] = {
     PMMAP_RX_XSTATS(XSTAT_RX_FIELD)
@@ -41,9 +41,11 @@ field(const void *counters, const struct xstat_field *f)
 static void
 rx_read(const struct pmmap_rxq *q, struct pmmap_rx_counters *out)
 {
-#define RX_READ(NAME) \
-    out->NAME = pmmap_counter_get(&q->c.NAME) - q->base.NAME;
-    PMMAP_RX_BASIC(RX_READ)
+    memset(out, 0, sizeof *out);
+#define RX_READ(NAME, FIELD, INTO, MEANING) \
+    out->FIELD = counter_get(&q->c.FIELD) - q->base.FIELD;
+    RX_READ(packets, packets, none, "")
+    RX_READ(bytes, bytes, none, "")
     PMMAP_RX_XSTATS(RX_READ)
 #undef RX_READ
 }
@@ -51,9 +53,11 @@ rx_read(const struct pmmap_rxq *q, struct pmmap_rx_counters *out)
 static void
 tx_read(const struct pmmap_txq *q, struct pmmap_tx_counters *out)
 {
-#define TX_READ(NAME) \
-    out->NAME = pmmap_counter_get(&q->c.NAME) - q->base.NAME;
-    PMMAP_TX_BASIC(TX_READ)
+    memset(out, 0, sizeof *out);
+#define TX_READ(NAME, FIELD, INTO, MEANING) \
+    out->FIELD = counter_get(&q->c.FIELD) - q->base.FIELD;
+    TX_READ(packets, packets, none, "")
+    TX_READ(bytes, bytes, none, "")
     PMMAP_TX_XSTATS(TX_READ)
 #undef TX_READ
 }
@@ -62,17 +66,14 @@ static void
 kstats_poll__(struct pmmap_port *p)
 {
     for (unsigned i = 0; i < p->n_rx_sock; i++) {
-        struct tpacket_kstats d;
-
-        if (p->sock[i] && !tpacket_read_kstats(p->sock[i], &d)) {
-            pmmap_counter_add(&p->rxq[i].c.kernel_drops, d.drops);
-            pmmap_counter_add(&p->rxq[i].c.kernel_freezes, d.freezes);
+        if (p->sock[i]) {
+            tpacket_read_kstats(p->sock[i], &p->rxq[i].c.kernel);
         }
     }
 }
 
 /* Adds what the kernel counted since the last reading to the receive
- * queues' kernel_* counters. */
+ * queues' kernel counters. */
 void
 pmmap_kstats_poll(struct pmmap_port *p)
 {
@@ -90,28 +91,32 @@ pmmap_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *st)
     rte_spinlock_lock(&p->stats_lock);
     kstats_poll__(p);
     for (unsigned q = 0; q < PMMAP_MAX_QUEUES; q++) {
+        struct pmmap_eth_sums rs = { 0 }, ts = { 0 };
         struct pmmap_rx_counters rx;
         struct pmmap_tx_counters tx;
-        uint64_t rx_errors;
 
         rx_read(&p->rxq[q], &rx);
-        rx_errors = rx.truncated + rx.bad_frames + rx.too_big;
+        tx_read(&p->txq[q], &tx);
+#define RX_INTO(NAME, FIELD, INTO, MEANING) rs.INTO += rx.FIELD;
+#define TX_INTO(NAME, FIELD, INTO, MEANING) ts.INTO += tx.FIELD;
+        PMMAP_RX_XSTATS(RX_INTO)
+        PMMAP_TX_XSTATS(TX_INTO)
+#undef RX_INTO
+#undef TX_INTO
         st->ipackets += rx.packets;
         st->ibytes += rx.bytes;
-        st->imissed += rx.kernel_drops;
-        st->ierrors += rx_errors;
-        nombuf += rx.nombuf;
+        st->imissed += rs.imissed;
+        st->ierrors += rs.ierrors;
+        nombuf += rs.rx_nombuf;
         if (q < dev->data->nb_rx_queues && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
             st->q_ipackets[q] = rx.packets;
             st->q_ibytes[q] = rx.bytes;
-            st->q_errors[q] = rx_errors;
+            st->q_errors[q] = rs.ierrors;
         }
 
-        tx_read(&p->txq[q], &tx);
         st->opackets += tx.packets;
         st->obytes += tx.bytes;
-        st->oerrors += tx.too_big + tx.runts + tx.kick_errors
-                       + tx.wrong_format;
+        st->oerrors += ts.oerrors;
         if (q < dev->data->nb_tx_queues && q < RTE_ETHDEV_QUEUE_STAT_CNTRS) {
             st->q_opackets[q] = tx.packets;
             st->q_obytes[q] = tx.bytes;
@@ -136,11 +141,15 @@ pmmap_stats_reset(struct rte_eth_dev *dev)
         struct pmmap_rxq *rxq = &p->rxq[q];
         struct pmmap_txq *txq = &p->txq[q];
 
-#define RX_BASE(NAME) rxq->base.NAME = pmmap_counter_get(&rxq->c.NAME);
-#define TX_BASE(NAME) txq->base.NAME = pmmap_counter_get(&txq->c.NAME);
-        PMMAP_RX_BASIC(RX_BASE)
+#define RX_BASE(NAME, FIELD, INTO, MEANING) \
+        rxq->base.FIELD = counter_get(&rxq->c.FIELD);
+#define TX_BASE(NAME, FIELD, INTO, MEANING) \
+        txq->base.FIELD = counter_get(&txq->c.FIELD);
+        RX_BASE(packets, packets, none, "")
+        RX_BASE(bytes, bytes, none, "")
         PMMAP_RX_XSTATS(RX_BASE)
-        PMMAP_TX_BASIC(TX_BASE)
+        TX_BASE(packets, packets, none, "")
+        TX_BASE(bytes, bytes, none, "")
         PMMAP_TX_XSTATS(TX_BASE)
 #undef RX_BASE
 #undef TX_BASE
@@ -211,8 +220,8 @@ pmmap_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xstats,
     for (unsigned q = 0; q < PMMAP_MAX_QUEUES; q++) {
         rx_read(&p->rxq[q], &rx[q]);
         tx_read(&p->txq[q], &tx[q]);
-#define RX_SUM(NAME) rx_total.NAME += rx[q].NAME;
-#define TX_SUM(NAME) tx_total.NAME += tx[q].NAME;
+#define RX_SUM(NAME, FIELD, INTO, MEANING) rx_total.FIELD += rx[q].FIELD;
+#define TX_SUM(NAME, FIELD, INTO, MEANING) tx_total.FIELD += tx[q].FIELD;
         PMMAP_RX_XSTATS(RX_SUM)
         PMMAP_TX_XSTATS(TX_SUM)
 #undef RX_SUM

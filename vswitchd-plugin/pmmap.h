@@ -56,45 +56,57 @@ extern int pmmap_logtype;
 #define PMMAP_INFO(...) PMMAP_LOG(INFO, "INFO", __VA_ARGS__)
 #define PMMAP_DBG(...) PMMAP_LOG(DEBUG, "DBG", __VA_ARGS__)
 
-/* Counters.  Each list makes a struct of uint64_t and, for the xstats
- * lists, the names "rx_NAME" / "tx_NAME" (totals) and "rx_qN_NAME" /
- * "tx_qN_NAME" (per queue).
+/* Counters.  Each xstats list entry is C(NAME, FIELD, INTO, MEANING): the
+ * counter's name, where it lives in the queue's counter block, the ethdev
+ * total it adds to (ierrors, imissed, rx_nombuf, oerrors, or none) and what
+ * it counts.  The lists make the readings, the resets, the ethdev totals
+ * and the xstats: "rx_NAME" / "tx_NAME" (totals) and "rx_qN_NAME" /
+ * "tx_qN_NAME" (per queue).  Packets and bytes, the ethdev basics, are
+ * read apart.
  *
- * Writers: the 'kernel_*' counters are written by the control path under
- * 'stats_lock' (from PACKET_STATISTICS); every other counter by the thread
- * that polls the queue.  All are stored and loaded with relaxed atomics:
- * one writer each, readers on any thread. */
-#define PMMAP_RX_BASIC(C)                                               \
-    C(packets)                  /* Frames delivered in mbufs. */        \
-    C(bytes)
+ * A queue's block holds the driver's own counters and the ring's (lib/
+ * tpacket.h), which tpacket writes in place: 'ring' by the burst that runs
+ * on the queue, 'kernel' (PACKET_STATISTICS) by the control path under
+ * 'stats_lock'.  Every other counter is written by the thread that polls
+ * the queue.  All are stored and loaded with relaxed atomics: one writer
+ * each, readers on any thread. */
 #define PMMAP_RX_XSTATS(C)                                              \
-    C(kernel_drops)             /* Ring full: the kernel dropped. */    \
-    C(kernel_freezes)           /* The kernel froze the queue. */       \
-    C(truncated)                /* Longer than a ring block. */         \
-    C(bad_frames)               /* Failed the ring bounds check. */     \
-    C(too_big)                  /* Longer than MTU + 18: dropped. */    \
-    C(nombuf)                   /* See pmmap-rxtx.c. */
-#define PMMAP_TX_BASIC(C)                                               \
-    C(packets)                  /* Frames queued to the ring. */        \
-    C(bytes)
+    C(kernel_drops, kernel.drops, imissed,                              \
+      "the kernel found the ring full: dropped")                        \
+    C(kernel_freezes, kernel.freezes, none,                             \
+      "times the kernel froze the queue")                               \
+    C(truncated, ring.truncated, ierrors,                               \
+      "longer than a ring block: dropped")                              \
+    C(bad_frames, ring.bad_frames, ierrors,                             \
+      "failed the ring bounds check: dropped")                          \
+    C(too_big, too_big, ierrors, "longer than MTU + 18: dropped")       \
+    C(nombuf, nombuf, rx_nombuf, "see pmmap-rxtx.c")
 #define PMMAP_TX_XSTATS(C)                                              \
-    C(too_big)                  /* Longer than MTU + 18: dropped. */    \
-    C(runts)                    /* Shorter than 14 bytes: dropped. */   \
-    C(kick_errors)              /* sendto() failed (not EAGAIN). */     \
-    C(ring_full)                /* Handed back: the ring was full. */   \
-    C(wrong_format)             /* Queued, then refused by the kernel   \
-                                 * (the MTU went down): not sent. */
+    C(too_big, too_big, oerrors, "longer than MTU + 18: dropped")       \
+    C(runts, runts, oerrors, "shorter than 14 bytes: dropped")          \
+    C(kick_errors, ring.kick_errors, oerrors,                           \
+      "sendto() failed (not EAGAIN)")                                   \
+    C(ring_full, ring_full, none,                                       \
+      "handed back: the ring was full (the caller drops or retries)")   \
+    C(wrong_format, ring.wrong_format, oerrors,                         \
+      "queued, then refused by the kernel (the MTU went down): not sent")
 
-#define PMMAP_COUNTER_FIELD(NAME) uint64_t NAME;
+/* The ethdev totals the xstats lists add to. */
+struct pmmap_eth_sums {
+    uint64_t ierrors, imissed, rx_nombuf, oerrors, none;
+};
 
 struct pmmap_rx_counters {
-    PMMAP_RX_BASIC(PMMAP_COUNTER_FIELD)
-    PMMAP_RX_XSTATS(PMMAP_COUNTER_FIELD)
+    uint64_t packets, bytes;    /* Frames delivered in mbufs. */
+    uint64_t too_big, nombuf;
+    struct tpacket_rx_counters ring;
+    struct tpacket_kernel_counters kernel;
 };
 
 struct pmmap_tx_counters {
-    PMMAP_TX_BASIC(PMMAP_COUNTER_FIELD)
-    PMMAP_TX_XSTATS(PMMAP_COUNTER_FIELD)
+    uint64_t packets, bytes;    /* Frames queued to the ring. */
+    uint64_t too_big, runts, ring_full;
+    struct tpacket_tx_counters ring;
 };
 
 /* A receive queue.  The first group is the polling thread's. */
@@ -105,8 +117,13 @@ struct pmmap_rxq {
     uint32_t max_len;           /* Longest frame taken: MTU + 18. */
     uint32_t head_room;         /* Frame bytes a first segment holds. */
     uint32_t seg_room;          /* ... and a further one. */
-    uint64_t seen_truncated;    /* tpacket's own counters at the last */
-    uint64_t seen_bad;          /* burst, to add what is new. */
+
+    /* Fresh mbufs, taken from the mempool PMMAP_BURST_MAX at a time: a
+     * burst takes what it asks for from the top and puts back those it
+     * found no frame for, so that a burst that finds few frames neither
+     * allocates nor frees the rest.  Freed when the port stops. */
+    struct rte_mbuf *stash[PMMAP_BURST_MAX];
+    unsigned n_stash;
 
     struct pmmap_rx_counters c __rte_cache_aligned;
 
@@ -121,8 +138,6 @@ struct pmmap_txq {
     uint32_t max_len;           /* Longest frame sent: MTU + 18. */
     int socket_id;              /* NUMA node for 'bounce'. */
     bool set_up;
-    uint64_t seen_kick_errors;  /* tpacket's, at the last burst. */
-    uint64_t seen_wrong_format;
 
     struct pmmap_tx_counters c __rte_cache_aligned;
     struct pmmap_tx_counters base __rte_cache_aligned;
@@ -163,22 +178,13 @@ struct pmmap_port {
     struct pmmap_txq txq[PMMAP_MAX_QUEUES];
 };
 
-static inline void
-pmmap_counter_add(uint64_t *c, uint64_t n)
-{
-    /* One writer: a relaxed load-add-store, no locked instruction. */
-    __atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
-}
-
-static inline uint64_t
-pmmap_counter_get(const uint64_t *c)
-{
-    return __atomic_load_n(c, __ATOMIC_RELAXED);
-}
-
 /* pmmap-rxtx.c */
 uint16_t pmmap_rx_burst(void *rxq, struct rte_mbuf **, uint16_t n);
 uint16_t pmmap_tx_burst(void *txq, struct rte_mbuf **, uint16_t n);
+
+/* Returns a receive queue's stashed mbufs to their mempool.  Control path,
+ * while nobody polls the queue. */
+void pmmap_rx_stash_free(struct pmmap_rxq *);
 
 /* pmmap-stats.c */
 void pmmap_kstats_poll(struct pmmap_port *);

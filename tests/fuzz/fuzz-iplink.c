@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl/stats.h"
+#include "ctl/ctl-stats.h"
 #include "fuzz.h"
 
 static void

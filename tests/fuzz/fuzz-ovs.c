@@ -1,5 +1,5 @@
 /* libFuzzer target: gfp-ctl's parsers of what Open vSwitch's tools print
- * (utilities/ctl/ovs.c, utilities/ctl/cpuset.c).
+ * (utilities/ctl/ovs.c, ovs-counters.c, cpuset.c).
  *
  * The first byte of an input picks the parser (its value modulo 6); the
  * rest is the tool's output, as text:

@@ -74,7 +74,7 @@ check_topology(const struct topology *t)
             default:
                 fuzz_fail("port %s: type %d", p->name, (int) p->type);
             }
-            if (!topo_port_type_name(p->type)) {
+            if (!topology_port_type_name(p->type)) {
                 fuzz_fail("port %s: type without a name", p->name);
             }
         }

@@ -101,12 +101,18 @@ walk_ring(const uint8_t *data, uint32_t block_size, uint32_t n_blocks,
           unsigned burst)
 {
     struct tpacket_pkt pkts[GFP_BURST_MAX];
+    struct tpacket_rx_counters rx;
+    struct tpacket_tx_counters tx;
     struct tpacket t;
     uint64_t received = 0;
     uint64_t claimed = 0;
 
     memset(&t, 0, sizeof t);
+    memset(&rx, 0, sizeof rx);
+    memset(&tx, 0, sizeof tx);
     t.fd = -1;
+    t.rx_stats = &rx;
+    t.tx_stats = &tx;
     t.geom.rx_block_size = block_size;
     t.geom.rx_blocks = n_blocks;
     /* Blocks at 8-byte boundaries, as the kernel's are at pages. */
@@ -157,13 +163,13 @@ walk_ring(const uint8_t *data, uint32_t block_size, uint32_t n_blocks,
             fuzz_fail("ring walk does not end");
         }
     }
-    if (t.stats.rx_packets != received) {
+    if (rx.packets != received) {
         fuzz_fail("%"PRIu64" frames received, %"PRIu64" counted",
-                  received, t.stats.rx_packets);
+                  received, rx.packets);
     }
-    if (t.stats.rx_packets + t.stats.rx_truncated > claimed) {
+    if (rx.packets + rx.truncated > claimed) {
         fuzz_fail("%"PRIu64" frames received or truncated, blocks held "
-                  "%"PRIu64, t.stats.rx_packets + t.stats.rx_truncated,
+                  "%"PRIu64, rx.packets + rx.truncated,
                   claimed);
     }
     for (uint32_t i = 0; i < n_blocks; i++) {

@@ -31,8 +31,8 @@ def test_json_structure(fixed_doc):
     doc = json.loads(report.to_json(fixed_doc))
     assert doc == fixed_doc
     assert set(doc) == {"schema", "tool", "version", "started", "finished",
-                        "interrupted", "simulated", "host",
-                        "requested_paths", "config", "paths"}
+                        "interrupted", "simulated", "host", "suite",
+                        "requested_paths", "config", "notes", "paths"}
     assert doc["schema"] == "gfp-bench/1"
     assert doc["config"]["sizes"] == [64, 1518]
     assert doc["config"]["pdr_loss_ratio"] == 0.005
@@ -44,7 +44,8 @@ def test_json_structure(fixed_doc):
     size_keys = {"frame_size", "mrr_pps", "ndr_pps", "pdr_pps", "ratios",
                  "is_baseline", "generator_pps", "generator_load",
                  "generator_warning", "latency", "cpu_use",
-                 "cycles_per_packet", "drops_by_hop", "accounting",
+                 "cycles_per_packet", "cost_us_per_packet",
+                 "drops_by_hop", "accounting",
                  "searches", "notes", "trials"}
     for p in doc["paths"]:
         if p["status"] != "ok":
@@ -94,8 +95,9 @@ def test_csv(fixed_doc):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text.splitlines()[0] == ",".join(report.CSV_FIELDS)
     # Per path and size: mrr, ndr, pdr, generator, 3 loads x 3
-    # percentiles, CPU use and cycles per packet of one component.
-    assert len(rows) == 3 * 2 * 15 + 2
+    # percentiles, the path's cost, CPU use and cycles per packet of one
+    # component.
+    assert len(rows) == 3 * 2 * 16 + 2
     both = [r for r in rows if r["path"] == "both" and
             r["frame_size"] == "64"]
     assert [r["metric"] for r in both] == [
@@ -103,7 +105,7 @@ def test_csv(fixed_doc):
         "latency_p50", "latency_p99", "latency_p99.9",
         "latency_p50", "latency_p99", "latency_p99.9",
         "latency_p50", "latency_p99", "latency_p99.9",
-        "cpu_use:gfp-fwd", "cycles_per_packet:gfp-fwd"]
+        "cost_per_packet", "cpu_use:gfp-fwd", "cycles_per_packet:gfp-fwd"]
     mrr = both[0]
     assert (mrr["unit"], float(mrr["median"]), float(mrr["ratio"]),
             mrr["n"]) == ("pps", 4e6, 4.0, "2")
@@ -119,7 +121,8 @@ def test_markdown(fixed_doc):
     sections = [line for line in md.splitlines() if line.startswith("## ")]
     assert sections == [
         "## Throughput", "## Ratios against vswitch-only", "## Latency",
-        "## CPU use and cycles per packet", "## Generator capacity",
+        "## CPU use and cycles per packet", "## Seat",
+        "## Generator capacity",
         "## Accounting", "## Skipped and failed paths",
         "## Warnings and notes", "## Method", "## Charts"]
     assert "### 64-byte frames" in md and "### 1518-byte frames" in md
@@ -141,18 +144,25 @@ def test_table(fixed_doc):
     lines = text.splitlines()
     header = lines[0]
     assert header.split() == ["path", "size", "MRR", "Mpps", "(min-max)",
-                              "NDR", "Mpps", "PDR", "Mpps", "x", "MRR", "x",
-                              "PDR", "p99", "us", "gen", "Mpps"]
+                              "NDR", "Mpps", "PDR", "Mpps", "us/pkt", "x",
+                              "MRR", "x", "PDR", "p99", "us", "gen", "Mpps"]
     data = lines[2:8]
     assert all(len(line) == len(header) for line in data)
+    # The cost: one CPU (gfp-fwd at 100 cycles a packet, 2 GHz, 4 Mpps
+    # is 0.2 of a CPU) per 4 Mpps: 0.05 us a frame.
     assert data[2].split() == ["both", "64", "4.000", "(4.000-4.000)",
-                               "4.000", "4.000", "4.00", "4.00",
-                               data[2].split()[8], "8.000"]
+                               "4.000", "4.000", "0.05", "4.00", "4.00",
+                               data[2].split()[9], "8.000"]
     assert data[4].split()[-1] == "8.000!"
     assert "direct       skipped: no SR-IOV VF on this host" in lines
     assert "bogus        skipped: unknown path" in lines
-    assert any(line.startswith("warning: host-dpdk 64B: MRR is 94% of the "
-                               "generator's capacity") for line in lines)
+    # Warnings are the report's; the table names none of them.
+    assert not any(line.startswith("warning:") for line in lines)
+    summary = report.summary_line(fixed_doc)
+    assert summary.startswith("notes:  ") and \
+        "(2 where the generator may be the limit)" in summary
+    md = report.markdown(fixed_doc)
+    assert "- host-dpdk 64B: MRR is 94% of the generator's capacity" in md
 
 
 def test_charts(fixed_doc, tmp_path):
@@ -264,20 +274,18 @@ def test_cli_bad_paths_start_nothing(paths, message, tmp_path, capsys,
     assert not out.exists()
 
 
-def test_cli_without_runners_skips_with_reason(tmp_path, capsys,
-                                              monkeypatch):
-    # A build whose gfp_bench has no runners module (and never the real
-    # one here: it would build the paths).
-    import sys
-    import gfp_bench
-    monkeypatch.setitem(sys.modules, "gfp_bench.runners", None)
-    monkeypatch.delattr(gfp_bench, "runners", raising=False)
+def test_cli_paths_that_cannot_be_made_skip_with_reason(tmp_path, capsys,
+                                                        monkeypatch):
+    # Never the real paths here: they would be built.
+    from gfp_bench import registry
+    monkeypatch.setattr(registry, "make_paths", lambda names, config: (
+        [], [(n, "?", "cannot be made here") for n in names]))
     rc = main(["--paths", "both", "--sizes", "64", "--trials", "1",
                "--out", str(tmp_path), "--no-charts"])
     # Nothing could run: status 1, and the report says why.
     assert rc == 1
     out, err = capsys.readouterr()
-    assert "both         skipped: no runner for real paths" in out
+    assert "both         skipped: cannot be made here" in out
     assert "no path could run here" in err
     with open(tmp_path / "report.md") as f:
         assert "- **both** (" in f.read()

@@ -6,6 +6,7 @@ import pytest
 
 from gfp_bench.config import BenchConfig
 from gfp_bench.paths import SimulatedPath, Skip, TrialResult
+from gfp_bench.trials import _clock
 from gfp_bench.trials import (Job, Progress, Runner, estimate_seconds,
                               schedule)
 
@@ -120,9 +121,12 @@ def test_progress_and_time_left():
     seen: List[Progress] = []
     Runner(paths, CFG, progress=seen.append, clock=clock).run()
     jobs = schedule(["A", "B"], CFG)
-    assert [p.job for p in seen] == list(range(1, len(jobs) + 1))
-    assert [(p.path, p.kind, p.repeat) for p in seen] == [
-        (j.path, j.kind, j.repeat) for j in jobs]
+    # One per job; a search's trials add lines naming their criterion.
+    assert [p.job for p in seen if not p.criterion] == list(
+        range(1, len(jobs) + 1))
+    assert [(p.path, p.kind, p.repeat) for p in seen if not p.criterion] \
+        == [(j.path, j.kind, j.repeat) for j in jobs]
+    assert "ndr" in {p.criterion.split()[0] for p in seen if p.criterion}
     assert all(p.jobs == len(jobs) and p.repeats == 2 for p in seen)
     # Before any trial, the estimate is the prior one.
     assert seen[0].left_s == pytest.approx(estimate_seconds(2, CFG))
@@ -130,7 +134,11 @@ def test_progress_and_time_left():
     # The last job, a latency job of 3 trials of 1 s, is estimated from
     # the latency jobs timed so far: 3 s each.
     assert seen[-1].left_s == pytest.approx(3.0)
-    assert seen[-1].line() == "[16/16] B 64B trial 2/2 latency, 0:03 left"
+    assert seen[-1].line() == ("[16/16] B 64B latency, trial 2/2, %s of ~%s"
+                               % (_clock(seen[-1].elapsed_s),
+                                  _clock(seen[-1].elapsed_s + 3.0)))
+    search = next(p for p in seen if p.criterion)
+    assert " search ndr start, trial 1/2, " in search.line()
     assert seen[-1].elapsed_s == clock.now - 3.0
 
 

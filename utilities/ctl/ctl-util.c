@@ -126,6 +126,108 @@ now_ms(void)
     return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+/* In the child: stdin from /dev/null, stdout and stderr to the pipes,
+ * SIGINT ignored and no signal blocked, then argv[0].  If it cannot be
+ * run, its errno goes up 'exec_fd'. */
+static void __attribute__((noreturn))
+run_child(char *const argv[], int out_fd, int err_fd, int exec_fd)
+{
+    int null = open("/dev/null", O_RDONLY);
+    int exec_errno;
+    sigset_t none;
+
+    /* gfp-ctl stats --watch blocks its stop signals and takes a Ctrl-C
+     * between two readings; the tool inherits neither. */
+    signal(SIGINT, SIG_IGN);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (null < 0 || dup2(null, 0) < 0 || dup2(out_fd, 1) < 0
+        || dup2(err_fd, 2) < 0) {
+        _exit(127);
+    }
+    execvp(argv[0], argv);
+    exec_errno = errno;
+    if (write(exec_fd, &exec_errno, sizeof exec_errno) < 0) {
+        /* Nothing to do: the parent sees status 127. */
+    }
+    _exit(127);
+}
+
+/* Reads 'fds' (stdout, stderr) into 'bufs' until both end or
+ * 'deadline'.  Returns 0 or a negative errno (-ETIMEDOUT). */
+static int
+run_read(const int fds[2], struct run_buf bufs[2], long long deadline)
+{
+    bool open_fd[2] = { true, true };
+
+    while (open_fd[0] || open_fd[1]) {
+        struct pollfd pfd[2];
+        long long left = deadline - now_ms();
+        int n = 0, map[2];
+
+        if (left <= 0) {
+            return -ETIMEDOUT;
+        }
+        for (int i = 0; i < 2; i++) {
+            if (open_fd[i]) {
+                pfd[n].fd = fds[i];
+                pfd[n].events = POLLIN;
+                map[n++] = i;
+            }
+        }
+        if (poll(pfd, n, left) < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return -errno;
+        }
+        for (int j = 0; j < n; j++) {
+            int r = pfd[j].revents ? run_buf_read(pfd[j].fd, &bufs[map[j]])
+                                   : 1;
+
+            if (r < 0) {
+                return r;
+            }
+            open_fd[map[j]] &= r != 0;
+        }
+    }
+    return 0;
+}
+
+/* Waits for 'pid' (killed first if 'err'): its status as ctl_run()
+ * returns it. */
+static int
+run_wait(pid_t pid, int err, int exec_fd)
+{
+    int status, exec_errno = 0;
+
+    if (err) {
+        kill(pid, SIGKILL);
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            return err ? err : -errno;
+        }
+    }
+    if (read(exec_fd, &exec_errno, sizeof exec_errno) == sizeof exec_errno
+        && exec_errno) {
+        return -exec_errno;
+    } else if (err) {
+        return err;
+    }
+    return (WIFEXITED(status) ? WEXITSTATUS(status)
+            : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -ECHILD);
+}
+
+static void
+close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
 int
 ctl_run(char *const argv[], unsigned timeout_ms, char **out, char **errp)
 {
@@ -133,16 +235,9 @@ ctl_run(char *const argv[], unsigned timeout_ms, char **out, char **errp)
     int pipes[2][2] = { { -1, -1 }, { -1, -1 } };
     int exec_pipe[2] = { -1, -1 };
     long long deadline = now_ms() + timeout_ms;
-    bool open_fd[2] = { true, true };
-    int status, err = 0, exec_errno = 0;
+    int err = 0;
     pid_t pid;
 
-    if (out) {
-        *out = NULL;
-    }
-    if (errp) {
-        *errp = NULL;
-    }
     if (pipe2(pipes[0], O_CLOEXEC) || pipe2(pipes[1], O_CLOEXEC)
         || pipe2(exec_pipe, O_CLOEXEC)) {
         err = -errno;
@@ -152,108 +247,26 @@ ctl_run(char *const argv[], unsigned timeout_ms, char **out, char **errp)
     if (pid < 0) {
         err = -errno;
         goto out;
+    } else if (!pid) {
+        run_child(argv, pipes[0][1], pipes[1][1], exec_pipe[1]);
     }
-    if (!pid) {
-        int null = open("/dev/null", O_RDONLY);
-        sigset_t none;
-
-        /* gfp-ctl stats --watch blocks its stop signals and takes a
-         * Ctrl-C between two readings; the tool inherits neither. */
-        signal(SIGINT, SIG_IGN);
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        if (null < 0 || dup2(null, 0) < 0 || dup2(pipes[0][1], 1) < 0
-            || dup2(pipes[1][1], 2) < 0) {
-            _exit(127);
-        }
-        execvp(argv[0], argv);
-        exec_errno = errno;
-        if (write(exec_pipe[1], &exec_errno, sizeof exec_errno) < 0) {
-            /* Nothing to do: the parent sees status 127. */
-        }
-        _exit(127);
-    }
-    close(pipes[0][1]);
-    close(pipes[1][1]);
-    close(exec_pipe[1]);
-    pipes[0][1] = pipes[1][1] = exec_pipe[1] = -1;
-
-    while (open_fd[0] || open_fd[1]) {
-        struct pollfd pfd[2];
-        long long left = deadline - now_ms();
-        int n = 0, map[2];
-
-        if (left <= 0) {
-            err = -ETIMEDOUT;
-            break;
-        }
-        for (int i = 0; i < 2; i++) {
-            if (open_fd[i]) {
-                pfd[n].fd = pipes[i][0];
-                pfd[n].events = POLLIN;
-                map[n++] = i;
-            }
-        }
-        if (poll(pfd, n, left) < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            err = -errno;
-            break;
-        }
-        for (int j = 0; j < n; j++) {
-            if (pfd[j].revents) {
-                int r = run_buf_read(pfd[j].fd, &bufs[map[j]]);
-
-                if (r < 0) {
-                    err = r;
-                    break;
-                }
-                if (!r) {
-                    open_fd[map[j]] = false;
-                }
-            }
-        }
-        if (err) {
-            break;
-        }
-    }
-    if (err) {
-        kill(pid, SIGKILL);
-    }
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            err = err ? err : -errno;
-            goto out;
-        }
-    }
-    if (read(exec_pipe[0], &exec_errno, sizeof exec_errno)
-        == sizeof exec_errno && exec_errno) {
-        err = -exec_errno;
-    } else if (!err) {
-        err = WIFEXITED(status) ? WEXITSTATUS(status)
-              : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -ECHILD;
-    }
+    close_fd(&pipes[0][1]);
+    close_fd(&pipes[1][1]);
+    close_fd(&exec_pipe[1]);
+    err = run_read((int[2]) { pipes[0][0], pipes[1][0] }, bufs, deadline);
+    err = run_wait(pid, err, exec_pipe[0]);
 
 out:
     for (int i = 0; i < 2; i++) {
-        for (int j = 0; j < 2; j++) {
-            if (pipes[i][j] >= 0) {
-                close(pipes[i][j]);
-            }
-        }
-        if (exec_pipe[i] >= 0) {
-            close(exec_pipe[i]);
-        }
+        close_fd(&pipes[i][0]);
+        close_fd(&pipes[i][1]);
+        close_fd(&exec_pipe[i]);
     }
     for (int i = 0; i < 2; i++) {
         char **dst = i ? errp : out;
 
-        if (dst && !bufs[i].data) {
-            bufs[i].data = ctl_xstrdup("");
-        }
         if (dst) {
-            *dst = bufs[i].data;
+            *dst = bufs[i].data ? bufs[i].data : ctl_xstrdup("");
         } else {
             free(bufs[i].data);
         }

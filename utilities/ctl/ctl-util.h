@@ -9,6 +9,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#ifndef MAX
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#endif
+#ifndef MIN
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#endif
+
 void ctl_out_of_memory(void) __attribute__((noreturn));
 void *ctl_xmalloc(size_t);
 void *ctl_xcalloc(size_t n, size_t size);

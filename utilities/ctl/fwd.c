@@ -8,23 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctl-util.h"
 #include "ctl.h"
 #include "gfp-ctl.h"
+#include "util.h"
 
-int
-ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
+/* Sends the command argv[0] with its arguments to gfp-fwd, which checks
+ * them: a command gfp-fwd does not know is its error, not a usage error. */
+static int
+fwd_run(const struct gfp_ctl_opts *opts, int argc, char *argv[])
 {
     char err[CTL_ERR_LEN];
     json_t *req, *args, *msg, *ok;
     char *line;
     int status;
 
-    if (argc < 2) {
-        return gfp_ctl_usage_error("fwd needs a command: stats, "
-                                   "reset-stats, ports, mode, quit, version "
-                                   "or help");
-    }
-    if (argc - 2 > CTL_MAX_ARGS) {
+    if (argc - 1 > CTL_MAX_ARGS) {
         return gfp_ctl_usage_error("too many arguments (at most %d)",
                                    CTL_MAX_ARGS);
     }
@@ -32,29 +31,28 @@ ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     /* The request as JSON, so that no argument can break the line.  JSON
      * carries only UTF-8 text: anything else is refused here, never
      * dropped. */
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         json_t *probe = json_string(argv[i]);
 
         if (!probe) {
             char echo[64];
 
             return gfp_ctl_usage_error("fwd: %s '%s' is not valid UTF-8 "
-                                       "text", i == 1 ? "command" : "argument",
+                                       "text", !i ? "command" : "argument",
                                        ctl_sanitize(argv[i], echo,
                                                     sizeof echo));
         }
         json_decref(probe);
     }
     args = json_array();
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         json_array_append_new(args, json_string(argv[i]));
     }
-    req = json_pack("{s:s, s:o}", "command", argv[1], "args", args);
+    req = json_pack("{s:s, s:o}", "command", argv[0], "args", args);
     line = req ? json_dumps(req, JSON_COMPACT) : NULL;
     json_decref(req);
     if (!line) {
-        fprintf(stderr, "gfp-ctl: out of memory\n");
-        return EXIT_FAILURE;
+        ctl_out_of_memory();
     }
     msg = ctl_client_request(opts->socket, line, opts->timeout_ms, err);
     free(line);
@@ -83,3 +81,25 @@ ctl_fwd_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     json_decref(msg);
     return status;
 }
+
+/* What gfp-fwd's control socket understands (guest/gfp-fwd.c answers
+ * "help" with the same list). */
+static const struct gfp_ctl_command fwd_commands[] = {
+    { "stats", "", "all counters, per port and queue", fwd_run },
+    { "reset-stats", "", "count from zero again", fwd_run },
+    { "ports", "", "the ports of the current mode", fwd_run },
+    { "mode", "[dpdk|mmap]", "show the packet I/O mode, or switch it live",
+      fwd_run },
+    { "quit", "", "stop gfp-fwd", fwd_run },
+    { "version", "", "gfp-fwd's version", fwd_run },
+    { "help", "", "what this gfp-fwd understands", fwd_run },
+};
+
+const struct gfp_ctl_group gfp_ctl_group_fwd = {
+    .name = "fwd",
+    .summary = "talk to a running gfp-fwd over its control socket "
+               "(-s, -t, -c)",
+    .commands = fwd_commands,
+    .n_commands = ARRAY_SIZE(fwd_commands),
+    .run_other = fwd_run,
+};

@@ -1,6 +1,15 @@
-/* gfp-ctl preflight: internal to gfp-ctl preflight (ctl-preflight.c, the
- * command, its output and the system checks; ctl-preflight-ovs.c, what
- * only OVS knows and the checks built on it). */
+/* gfp-ctl preflight: internal to the preflight group.
+ *
+ * preflight.c is the command: it gathers the facts into a struct
+ * preflight, runs every check of PREFLIGHT_CHECKS in that order, and
+ * prints their findings (findings.h).  The checks read the facts and
+ * report; none calls another check's file or the command:
+ *
+ *     preflight-sys.c       hugepages, hugetlbfs, IOMMU, modules, NICs
+ *     preflight-numa.c      NUMA placement of PMDs, memory and guests
+ *     preflight-ovs.c       OVS's rows (read once) and the checks on them
+ *     preflight-versions.c  OVS version, dpdk-init, the plugin's DPDK ABI
+ */
 #ifndef GFP_CTL_PREFLIGHT_H
 #define GFP_CTL_PREFLIGHT_H 1
 
@@ -11,29 +20,14 @@
 
 #include "cpuset.h"
 #include "ctl-util.h"
+#include "findings.h"
 #include "sysfs.h"
-
-#ifndef MAX
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#endif
-#ifndef MIN
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#endif
 
 #define PF_MAX_CPUS CPUSET_MAX
 #define PF_MAX_NODES CTL_MAX_NODES
 #define PF_DEFAULT_RUNDIR "/var/run/openvswitch"
 
-enum pf_sev { SEV_PASS, SEV_SKIP, SEV_WARN, SEV_FAIL };
-
-struct finding {
-    char *id;
-    char *subject;
-    char *message;
-    char *fix;                  /* NULL: nothing to fix. */
-    enum pf_sev sev;
-};
-
+/* The facts the checks read. */
 struct preflight {
     const char *root;           /* "" or the --root prefix. */
     bool guest;
@@ -54,6 +48,7 @@ struct preflight {
     char ovs_err[256];
     json_t *ovs;                /* The Open_vSwitch row. */
     json_t *bridges, *ports, *ifaces;   /* Arrays of rows. */
+    bool dpdk_initialized;
 
     /* Facts: from the command line, else from OVS. */
     bool have_pmd;
@@ -62,26 +57,33 @@ struct preflight {
     int n_socket_mem;           /* -1: unknown. */
     unsigned long long socket_mem[PF_MAX_NODES];
     char socket_mem_from[64];
-
-    /* The report. */
-    struct finding *f;
-    size_t n, cap;
 };
 
-/* ctl-preflight.c. */
+/* Where a check runs. */
+enum preflight_where { PF_BOTH, PF_HOST, PF_GUEST };
 
-/* Adds a finding.  'fix' is taken over (may be NULL). */
-void pf_add(struct preflight *, const char *id, const char *subject,
-            enum pf_sev, char *fix, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+/* Every check, in the order of the report: C(NAME, WHERE) is
+ * preflight_check_NAME(), run on the host, the guest or both. */
+#define PREFLIGHT_CHECKS(C)                                     \
+    C(hugepages, PF_BOTH)       /* preflight-sys.c */           \
+    C(hugetlbfs, PF_BOTH)                                       \
+    C(iommu, PF_BOTH)                                           \
+    C(modules, PF_BOTH)                                         \
+    C(guest_nics, PF_GUEST)                                     \
+    C(numa, PF_HOST)            /* preflight-numa.c */          \
+    C(guest_numa, PF_HOST)                                      \
+    C(sock_dir, PF_HOST)        /* preflight-ovs.c */           \
+    C(vhost_mode, PF_HOST)                                      \
+    C(mtu, PF_HOST)                                             \
+    C(queues, PF_HOST)                                          \
+    C(versions, PF_HOST)        /* preflight-versions.c */
 
-/* The PCI NICs DPDK drives: bound to a DPDK-capable kernel driver, or
- * named by an OVS dpdk port's dpdk-devargs.  At most 'max' addresses, as
- * sysfs spells them. */
-size_t preflight_dpdk_nics(const struct preflight *,
-                           char (*addrs)[CTL_PCI_ADDR_LEN], size_t max);
+#define PREFLIGHT_CHECK_DECLARE(NAME, WHERE)                            \
+    void preflight_check_##NAME(const struct preflight *, struct findings *);
+PREFLIGHT_CHECKS(PREFLIGHT_CHECK_DECLARE)
+#undef PREFLIGHT_CHECK_DECLARE
 
-/* ctl-preflight-ovs.c. */
+/* preflight-ovs.c: OVS's rows. */
 
 /* Reads the Open_vSwitch, Bridge, Port and Interface rows into 'pf' with
  * ovs-vsctl.  On failure, returns a negative errno with 'pf->ovs_err'
@@ -96,11 +98,12 @@ const char *preflight_ovs_map_get(const json_t *map, const char *key);
 const char *preflight_ovs_other_config(const struct preflight *,
                                        const char *key);
 
-void preflight_ovs_check_sock_dir(struct preflight *);
-void preflight_ovs_check_vhost_mode(struct preflight *);
-void preflight_ovs_check_mtu(struct preflight *);
-void preflight_ovs_check_queues(struct preflight *);
-void preflight_ovs_check_versions(struct preflight *);
-void preflight_ovs_check_guest_numa(struct preflight *);
+/* preflight-numa.c. */
 
-#endif /* ctl-preflight.h */
+/* The PCI NICs DPDK drives: bound to a DPDK-capable kernel driver, or
+ * named by an OVS dpdk port's dpdk-devargs.  At most 'max' addresses, as
+ * sysfs spells them. */
+size_t preflight_dpdk_nics(const struct preflight *,
+                           char (*addrs)[CTL_PCI_ADDR_LEN], size_t max);
+
+#endif /* preflight.h */

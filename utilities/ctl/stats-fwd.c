@@ -5,7 +5,7 @@
  * (lib/port.h struct port_dev_stats), each with whose fault it is. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <stdio.h>
 #include <stdlib.h>

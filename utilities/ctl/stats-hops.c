@@ -8,7 +8,7 @@
  * the verdict line puts in words.  Both come from the same count. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -6,7 +6,7 @@
  * tests/fuzz/fuzz-iplink.c fuzzes both parsers. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <ctype.h>
 #include <errno.h>

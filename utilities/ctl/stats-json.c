@@ -5,7 +5,7 @@
  * know is null, never 0. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -5,7 +5,7 @@
  * parser is in stats-iplink.c. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <errno.h>
 #include <stdio.h>

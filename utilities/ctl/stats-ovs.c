@@ -8,7 +8,7 @@
  * joined by interface. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <errno.h>
 #include <stdio.h>

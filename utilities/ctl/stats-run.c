@@ -2,7 +2,7 @@
  * --watch. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <errno.h>
 #include <getopt.h>

@@ -2,7 +2,7 @@
  * both always agree. */
 #include <config.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 
 #include <stdio.h>
 #include <string.h>

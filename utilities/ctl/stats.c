@@ -2,12 +2,12 @@
  *
  * One reading of every OVS interface, the datapath threads, gfp-fwd's
  * control socket and the kernel links of network namespaces, then the hops
- * that dropped packets: see stats.h for the rooms it is built of. */
+ * that dropped packets: see ctl-stats.h for the rooms it is built of. */
 #include <config.h>
 
 #include <stdlib.h>
 
-#include "stats.h"
+#include "ctl-stats.h"
 #include "gfp-ctl.h"
 
 int
@@ -38,3 +38,17 @@ ctl_stats_main(const struct gfp_ctl_opts *opts, int argc, char *argv[])
     ctl_stats_args_destroy(&args);
     return status;
 }
+
+static const struct gfp_ctl_command stats_commands[] = {
+    { NULL, "[--json] [--watch[=SECS]] [--db DB | --sandbox DIR | --no-ovs] "
+      "[--netns NS[:IF,...]]... [--clear-pmd] ...",
+      "OVS, gfp-fwd, PMD and kernel link counters, and who dropped",
+      ctl_stats_main },
+};
+
+const struct gfp_ctl_group gfp_ctl_group_stats = {
+    .name = "stats",
+    .summary = "where the packets went, hop by hop",
+    .commands = stats_commands,
+    .n_commands = ARRAY_SIZE(stats_commands),
+};

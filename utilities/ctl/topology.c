@@ -64,7 +64,7 @@ static const char *const port_required_why[] = {
 };
 
 const char *
-topo_port_type_name(enum topo_port_type type)
+topology_port_type_name(enum topo_port_type type)
 {
     return port_types[type];
 }
@@ -461,26 +461,16 @@ parse_ovs(struct parse_ctx *ctx, const yaml_node_t *node,
     return 0;
 }
 
+/* The port's name and type. */
 static int
-parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
-           struct dups *dups, struct topo_port *port)
+port_name_type(struct parse_ctx *ctx, const yaml_node_t *node,
+               const char *path, struct dups *dups, struct topo_port *port)
 {
-    static const char *const all_keys[] = {
-        "name", "type", "socket", "pci", "mac", "iface", "queues", "mtu",
-    };
-    const char *const *keys;
-    char kpath[PATH_LEN], expected[128], buf[48], addr[CTL_PCI_ADDR_LEN];
+    char kpath[PATH_LEN], buf[48];
     yaml_node_t *v;
     const char *s;
-    size_t i, len;
+    size_t i;
     int error;
-
-    error = check_keys(ctx, node, path, "a mapping with the port's name and "
-                       "type", all_keys, ARRAY_SIZE(all_keys),
-                       "name, type, socket, pci, mac, iface, queues or mtu");
-    if (error) {
-        return error;
-    }
 
     v = map_get(ctx, node, "name");
     path_join(kpath, path, "name");
@@ -514,10 +504,18 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
                     "dpdk-vf or pmmap, got '%s'", shown(v, buf));
     }
     port->type = i;
+    return 0;
+}
 
-    /* Now that the type is known: only its keys, and the one it needs. */
-    keys = port_keys[port->type];
-    expected[0] = '\0';
+/* Now that the type is known: only its keys, and the one it needs. */
+static int
+port_type_keys(struct parse_ctx *ctx, const yaml_node_t *node,
+               const char *path, const struct topo_port *port)
+{
+    const char *const *keys = port_keys[port->type];
+    char kpath[PATH_LEN], expected[128] = "";
+    size_t i;
+
     for (i = 0; i < ARRAY_SIZE(port_keys[0]) && keys[i]; i++) {
         bool last = i + 1 >= ARRAY_SIZE(port_keys[0]) || !keys[i + 1];
 
@@ -547,6 +545,19 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
                     port_types[port->type],
                     port_required_why[port->type]);
     }
+    return 0;
+}
+
+/* socket: and pci:, each unique in the file. */
+static int
+port_socket_pci(struct parse_ctx *ctx, const yaml_node_t *node,
+                const char *path, struct dups *dups, struct topo_port *port)
+{
+    char kpath[PATH_LEN], buf[48], addr[CTL_PCI_ADDR_LEN];
+    yaml_node_t *v;
+    const char *s;
+    size_t len;
+    int error;
 
     v = map_get(ctx, node, "socket");
     if (v) {
@@ -583,29 +594,60 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
         }
         /* As sysfs names it, so that setup finds its NUMA node. */
         port->pci = ctl_xstrdup(addr);
-        error = seen_add(ctx, &dups->pcis, v, kpath, port->pci);
-        if (error) {
-            return error;
-        }
+        return seen_add(ctx, &dups->pcis, v, kpath, port->pci);
     }
-    v = map_get(ctx, node, "mac");
-    if (v) {
-        uint8_t mac[GFP_ETH_ALEN];
-        static const uint8_t zero[GFP_ETH_ALEN];
+    return 0;
+}
 
-        path_join(kpath, path, "mac");
-        error = get_string(ctx, v, kpath, "a unicast MAC address", &s);
-        if (error) {
-            return error;
-        }
-        if (parse_mac(s, mac) || mac[0] & 1
-            || !memcmp(mac, zero, sizeof mac)) {
-            return fail(ctx, v, kpath, "expected a unicast MAC address "
-                        "xx:xx:xx:xx:xx:xx (e.g. 02:00:00:00:00:10), got "
-                        "'%s'", shown(v, buf));
-        }
-        port->mac = ctl_xmalloc(18);
-        format_mac(mac, port->mac);
+static int
+port_mac(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
+         struct topo_port *port)
+{
+    static const uint8_t zero[GFP_ETH_ALEN];
+    yaml_node_t *v = map_get(ctx, node, "mac");
+    uint8_t mac[GFP_ETH_ALEN];
+    char kpath[PATH_LEN], buf[48];
+    const char *s;
+    int error;
+
+    if (!v) {
+        return 0;
+    }
+    path_join(kpath, path, "mac");
+    error = get_string(ctx, v, kpath, "a unicast MAC address", &s);
+    if (error) {
+        return error;
+    }
+    if (parse_mac(s, mac) || mac[0] & 1 || !memcmp(mac, zero, sizeof mac)) {
+        return fail(ctx, v, kpath, "expected a unicast MAC address "
+                    "xx:xx:xx:xx:xx:xx (e.g. 02:00:00:00:00:10), got "
+                    "'%s'", shown(v, buf));
+    }
+    port->mac = ctl_xmalloc(18);
+    format_mac(mac, port->mac);
+    return 0;
+}
+
+static int
+parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
+           struct dups *dups, struct topo_port *port)
+{
+    static const char *const all_keys[] = {
+        "name", "type", "socket", "pci", "mac", "iface", "queues", "mtu",
+    };
+    char kpath[PATH_LEN];
+    yaml_node_t *v;
+    int error;
+
+    error = check_keys(ctx, node, path, "a mapping with the port's name and "
+                       "type", all_keys, ARRAY_SIZE(all_keys),
+                       "name, type, socket, pci, mac, iface, queues or mtu");
+    if (error
+        || (error = port_name_type(ctx, node, path, dups, port))
+        || (error = port_type_keys(ctx, node, path, port))
+        || (error = port_socket_pci(ctx, node, path, dups, port))
+        || (error = port_mac(ctx, node, path, port))) {
+        return error;
     }
     v = map_get(ctx, node, "iface");
     if (v) {
@@ -630,11 +672,8 @@ parse_port(struct parse_ctx *ctx, const yaml_node_t *node, const char *path,
         path_join(kpath, path, "mtu");
         error = get_uint(ctx, v, kpath, "an MTU", GFP_MTU_MIN, GFP_MTU_MAX,
                          &port->mtu);
-        if (error) {
-            return error;
-        }
     }
-    return 0;
+    return error;
 }
 
 static int

@@ -62,6 +62,6 @@ struct topology {
 int topology_load(const char *file, struct topology **topop, char **errorp);
 void topology_destroy(struct topology *);
 
-const char *topo_port_type_name(enum topo_port_type);
+const char *topology_port_type_name(enum topo_port_type);
 
 #endif /* ctl-topology.h */

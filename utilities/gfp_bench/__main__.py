@@ -18,11 +18,12 @@ import signal
 import sys
 from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
-from . import __version__, report
+from . import __version__, registry, report
 from .config import BenchConfig, MAX_FLOWS, check_flows, check_frame_size
-from .paths import PATH_CATALOGUE, Path, simulated_paths
+from .paths import Path, simulated_paths
+from .progress import Terminal
 from .results import STATUS_FAILED, STATUS_OK
-from .trials import Progress, Runner, estimate_seconds
+from .trials import Runner, estimate_seconds
 
 PROG = "gfp-bench"
 Unavailable = Tuple[str, str, str]
@@ -70,18 +71,24 @@ def _positive(kind: type):
     return parse
 
 
-def _paths(text: str) -> List[str]:
-    """The names of --paths: known ones, each once, at least one."""
-    known = "known: %s" % ", ".join(PATH_CATALOGUE)
-    names = [n.strip() for n in text.split(",") if n.strip()]
+def _names(text: str) -> List[str]:
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def check_paths(names: Optional[List[str]], suite: str) -> List[str]:
+    """The paths of --paths (all of the suite's without it): known ones
+    of ``suite``, each once, at least one; ValueError saying which."""
+    known_names = list(registry.catalogue(suite))
+    if names is None:
+        return known_names
+    known = "known: %s" % ", ".join(known_names)
     if not names:
-        raise argparse.ArgumentTypeError("no path named (%s)" % known)
+        raise ValueError("no path named (%s)" % known)
     for i, n in enumerate(names):
-        if n not in PATH_CATALOGUE:
-            raise argparse.ArgumentTypeError("unknown path %r (%s)"
-                                             % (n, known))
+        if n not in known_names:
+            raise ValueError("unknown path %r (%s)" % (n, known))
         if n in names[:i]:
-            raise argparse.ArgumentTypeError("path %r named twice" % n)
+            raise ValueError("path %r named twice" % n)
     return names
 
 
@@ -98,17 +105,21 @@ def _percent(text: str) -> float:
 
 def parser() -> argparse.ArgumentParser:
     """The option parser."""
-    default_paths = ",".join(PATH_CATALOGUE)
+    suites = registry.suites()
     p = argparse.ArgumentParser(
         prog=PROG,
         description="Compares the paths from a generator through a host's "
         "switch to a guest's forwarder and back: MRR, NDR, PDR, latency, "
         "cycles per packet and CPU use, in alternating trials.",
-        epilog="Paths: " + "; ".join(
-            "%s: %s" % kv for kv in PATH_CATALOGUE.items()))
-    p.add_argument("--paths", type=_paths, default=list(PATH_CATALOGUE),
-                   help="comma-separated paths to measure (default: %s)"
-                   % default_paths)
+        epilog=" ".join(
+            "Suite %s (%s): %s." % (s.name, s.description, "; ".join(
+                "%s: %s" % kv for kv in registry.catalogue(s.name).items()))
+            for s in suites))
+    p.add_argument("--suite", choices=[s.name for s in suites],
+                   default="paths", help="what to compare (default: paths)")
+    p.add_argument("--paths", type=_names, default=None,
+                   help="comma-separated paths of the suite to measure "
+                   "(default: all of them)")
     d = BenchConfig()
     p.add_argument("--sizes", type=_sizes, default=list(d.sizes),
                    help="frame sizes in bytes, 64..1518 or 9000 "
@@ -170,42 +181,8 @@ def resolve_paths(names: Sequence[str], config: BenchConfig, simulate: bool,
     if simulate:
         made: Dict[str, Path] = simulated_paths(names, seed=seed)
         return [made[n] for n in names], []
-    try:
-        from . import runners  # type: ignore[attr-defined]
-    except ImportError:
-        return [], [(n, PATH_CATALOGUE[n], "no runner for real paths in "
-                     "this build (--simulate runs simulated ones)")
-                    for n in names]
-    paths, more = runners.make_paths(names, config)
-    return list(paths), list(more)
-
-
-class _ProgressLine:
-    """The live progress line on a terminal; nothing elsewhere."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.live = stream.isatty()
-        self.width = 0
-
-    def show(self, progress: Progress) -> None:
-        if not self.live:
-            return
-        text = progress.line()
-        self.stream.write("\r" + text.ljust(self.width))
-        self.width = len(text)
-        self.stream.flush()
-
-    def clear(self) -> None:
-        if self.live and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
-
-    def log(self, msg: str) -> None:
-        self.clear()
-        self.stream.write("%s: %s\n" % (PROG, msg))
-        self.stream.flush()
+    paths, more = registry.make_paths(names, config)
+    return list(paths), list(more)  # type: ignore[arg-type]
 
 
 def main(argv: Optional[Sequence[str]] = None,
@@ -214,7 +191,8 @@ def main(argv: Optional[Sequence[str]] = None,
     """Runs gfp-bench; returns the exit status."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
     out_dir = args.out or "gfp-bench-%s" % datetime.datetime.now().strftime(
         "%Y%m%d-%H%M%S")
     if args.from_json:
@@ -229,25 +207,28 @@ def main(argv: Optional[Sequence[str]] = None,
     except ValueError as e:
         stderr.write("%s: %s\n" % (PROG, e))
         return 2
-    names = args.paths
-    line = _ProgressLine(stderr)
+    try:
+        names = check_paths(args.paths, args.suite)
+    except ValueError as e:
+        p.error("argument --paths: %s" % e)
+    term = Terminal(stderr, PROG)
     paths, unavailable = resolve_paths(names, config, args.simulate,
                                        args.seed)
-    runnable = [p for p in paths if not p.prerequisites()]
-    if runnable:
-        line.log("%d path(s), about %s of trials (estimate before the "
-                 "first one), set-up apart"
-                 % (len(runnable), _minutes(estimate_seconds(len(runnable),
-                                                             config))))
+    term.say("%s suite, %d path(s): about %s of trials (estimated before "
+             "the first one), set-up apart"
+             % (args.suite, len(names),
+                _minutes(estimate_seconds(len(paths), config))))
     runner = Runner(paths, config, unavailable=unavailable, requested=names,
-                    progress=line.show, log=line.log,
-                    simulated=args.simulate, version=__version__)
+                    progress=term.progress, log=term.note,
+                    simulated=args.simulate, version=__version__,
+                    baselines=registry.baselines(names), suite=args.suite)
     results = runner.run()
-    line.clear()
+    term.clear()
     doc = results.to_dict()
     files = report.write_all(doc, out_dir, not args.no_charts)
     stdout.write(report.table(doc))
     _where(files, out_dir, stdout)
+    stdout.write(report.summary_line(doc))
     if results.interrupted:
         return 130
     if any(p.status == STATUS_FAILED for p in results.paths):

@@ -5,15 +5,12 @@ the guest's forwarder and come back to the sink: vswitch-only, host DPDK,
 guest DPDK, both, the testpmd reference, direct.  The harness only sees the
 :class:`Path` interface: it sets a path up once, runs trials on it (a fixed
 offered rate, or the generator's maximum for MRR), and tears it down.  The
-runners that build real pairs with gfp-pair and gfp-sandbox implement this
+real paths that build pairs with gfp-pair and gfp-sandbox implement this
 interface; :class:`SimulatedPath` implements it with a device of known
 capacity and loss curve, for the tests and for ``--simulate``.
 
-The command line finds real paths in a module ``gfp_bench.runners`` that
-provides ``make_paths(names, config) -> (paths, unavailable)``: the
-:class:`Path` objects for the catalogue names asked for, and a list of
-``(name, description, reason)`` for those it cannot even make.  Without
-that module every real path is reported as skipped, with the reason.
+The real paths are registered modules (:mod:`gfp_bench.registry`,
+:mod:`gfp_bench.catalogue`) built on the seats of :mod:`gfp_bench.seats`.
 """
 
 from __future__ import annotations
@@ -24,18 +21,9 @@ import math
 import random
 from typing import Callable, Dict, List, Mapping, Optional, Sequence, Union
 
-# The paths gfp-bench knows, in the order it reports them.  The first one
-# is the baseline that ratios are taken against.
-PATH_CATALOGUE: Mapping[str, str] = {
-    "vswitch-only": "kernel switching <-> guest gfp-fwd in PacketMMAP mode",
-    "host-dpdk": "OVS-DPDK with net_pmmap ports <-> guest gfp-fwd in "
-                 "PacketMMAP mode",
-    "guest-dpdk": "kernel switching <-> guest gfp-fwd in DPDK mode on a "
-                  "kernel-interface PMD",
-    "both": "OVS-DPDK vhost-user <-> guest gfp-fwd in DPDK mode (virtio)",
-    "reference": "OVS-DPDK vhost-user <-> dpdk-testpmd in the guest's seat",
-    "direct": "SR-IOV VF or spare PF (iavf/i40e), no vswitch",
-}
+# The path ratios are taken against when a path names none of its own
+# (the paths suite's first path).  The catalogue itself is the registry's
+# (gfp_bench.registry): a path is a module of gfp_bench.catalogue.
 BASELINE = "vswitch-only"
 
 
@@ -78,6 +66,9 @@ class TrialResult:
     cycles_per_packet: Dict[str, float] = dataclasses.field(
         default_factory=dict)
     """Busy cycles per packet per component, from its own counters."""
+    pollers: List[str] = dataclasses.field(default_factory=list)
+    """The components that poll (each a busy CPU while the path runs,
+    whatever the load): the generator's among them."""
 
     @property
     def lost(self) -> int:
@@ -252,7 +243,7 @@ class SimulatedPath(Path):
         if noise < 0:
             raise ValueError("noise must be >= 0")
         self.name = name
-        self.description = description or PATH_CATALOGUE.get(name, name)
+        self.description = description or name
         self._capacity = capacity_pps
         self._loss_curve = loss_curve
         self._bandwidth_bps = bandwidth_bps
@@ -341,7 +332,8 @@ class SimulatedPath(Path):
             duration_s=duration_s, sent=sent, received=received,
             drops_by_hop={self._hop: lost},
             latency_ns=self._latency(offered / cap),
-            cpu_use=cpu, cycles_per_packet=dict(self._components))
+            cpu_use=cpu, cycles_per_packet=dict(self._components),
+            pollers=sorted(self._pollers))
 
     def _latency(self, load: float) -> List[float]:
         """Samples that grow with the load, as a queue's would."""
@@ -359,34 +351,26 @@ class SimulatedPath(Path):
 
 def simulated_paths(names: Sequence[str], seed: int = 1,
                     noise: float = 0.01) -> Dict[str, Path]:
-    """Simulated stand-ins for the catalogue's paths, for ``--simulate``:
-    plausible relative capacities on a 10 Gb/s-class link, with noise;
-    "direct" is unavailable, as on a host without an SR-IOV VF."""
-    profile = {
-        # name: (Mpps at 64 B, cycles per packet per component, pollers)
-        "vswitch-only": (0.6, {"kernel": 1800.0, "gfp-fwd": 900.0}, ()),
-        "host-dpdk": (1.4, {"ovs-pmd": 600.0, "gfp-fwd": 900.0},
-                      ("ovs-pmd",)),
-        "guest-dpdk": (1.1, {"kernel": 1500.0, "gfp-fwd": 350.0},
-                       ("gfp-fwd",)),
-        "both": (4.5, {"ovs-pmd": 250.0, "gfp-fwd": 120.0},
-                 ("ovs-pmd", "gfp-fwd")),
-        "reference": (4.3, {"ovs-pmd": 250.0, "testpmd": 130.0},
-                      ("ovs-pmd", "testpmd")),
-    }
+    """Simulated stand-ins for registered paths, for ``--simulate``: the
+    capacity and components of each path's profile, on a 10 Gb/s-class
+    link, with noise; a profile may say the path is unavailable (as
+    direct is on a host without an SR-IOV VF)."""
+    from . import registry
     out: Dict[str, Path] = {}
     for i, name in enumerate(names):
-        if name == "direct":
-            out[name] = SimulatedPath(
-                name, 14.0e6, unavailable="no SR-IOV VF or spare PF bound "
-                "for DPDK on this host (simulated)")
+        entry = registry.path(name)
+        prof = entry.simulated
+        if prof.unavailable:
+            out[name] = SimulatedPath(name, prof.mpps * 1e6,
+                                      description=entry.description,
+                                      unavailable=prof.unavailable)
             continue
-        mpps, comps, pollers = profile.get(name, (1.0, {"gfp-fwd": 500.0},
-                                                  ()))
         out[name] = SimulatedPath(
-            name, mpps * 1e6, bandwidth_bps=10e9, generator_pps=8.0e6,
+            name, prof.mpps * 1e6, description=entry.description,
+            bandwidth_bps=10e9, generator_pps=8.0e6,
             loss_curve=sporadic_loss(0.8, 0.01), noise=noise,
             seed=seed * 1000 + i,
-            latency_base_ns=2e9 / (mpps * 1e6) * 20,
-            components=comps, pollers=pollers)
+            latency_base_ns=2e9 / (prof.mpps * 1e6) * 20,
+            components=prof.cycles or {"gfp-fwd": 500.0},
+            pollers=("generator",) + tuple(prof.pollers))
     return out

@@ -56,9 +56,15 @@ def _problems(doc: Doc) -> Iterator[Doc]:
             yield p
 
 
+def _cost(size: Doc) -> str:
+    c = size.get("cost_us_per_packet")
+    return "-" if c is None else "%.2f" % c["median"]
+
+
 def _warnings(doc: Doc) -> List[str]:
-    """Generator warnings and notes, one line each."""
-    out = []
+    """The run's notes, generator warnings and each path's notes, one
+    line each."""
+    out = list(doc.get("notes", []))
     for p in doc["paths"]:
         for s in p["sizes"]:
             if s["generator_warning"]:
@@ -78,9 +84,11 @@ def table(doc: Doc) -> str:
     frame size, then skipped and failed paths and warnings."""
     cfg = doc["config"]
     base = cfg["baseline"]
-    head = ("%-12s %5s  %-22s %8s %8s %6s %6s %8s %8s"
-            % ("path", "size", "MRR Mpps (min-max)", "NDR Mpps", "PDR Mpps",
-               "x MRR", "x PDR", "p99 us", "gen Mpps"))
+    width = max([12] + [len(p["name"]) for p in doc["paths"]])
+    row = "%%-%ds %%5s  %%-22s %%8s %%8s %%7s %%6s %%6s %%8s %%8s" % width
+    head = row % ("path", "size", "MRR Mpps (min-max)", "NDR Mpps",
+                  "PDR Mpps", "us/pkt", "x MRR", "x PDR", "p99 us",
+                  "gen Mpps")
     lines = [head, "-" * len(head)]
     for p in doc["paths"]:
         if p["status"] != "ok" and not p["sizes"]:
@@ -93,23 +101,61 @@ def table(doc: Doc) -> str:
             gen = _mpps(_median(s["generator_pps"]))
             if s["generator_warning"]:
                 gen += "!"
-            lines.append("%-12s %5d  %-22s %8s %8s %6s %6s %8s %8s" % (
+            lines.append(row % (
                 p["name"], s["frame_size"], mrr_text,
                 _mpps(_median(s["ndr_pps"])), _mpps(_median(s["pdr_pps"])),
-                _ratio(s["ratios"]["mrr"]), _ratio(s["ratios"]["pdr"]),
+                _cost(s), _ratio(s["ratios"]["mrr"]),
+                _ratio(s["ratios"]["pdr"]),
                 _us(lat.get("p99_ns") if lat else None), gen))
     for p in _problems(doc):
-        lines.append("%-12s %s: %s" % (p["name"], p["status"], p["reason"]))
+        lines.append("%-*s %s: %s" % (width, p["name"], p["status"],
+                                      p["reason"]))
     lines.append("")
-    lines.append("Medians of %d trials of %g s, %d flow(s); x: ratio of "
-                 "medians against %s; p99 at %d%% of PDR."
+    lines.append("Medians of %d trials of %g s, %d flow(s); us/pkt: CPU "
+                 "time per forwarded frame, generator excluded; x: ratio "
+                 "of medians against %s; p99 at %d%% of PDR."
                  % (cfg["trials"], cfg["trial_duration_s"], cfg["flows"],
-                    base, 100 * TABLE_LOAD))
-    for w in _warnings(doc):
-        lines.append("warning: " + w)
+                    _against(doc, base), 100 * TABLE_LOAD))
+    lines += ["seat: " + line for line in seat_lines(doc)]
     if doc["interrupted"]:
         lines.append("warning: the run was interrupted: figures are partial")
     return "\n".join(lines) + "\n"
+
+
+def _against(doc: Doc, default: str) -> str:
+    """What the ratios are taken against: one path, or each row's own."""
+    bases = {p.get("baseline", default) for p in doc["paths"]
+             if p["sizes"]}
+    bases.discard(None)
+    if len(bases) <= 1:
+        return bases.pop() if bases else default
+    return "each path's baseline (%s)" % ", ".join(
+        "%s: %s" % (p["name"], p["baseline"]) for p in doc["paths"]
+        if p["sizes"] and p.get("baseline") not in (None, p["name"]))
+
+
+def seat_lines(doc: Doc) -> List[str]:
+    """One line per distinct seat: the busy pollers against the CPUs."""
+    seen: Dict[str, List[str]] = {}
+    for p in doc["paths"]:
+        seat = p.get("seat")
+        if p["sizes"] and seat and seat["busy"]:
+            seen.setdefault(seat["note"], []).append(p["name"])
+    return ["%s: %s" % (", ".join(names), note)
+            for note, names in seen.items()]
+
+
+def summary_line(doc: Doc) -> str:
+    """The one line the terminal gets for every warning and note."""
+    warnings = _warnings(doc)
+    if not warnings:
+        return "notes:  none\n"
+    gen = sum(1 for p in doc["paths"] for s in p["sizes"]
+              if s["generator_warning"])
+    return ("notes:  %d warning(s) and note(s)%s: see the report's "
+            "\"Warnings and notes\"\n"
+            % (len(warnings), " (%d where the generator may be the limit)"
+               % gen if gen else ""))
 
 
 def to_json(doc: Doc) -> str:
@@ -155,6 +201,9 @@ def csv_rows(doc: Doc) -> List[Dict[str, Any]]:
                                      load=entry["load"], unit="ns",
                                      median=entry[key + "_ns"],
                                      n=entry["samples"]))
+            if s.get("cost_us_per_packet") is not None:
+                rows.append(dict(base, metric="cost_per_packet", unit="us",
+                                 **_spread_row(s["cost_us_per_packet"])))
             for comp, spread in s["cpu_use"].items():
                 rows.append(dict(base, metric="cpu_use:" + comp,
                                  unit="cpus", **_spread_row(spread)))
@@ -204,16 +253,23 @@ def _gbps(pps: Optional[float], size: int) -> str:
 
 def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     """The Markdown report; ``charts`` are file names next to it."""
+    out: List[str] = []
+    for section in _MD_SECTIONS:
+        out += section(doc, charts)
+    return "\n".join(out)
+
+
+def _md_head(doc: Doc, charts: Sequence[str]) -> List[str]:
     cfg = doc["config"]
-    base = cfg["baseline"]
-    ok = [p for p in doc["paths"] if p["sizes"]]
     out = ["# gfp-bench report", ""]
     out.append("- run: %s to %s on %s (%s CPUs)%s%s" % (
         doc["started"], doc["finished"], doc["host"].get("hostname", "?"),
         doc["host"].get("cpus", "?"),
         ", **simulated paths**" if doc["simulated"] else "",
         ", **interrupted: partial figures**" if doc["interrupted"] else ""))
-    out.append("- paths asked for: %s" % ", ".join(doc["requested_paths"]))
+    out.append("- suite: %s; paths asked for: %s"
+               % (doc.get("suite", "paths"),
+                  ", ".join(doc["requested_paths"])))
     out.append("- frame sizes: %s bytes; %d flow(s); %d trials of %g s each"
                % (", ".join(str(s) for s in cfg["sizes"]), cfg["flows"],
                   cfg["trials"], cfg["trial_duration_s"]))
@@ -223,10 +279,20 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out.append("- gfp-bench %s, schema %s" % (doc["version"], doc["schema"]))
     out.append("")
 
+    return out
+
+
+def _md_throughput(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Throughput", "",
             "Medians over the trials, with the range (min-max).  Gb/s on "
             "the wire (L1: each frame plus 20 bytes of preamble and gap) "
-            "at the PDR.", ""]
+            "at the PDR.  CPU us/pkt: what the whole path costs, the CPU "
+            "time of every component but the generator per forwarded "
+            "frame, at the MRR: the paths compare on it even where the "
+            "generator sets the rate.", ""]
     for size in cfg["sizes"]:
         rows = []
         for p in ok:
@@ -238,12 +304,21 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
                     _range(s["mrr_pps"]), _mpps(_median(s["ndr_pps"])),
                     _range(s["ndr_pps"]), _mpps(_median(s["pdr_pps"])),
                     _range(s["pdr_pps"]),
-                    _gbps(_median(s["pdr_pps"]), size)])
+                    _gbps(_median(s["pdr_pps"]), size), _cost(s)])
         out += ["### %d-byte frames" % size, "",
                 _md_table(["path", "MRR Mpps", "range", "NDR Mpps", "range",
-                           "PDR Mpps", "range", "PDR Gb/s"], rows)]
+                           "PDR Mpps", "range", "PDR Gb/s", "CPU us/pkt"],
+                          rows)]
 
-    out += ["## Ratios against %s" % base, "",
+    return out
+
+
+def _md_ratios(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    base = cfg["baseline"]
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
+    out += ["## Ratios against %s" % _against(doc, base), "",
             "Ratio of the medians; in brackets the worst and best cases the "
             "spreads allow (a path's min over the baseline's max, its max "
             "over the baseline's min).", ""]
@@ -257,6 +332,13 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     else:
         out += [_md_table(["path", "size", "MRR x", "NDR x", "PDR x"], rows)]
 
+    return out
+
+
+def _md_latency(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Latency", "",
             "One-way latency at %s of each trial's PDR, percentiles over the "
             "samples of all trials." % ", ".join(
@@ -273,6 +355,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "load", "Mpps", "p50 us", "p99 us",
                        "p99.9 us", "samples"], rows)]
 
+    return out
+
+
+def _md_cpu(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## CPU use and cycles per packet", "",
             "At the maximum load (the MRR trials), from each component's "
             "own counters; CPU use in CPUs (1.0 = one core all the time).",
@@ -289,6 +377,32 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "component", "CPU",
                        "cycles/packet"], rows)]
 
+    return out
+
+
+def _md_seat(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
+    out += ["## Seat", "",
+            "Busy pollers (each takes a whole CPU whatever the load) "
+            "against the host's %s CPUs.  Where they outnumber the CPUs, "
+            "the scheduler shares them out in time slices: NDR and "
+            "latency then measure the sharing more than the code."
+            % doc["host"].get("cpus", "?"), ""]
+    rows = [[p["name"], str(p["seat"]["busy"]), str(p["seat"]["cpus"]),
+             ", ".join(p["seat"]["pollers"]) or "-",
+             "**yes**" if p["seat"]["oversubscribed"] else "no"]
+            for p in ok if p.get("seat")]
+    out += [_md_table(["path", "pollers", "CPUs", "which",
+                       "oversubscribed"], rows)]
+    out += ["- " + line for line in seat_lines(doc)] + [""]
+
+    return out
+
+
+def _md_generator(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Generator capacity", "",
             "The generator's own rate, measured in the same run on each "
             "path's seat without the path.  A path whose MRR comes within "
@@ -305,6 +419,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "generator Mpps", "MRR / generator",
                        ""], rows)]
 
+    return out
+
+
+def _md_accounting(doc: Doc, charts: Sequence[str]) -> List[str]:
+    ok = [p for p in doc["paths"] if p["sizes"]]
+    out: List[str] = []
     out += ["## Accounting", "",
             "Frames over all trials: every frame sent was received or "
             "counted as dropped by a hop.", ""]
@@ -319,6 +439,11 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
     out += [_md_table(["path", "size", "sent", "received", "dropped by hop",
                        "unaccounted"], rows)]
 
+    return out
+
+
+def _md_problems(doc: Doc, charts: Sequence[str]) -> List[str]:
+    out: List[str] = []
     problems = list(_problems(doc))
     out += ["## Skipped and failed paths", ""]
     if problems:
@@ -335,6 +460,12 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
         out += ["- " + w for w in warnings]
         out.append("")
 
+    return out
+
+
+def _md_method(doc: Doc, charts: Sequence[str]) -> List[str]:
+    cfg = doc["config"]
+    out: List[str] = []
     out += ["## Method", "",
             "Each trial offers frames at a fixed rate for %g s and counts "
             "what arrives.  MRR is the rate received at the generator's "
@@ -348,13 +479,23 @@ def markdown(doc: Doc, charts: Sequence[str] = ()) -> str:
             "%s." % (cfg["trial_duration_s"], 100 * cfg["floor_ratio"],
                      100 * cfg["tolerance_ratio"], cfg["max_iterations"],
                      cfg["verify"], cfg["trials"], METHOD_DOC), ""]
+    return out
+
+
+def _md_charts(doc: Doc, charts: Sequence[str]) -> List[str]:
+    out: List[str] = []
     if charts:
         out += ["## Charts", ""]
         for c in charts:
             if c.endswith(".png"):
                 out.append("![%s](%s)" % (os.path.splitext(c)[0], c))
                 out.append("")
-    return "\n".join(out)
+    return out
+
+
+_MD_SECTIONS = (_md_head, _md_throughput, _md_ratios, _md_latency, _md_cpu,
+                _md_seat, _md_generator, _md_accounting, _md_problems,
+                _md_method, _md_charts)
 
 
 def write_all(doc: Doc, out_dir: str, with_charts: bool = True

@@ -9,9 +9,9 @@ only producer.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
-from . import stats
+from . import seat, stats
 from .config import BenchConfig
 from .paths import TrialResult
 from .search import SearchOutcome
@@ -123,6 +123,11 @@ class Results:
     simulated: bool = False
     host: Dict[str, Any] = dataclasses.field(default_factory=dict)
     version: str = ""
+    suite: str = "paths"
+    baselines: Optional[Dict[str, str]] = None
+    """Each path's baseline; None: the configuration's, for every path."""
+    notes: List[str] = dataclasses.field(default_factory=list)
+    """What the run had to say as it went (skips, failures)."""
 
     def path(self, name: str) -> Optional[PathRecord]:
         """The record of path ``name``, if any."""
@@ -131,27 +136,39 @@ class Results:
                 return p
         return None
 
+    def baseline_of(self, name: str) -> Optional[str]:
+        """The path ``name`` is compared with, if any."""
+        if self.baselines is None:
+            return self.config.baseline
+        return self.baselines.get(name)
+
     def to_dict(self) -> Dict[str, Any]:
         """The summary and the raw trials, as the JSON schema says."""
-        base = self.path(self.config.baseline)
-        base_ok = base is not None and base.status == STATUS_OK
+        cpus = self.host.get("cpus") or 1
         paths = []
         for p in self.paths:
+            bname = self.baseline_of(p.name)
+            base = self.path(bname) if bname else None
+            if base is not None and base.status != STATUS_OK:
+                base = None
             sizes = []
             for size in self.config.sizes:
                 if size not in p.sizes:
                     continue
-                base_rec = base.sizes.get(size) if base_ok else None
+                base_rec = base.sizes.get(size) if base else None
                 sizes.append(_size_dict(self.config, p.sizes[size],
-                                        base_rec, p is base))
+                                        base_rec, bname == p.name))
             paths.append({"name": p.name, "description": p.description,
                           "status": p.status, "reason": p.reason,
                           "teardown_error": p.teardown_error,
+                          "baseline": bname,
+                          "seat": seat.describe(_pollers(p), cpus),
                           "sizes": sizes})
         return {
             "schema": SCHEMA,
             "tool": "gfp-bench",
             "version": self.version,
+            "suite": self.suite,
             "started": self.started,
             "finished": self.finished,
             "interrupted": self.interrupted,
@@ -159,8 +176,20 @@ class Results:
             "host": dict(self.host),
             "requested_paths": list(self.requested),
             "config": self.config.to_dict(),
+            "notes": list(self.notes),
             "paths": paths,
         }
+
+
+def _pollers(p: PathRecord) -> List[str]:
+    """The pollers the path's trials named."""
+    out: List[str] = []
+    for rec in p.sizes.values():
+        for t in rec.trials:
+            for name in t.result.pollers:
+                if name not in out:
+                    out.append(name)
+    return out
 
 
 def _spread(values: List[float]) -> Optional[Dict[str, float]]:
@@ -201,22 +230,11 @@ def _size_dict(cfg: BenchConfig, rec: SizeRecord,
     if any(t.result.generator_short for t in rec.trials):
         notes.append("the generator fell short of a requested rate")
 
-    latency = []
-    for load in cfg.latency_loads:
-        samples = rec.latency_samples(load)
-        if not samples:
-            continue
-        rates = [t.result.rate_pps or 0.0 for t in rec.of_kind("latency")
-                 if t.load == load]
-        entry: Dict[str, Any] = {"load": load,
-                                 "rate_pps": _spread(rates),
-                                 "samples": len(samples)}
-        for key, value in stats.latency_percentiles(samples).items():
-            entry[key + "_ns"] = value
-        entry["cdf"] = [[p, v] for p, v in stats.cdf(samples)]
-        latency.append(entry)
+    latency = _latency(cfg, rec)
 
     mrr_trials = [t.result for t in rec.of_kind("mrr")]
+    cost = stats.describe(c for c in (_cost_us(r) for r in mrr_trials)
+                          if c is not None)
     comps = sorted({c for r in mrr_trials for c in r.cpu_use}
                    | {c for r in mrr_trials for c in r.cycles_per_packet})
     cpu = {c: _spread([r.cpu_use[c] for r in mrr_trials if c in r.cpu_use])
@@ -224,16 +242,7 @@ def _size_dict(cfg: BenchConfig, rec: SizeRecord,
     cpp = {c: _spread([r.cycles_per_packet[c] for r in mrr_trials
                        if c in r.cycles_per_packet]) for c in comps}
 
-    drops: Dict[str, int] = {}
-    acct = {"sent": 0, "received": 0, "dropped": 0, "unaccounted": 0}
-    for t in rec.trials:
-        r = t.result
-        for hop, n in r.drops_by_hop.items():
-            drops[hop] = drops.get(hop, 0) + n
-        acct["sent"] += r.sent
-        acct["received"] += r.received
-        acct["dropped"] += sum(r.drops_by_hop.values())
-        acct["unaccounted"] += r.unaccounted
+    drops, acct = _accounting(rec)
     if acct["unaccounted"]:
         notes.append("%d lost frames were counted by no hop"
                      % acct["unaccounted"])
@@ -251,6 +260,7 @@ def _size_dict(cfg: BenchConfig, rec: SizeRecord,
         "latency": latency,
         "cpu_use": cpu,
         "cycles_per_packet": cpp,
+        "cost_us_per_packet": cost.to_dict() if cost else None,
         "drops_by_hop": drops,
         "accounting": acct,
         "searches": [
@@ -261,3 +271,47 @@ def _size_dict(cfg: BenchConfig, rec: SizeRecord,
         "notes": notes,
         "trials": [t.to_dict() for t in rec.trials],
     }
+
+
+def _cost_us(r: TrialResult) -> Optional[float]:
+    """CPU time per forwarded frame, in microseconds, of every component
+    of the path but the generator: what the whole path costs, even where
+    the generator sets the rate."""
+    cpu = sum(v for k, v in r.cpu_use.items() if k != "generator")
+    if r.received <= 0 or not r.cpu_use:
+        return None
+    return cpu * r.duration_s / r.received * 1e6
+
+
+def _latency(cfg: BenchConfig, rec: SizeRecord) -> List[Dict[str, Any]]:
+    """Per load: the rates asked, the percentiles and the CDF."""
+    latency = []
+    for load in cfg.latency_loads:
+        samples = rec.latency_samples(load)
+        if not samples:
+            continue
+        rates = [t.result.rate_pps or 0.0 for t in rec.of_kind("latency")
+                 if t.load == load]
+        entry: Dict[str, Any] = {"load": load,
+                                 "rate_pps": _spread(rates),
+                                 "samples": len(samples)}
+        for key, value in stats.latency_percentiles(samples).items():
+            entry[key + "_ns"] = value
+        entry["cdf"] = [[p, v] for p, v in stats.cdf(samples)]
+        latency.append(entry)
+    return latency
+
+
+def _accounting(rec: SizeRecord) -> Tuple[Dict[str, int], Dict[str, int]]:
+    """Drops by hop and the frames' accounting, over all trials."""
+    drops: Dict[str, int] = {}
+    acct = {"sent": 0, "received": 0, "dropped": 0, "unaccounted": 0}
+    for t in rec.trials:
+        r = t.result
+        for hop, n in r.drops_by_hop.items():
+            drops[hop] = drops.get(hop, 0) + n
+        acct["sent"] += r.sent
+        acct["received"] += r.received
+        acct["dropped"] += sum(r.drops_by_hop.values())
+        acct["unaccounted"] += r.unaccounted
+    return drops, acct

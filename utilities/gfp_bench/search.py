@@ -161,30 +161,34 @@ class _State:
 
 
 TrialFn = Callable[[float], TrialResult]
+ObserveFn = Callable[[str, str], None]
 
 
 def search(path: Path, frame_size: int, flows: int, max_rate_pps: float,
            criteria: Sequence[Criterion], config: SearchConfig,
            start_pps: Optional[float] = None,
-           max_trial: Optional[TrialResult] = None) -> SearchOutcome:
+           max_trial: Optional[TrialResult] = None,
+           observe: Optional[ObserveFn] = None) -> SearchOutcome:
     """Searches ``path`` at ``frame_size`` and ``flows``.
 
     ``max_rate_pps`` is the upper bound, normally the MRR trial's offered
     rate; ``max_trial``, if given, is a trial at that rate that is not
     repeated (the MRR trial itself).  ``start_pps`` is the first rate
-    probed, normally the MRR trial's received rate.
+    probed, normally the MRR trial's received rate.  ``observe``, if
+    given, hears of each trial before it runs: (criterion, phase).
     """
     def run(rate: float) -> TrialResult:
         return path.trial(rate, frame_size, flows, config.duration_s)
 
     return search_fn(run, max_rate_pps, criteria, config, start_pps,
-                     max_trial)
+                     max_trial, observe)
 
 
 def search_fn(run: TrialFn, max_rate_pps: float,
               criteria: Sequence[Criterion], config: SearchConfig,
               start_pps: Optional[float] = None,
-              max_trial: Optional[TrialResult] = None) -> SearchOutcome:
+              max_trial: Optional[TrialResult] = None,
+              observe: Optional[ObserveFn] = None) -> SearchOutcome:
     """:func:`search` over any function that runs a trial at a rate."""
     if max_rate_pps <= 0:
         raise ValueError("maximum rate must be positive")
@@ -210,6 +214,11 @@ def search_fn(run: TrialFn, max_rate_pps: float,
         for s in states:
             if not s.done:
                 _update(s, rate, passed[s.criterion.name], floor)
+
+    def probe(s: _State, phase: str, rate: float) -> None:
+        if observe is not None:
+            observe(s.criterion.name, phase)
+        record(s, phase, rate, run(rate))
 
     def finish(s: _State, rate: Optional[float], converged: bool,
                note: str = "") -> None:
@@ -247,17 +256,17 @@ def search_fn(run: TrialFn, max_rate_pps: float,
                 break
             if s.hi - s.lo > tol:
                 rate, phase = _next_rate(s, start_pps, max_rate_pps)
-                record(s, phase, rate, run(rate))
+                probe(s, phase, rate)
                 _steer(s, steps[-1].passed[s.criterion.name])
             elif not s.lo_ok:
                 phase = "floor" if s.lo <= floor else "bisect"
-                record(s, phase, s.lo, run(s.lo))
+                probe(s, phase, s.lo)
                 if not s.lo_ok and s.lo <= floor and not s.done:
                     finish(s, None, True, "loses more than %g%% at the "
                            "floor, %.0f pps" % (100 * s.criterion.loss_ratio,
                                                 floor))
             elif s.lo_passes < config.verify:
-                record(s, "verify", s.lo, run(s.lo))
+                probe(s, "verify", s.lo)
             else:
                 finish(s, s.lo, True)
     return SearchOutcome(results={s.criterion.name: s.result  # type: ignore

@@ -95,14 +95,18 @@ class Progress:
     jobs: int
     elapsed_s: float
     left_s: float
+    criterion: str = ""
+    """In a search: the criterion ("ndr", "pdr") and the search's phase."""
 
     def line(self) -> str:
-        """One line: "[ 7/48] both 64B trial 1/3 search, 0:12 left"."""
+        """One line: "[ 7/48] both 64B search ndr bisect, trial 1/3,
+        0:12 of ~2:06"."""
         width = len(str(self.jobs))
-        return ("[%*d/%d] %s %dB trial %d/%d %s, %s left"
+        what = self.kind + (" " + self.criterion if self.criterion else "")
+        return ("[%*d/%d] %s %dB %s, trial %d/%d, %s of ~%s"
                 % (width, self.job, self.jobs, self.path, self.frame_size,
-                   self.repeat, self.repeats, self.kind,
-                   _clock(self.left_s)))
+                   what, self.repeat, self.repeats, _clock(self.elapsed_s),
+                   _clock(self.elapsed_s + self.left_s)))
 
 
 def _clock(seconds: float) -> str:
@@ -122,10 +126,12 @@ def _now() -> str:
 class Runner:
     """Runs a schedule over paths and collects the results.
 
-    ``unavailable`` names paths that could not even be made (an unknown
-    name, no runner), with the reason; they are reported as skipped.
-    ``progress`` is called before each job; ``log`` gets one line per
-    event worth telling (a skip, a failure); ``clock`` is injectable for
+    ``unavailable`` names paths that could not even be made, with the
+    reason; they are reported as skipped.  ``progress`` is called before
+    each job and each trial of a search; every event worth telling (a
+    skip, a failure) goes into the results' notes and to ``log``;
+    ``baselines`` says which path each one is compared with (default:
+    the configuration's baseline for all); ``clock`` is injectable for
     the tests.
     """
 
@@ -135,7 +141,9 @@ class Runner:
                  progress: Optional[ProgressFn] = None,
                  log: Optional[LogFn] = None,
                  clock: Callable[[], float] = time.monotonic,
-                 simulated: bool = False, version: str = "") -> None:
+                 simulated: bool = False, version: str = "",
+                 baselines: Optional[Dict[str, str]] = None,
+                 suite: str = "paths") -> None:
         names = [p.name for p in paths] + [u[0] for u in unavailable]
         if len(set(names)) != len(names):
             raise ValueError("a path is given twice")
@@ -144,7 +152,10 @@ class Runner:
         self.unavailable = list(unavailable)
         self.requested = list(requested) if requested else names
         self.progress = progress
-        self.log = log or (lambda msg: None)
+        self._log = log or (lambda msg: None)
+        self.notes: List[str] = []
+        self.baselines = baselines
+        self.suite = suite
         self.clock = clock
         self.simulated = simulated
         self.version = version
@@ -152,6 +163,13 @@ class Runner:
         self._records: Dict[str, PathRecord] = {}
         self._mrr: Dict[Tuple[str, int], TrialResult] = {}
         self._search: Dict[Tuple[str, int], SearchOutcome] = {}
+        self._where: Optional[Progress] = None
+        self._t0 = 0.0
+
+    def log(self, msg: str) -> None:
+        """A note of the run: into the report, and to ``log``."""
+        self.notes.append(msg)
+        self._log(msg)
 
     def run(self) -> Results:
         """Runs everything; returns the results, marked interrupted if
@@ -167,7 +185,8 @@ class Runner:
                           started=_now(), simulated=self.simulated,
                           host={"hostname": os.uname().nodename,
                                 "cpus": os.cpu_count()},
-                          version=self.version)
+                          version=self.version, suite=self.suite,
+                          baselines=self.baselines, notes=self.notes)
         try:
             self._setup_all()
             self._run_jobs()
@@ -265,7 +284,7 @@ class Runner:
         jobs = schedule([p.name for p in self._active()], cfg)
         by_name = {p.name: p for p in self.paths}
         spent: Dict[str, List[float]] = {}
-        start = self.clock()
+        start = self._t0 = self.clock()
         for i, job in enumerate(jobs):
             p = by_name[job.path]
             if self._records[p.name].status != STATUS_OK:
@@ -274,11 +293,12 @@ class Runner:
                 left = sum(self._job_estimate(j.kind, spent)
                            for j in jobs[i:]
                            if self._records[j.path].status == STATUS_OK)
-                self.progress(Progress(
+                self._where = Progress(
                     path=job.path, kind=job.kind, frame_size=job.frame_size,
                     repeat=job.repeat, repeats=cfg.trials, job=i + 1,
                     jobs=len(jobs), elapsed_s=self.clock() - start,
-                    left_s=left))
+                    left_s=left)
+                self.progress(self._where)
             t0 = self.clock()
             try:
                 p.activate()
@@ -302,6 +322,16 @@ class Runner:
         return (expected_trials(kind, self.config)
                 * self.config.trial_duration_s * OVERHEAD)
 
+    def _observe(self, criterion: str, phase: str) -> None:
+        """The search's next trial: the progress line names it."""
+        w = self._where
+        if self.progress is None or w is None:
+            return
+        spent = self.clock() - self._t0 - w.elapsed_s
+        self.progress(dataclasses.replace(
+            w, criterion="%s %s" % (criterion, phase),
+            elapsed_s=w.elapsed_s + spent, left_s=max(0.0, w.left_s - spent)))
+
     def _run_job(self, p: Path, job: Job) -> None:
         cfg = self.config
         rec = self._records[p.name].size(job.frame_size)
@@ -324,7 +354,8 @@ class Runner:
                 return
             outcome = search(p, job.frame_size, cfg.flows, mrr.offered_pps,
                              ndr_pdr(cfg.pdr_loss), cfg.search_config(),
-                             start_pps=mrr.received_pps, max_trial=mrr)
+                             start_pps=mrr.received_pps, max_trial=mrr,
+                             observe=self._observe)
             for step in outcome.steps:
                 if step.phase == "max":
                     continue  # the MRR trial, recorded already
