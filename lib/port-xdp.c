@@ -39,37 +39,46 @@
 #include <xdp/libxdp.h>
 #include <xdp/xsk.h>
 
+#include "counter.h"
 #include "log.h"
 #include "port-provider.h"
 
 LOG_MODULE(port_xdp);
 
-/* Counters of one queue.  The kernel's come from XDP_STATISTICS (which
- * keeps totals: read, never cleared), the others are the port's own,
- * written by the queue's worker only.  NAME, where, description. */
-#define XDP_KERNEL_COUNTERS(C)                                              \
-    C(rx_dropped, "kernel: frames dropped on receive (no fill buffer, "     \
-                  "or too long for a frame)")                               \
-    C(rx_invalid_descs, "kernel: invalid receive descriptors")              \
-    C(tx_invalid_descs, "kernel: transmit descriptors refused as invalid")  \
-    C(rx_ring_full, "kernel: frames dropped, receive ring full")            \
-    C(rx_fill_ring_empty_descs, "kernel: frames dropped, fill ring empty")  \
-    C(tx_ring_empty_descs, "kernel: wakeups that found no frame to send")
-#define XDP_PORT_COUNTERS(C)                                                \
-    C(rx_bad_desc, "received descriptors out of bounds: dropped")           \
-    C(tx_too_big, "frames longer than a UMEM frame: dropped on output")     \
-    C(tx_kick_errors, "sendto() kicks that failed other than EAGAIN")       \
-    C(comp_bad_desc, "completed addresses out of bounds: frame lost")
+/* Counters of one queue, as counter.h lists: C(NAME, KIND, MEANING).  The
+ * kernel's come from XDP_STATISTICS (which keeps totals: read, never
+ * cleared), the others are the port's own, written by the queue's worker
+ * only.  Every drop here is also in the device counters
+ * (port_xdp_get_dev_stats()), hence COUNTER_DROP_FOLDED. */
+#define XDP_KERNEL_COUNTERS(C)                                          \
+    C(rx_dropped, COUNTER_DROP_FOLDED,                                  \
+      "kernel: dropped on receive (no fill buffer, or too long)")       \
+    C(rx_invalid_descs, COUNTER_DROP_FOLDED,                            \
+      "kernel: invalid receive descriptors")                            \
+    C(tx_invalid_descs, COUNTER_DROP_FOLDED,                            \
+      "kernel: transmit descriptors refused as invalid")                \
+    C(rx_ring_full, COUNTER_DROP_FOLDED,                                \
+      "kernel: dropped, the receive ring was full")                     \
+    C(rx_fill_ring_empty_descs, COUNTER_DROP_FOLDED,                    \
+      "kernel: dropped, no frame in the fill ring")                     \
+    C(tx_ring_empty_descs, COUNTER_EVENT,                               \
+      "kernel: wakeups that found no frame to send")
+#define XDP_PORT_COUNTERS(C)                                            \
+    C(rx_bad_desc, COUNTER_DROP_FOLDED,                                 \
+      "received descriptors out of bounds: dropped")                    \
+    C(tx_too_big, COUNTER_DROP_FOLDED,                                  \
+      "frames longer than a UMEM frame: dropped on output")             \
+    C(tx_kick_errors, COUNTER_EVENT,                                    \
+      "sendto() kicks that failed other than EAGAIN")                   \
+    C(comp_bad_desc, COUNTER_DROP_FOLDED,                               \
+      "completed addresses out of bounds: frame lost")
 
 struct xdp_counters {
-#define XDP_COUNTER_FIELD(NAME, DESC) uint64_t NAME;
-    XDP_KERNEL_COUNTERS(XDP_COUNTER_FIELD)
-    XDP_PORT_COUNTERS(XDP_COUNTER_FIELD)
-#undef XDP_COUNTER_FIELD
+    XDP_KERNEL_COUNTERS(COUNTER_FIELD)
+    XDP_PORT_COUNTERS(COUNTER_FIELD)
 };
 
-#define XDP_ADD(Q, NAME, N)                                                 \
-    __atomic_store_n(&(Q)->sw.NAME, (Q)->sw.NAME + (N), __ATOMIC_RELAXED)
+#define XDP_ADD(Q, NAME, N) counter_add(&(Q)->sw.NAME, (N))
 
 /* One queue: its socket and four rings, and the slice of the UMEM it owns.
  * Only the worker that polls the queue touches it, but for 'sw', which the
@@ -749,11 +758,11 @@ sum_counters(const struct port_xdp *dev, struct xdp_counters *sum)
         if (getsockopt(xq->fd, SOL_XDP, XDP_STATISTICS, &ks, &len)) {
             memset(&ks, 0, sizeof ks);
         }
-#define XDP_SUM_KERNEL(NAME, DESC) sum->NAME += ks.NAME;
+#define XDP_SUM_KERNEL(NAME, KIND, DESC) sum->NAME += ks.NAME;
         XDP_KERNEL_COUNTERS(XDP_SUM_KERNEL)
 #undef XDP_SUM_KERNEL
-#define XDP_SUM_PORT(NAME, DESC) \
-        sum->NAME += __atomic_load_n(&xq->sw.NAME, __ATOMIC_RELAXED);
+#define XDP_SUM_PORT(NAME, KIND, DESC) \
+        sum->NAME += counter_get(&xq->sw.NAME);
         XDP_PORT_COUNTERS(XDP_SUM_PORT)
 #undef XDP_SUM_PORT
     }
@@ -788,7 +797,7 @@ port_xdp_get_xstats(const struct port *port)
     struct xdp_counters c;
 
     sum_counters(dev, &c);
-#define XDP_COUNTER_JSON(NAME, DESC) \
+#define XDP_COUNTER_JSON(NAME, KIND, DESC) \
     json_object_set_new(x, #NAME, json_integer(c.NAME));
     XDP_KERNEL_COUNTERS(XDP_COUNTER_JSON)
     XDP_PORT_COUNTERS(XDP_COUNTER_JSON)
