@@ -8,6 +8,8 @@ guest_gfp_fwd_SOURCES = \
 	guest/gfp-fwd.c \
 	guest/mode.c \
 	guest/mode.h \
+	guest/mode-ifaces.c \
+	guest/mode-ifaces.h \
 	guest/mode-mmap.c \
 	guest/mode-switch.c \
 	guest/mode-switch.h \

@@ -129,14 +129,30 @@ class Prober(threading.Thread):
         self.times = []
         self.failures = []
 
+    def ask(self):
+        """One "version" on a new connection: its reply line."""
+        s = connect(self.path, LATENCY_LIMIT * 3)
+        try:
+            s.sendall(b"version\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass        # Evicted before the request: the reply says so.
+        line = s.makefile("rb").readline()
+        s.close()
+        return line
+
     def run(self):
         while not self.stop.is_set():
             t0 = time.monotonic()
             try:
-                s = connect(self.path, LATENCY_LIMIT * 3)
-                s.sendall(b"version\n")
-                line = s.makefile("rb").readline()
-                s.close()
+                # In a storm of connections a new client that has not sent
+                # its request yet is among the idlest, and may be evicted
+                # (and told so): it asks again, as a client would; the
+                # time counted is the whole time to its answer.
+                line = self.ask()
+                for _ in range(3):
+                    if EVICTED not in line:
+                        break
+                    line = self.ask()
                 if b'"program":"gfp-fwd"' not in line:
                     self.failures.append(line[:80])
             except OSError as e:
