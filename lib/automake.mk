@@ -28,6 +28,8 @@ lib_libgfp_la_SOURCES = \
 	lib/port.c \
 	lib/port.h \
 	lib/port-mmap.c \
+	lib/port-netdev.c \
+	lib/port-netdev.h \
 	lib/port-provider.h \
 	lib/port-xdp.h \
 	lib/stats.c \

@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "log.h"
+#include "port-netdev.h"
 #include "port-provider.h"
 #include "tpacket.h"
 
@@ -244,47 +244,6 @@ port_mmap_queue(const struct port *port, unsigned qid)
     return &port_mmap_cast(port)->queues[qid];
 }
 
-static int
-ifreq_ioctl(const struct port *port, unsigned long req, struct ifreq *ifr)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    int error;
-
-    if (fd < 0) {
-        return -errno;
-    }
-    memset(ifr, 0, sizeof *ifr);
-    snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", port->name);
-    error = ioctl(fd, req, ifr) ? -errno : 0;
-    close(fd);
-    return error;
-}
-
-static int
-port_mmap_get_mac(const struct port *port, uint8_t mac[GFP_ETH_ALEN])
-{
-    struct ifreq ifr;
-    int error = ifreq_ioctl(port, SIOCGIFHWADDR, &ifr);
-
-    if (!error) {
-        memcpy(mac, ifr.ifr_hwaddr.sa_data, GFP_ETH_ALEN);
-    }
-    return error;
-}
-
-static int
-port_mmap_get_link(const struct port *port, struct port_link *link)
-{
-    struct ifreq ifr;
-    int error = ifreq_ioctl(port, SIOCGIFFLAGS, &ifr);
-
-    if (!error) {
-        link->up = ifr.ifr_flags & IFF_RUNNING;
-        link->speed_mbps = 0;
-    }
-    return error;
-}
-
 /* The rings' counters, summed over the queues.  PACKET_STATISTICS is read
  * here (and added to the queues' kernel counters): on the control thread,
  * one reader at a time. */
@@ -361,8 +320,8 @@ const struct port_class port_mmap_class = {
     .stop = port_mmap_stop,
     .rx_quiesce = port_mmap_rx_quiesce,
     .queue = port_mmap_queue,
-    .get_mac = port_mmap_get_mac,
-    .get_link = port_mmap_get_link,
+    .get_mac = port_netdev_get_mac,
+    .get_link = port_netdev_get_link,
     .get_mtu = port_mmap_get_mtu,
     .get_dev_stats = port_mmap_get_dev_stats,
     .get_xstats = port_mmap_get_xstats,

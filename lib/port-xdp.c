@@ -41,6 +41,7 @@
 
 #include "counter.h"
 #include "log.h"
+#include "port-netdev.h"
 #include "port-provider.h"
 
 LOG_MODULE(port_xdp);
@@ -373,22 +374,6 @@ port_xdp_close(struct port *port)
     free(dev);
 }
 
-static int
-ifreq_ioctl(const struct port *port, unsigned long req, struct ifreq *ifr)
-{
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
-    int error;
-
-    if (fd < 0) {
-        return -errno;
-    }
-    memset(ifr, 0, sizeof *ifr);
-    snprintf(ifr->ifr_name, sizeof ifr->ifr_name, "%s", port->name);
-    error = ioctl(fd, req, ifr) ? -errno : 0;
-    close(fd);
-    return error;
-}
-
 /* Loads the program: r2 = ctx->rx_queue_index; return
  * bpf_redirect_map(&xsks, r2, XDP_PASS). */
 static int
@@ -582,7 +567,7 @@ port_xdp_configure(struct port *port, const struct port_conf *conf)
     if (error) {
         return error;
     }
-    error = ifreq_ioctl(port, SIOCGIFMTU, &ifr);
+    error = port_netdev_ioctl(port->name, SIOCGIFMTU, &ifr);
     if (error) {
         return error;
     }
@@ -719,31 +704,6 @@ port_xdp_queue(const struct port *port, unsigned qid)
     return &port_xdp_cast(port)->queues[qid];
 }
 
-static int
-port_xdp_get_mac(const struct port *port, uint8_t mac[GFP_ETH_ALEN])
-{
-    struct ifreq ifr;
-    int error = ifreq_ioctl(port, SIOCGIFHWADDR, &ifr);
-
-    if (!error) {
-        memcpy(mac, ifr.ifr_hwaddr.sa_data, GFP_ETH_ALEN);
-    }
-    return error;
-}
-
-static int
-port_xdp_get_link(const struct port *port, struct port_link *link)
-{
-    struct ifreq ifr;
-    int error = ifreq_ioctl(port, SIOCGIFFLAGS, &ifr);
-
-    if (!error) {
-        link->up = ifr.ifr_flags & IFF_RUNNING;
-        link->speed_mbps = 0;
-    }
-    return error;
-}
-
 /* The counters of every queue, summed. */
 static void
 sum_counters(const struct port_xdp *dev, struct xdp_counters *sum)
@@ -832,8 +792,8 @@ const struct port_class port_xdp_class = {
     .stop = port_xdp_stop,
     .rx_quiesce = port_xdp_rx_quiesce,
     .queue = port_xdp_queue,
-    .get_mac = port_xdp_get_mac,
-    .get_link = port_xdp_get_link,
+    .get_mac = port_netdev_get_mac,
+    .get_link = port_netdev_get_link,
     .get_mtu = port_xdp_get_mtu,
     .get_dev_stats = port_xdp_get_dev_stats,
     .get_xstats = port_xdp_get_xstats,
