@@ -253,6 +253,7 @@ resolve_group(const char *name, gid_t *gid, char err[CTL_ERR_LEN])
 /* Everything the control socket's commands act on. */
 struct fwd_ctx {
     struct mode_switch *ms;
+    const char *config_file;    /* For "mode --persist"; "" = none. */
     bool quit;
 };
 
@@ -309,23 +310,47 @@ cmd_ports(void *ctx_, unsigned argc, const char *argv[],
                      "ports", dataplane_ports_json(dp));
 }
 
+/* "[--persist] [dpdk|mmap|xdp]", from the mode table (open_ctl() fills it
+ * in). */
+static char mode_usage[GFP_MODE_CHOICES_LEN + 16];
+
+/* "mode [--persist] [NAME]": the mode, after a switch to NAME; with
+ * --persist also written to the config file, for the next start. */
 static json_t *
 cmd_mode(void *ctx_, unsigned argc, const char *argv[],
          char err[CTL_ERR_LEN])
 {
     struct fwd_ctx *ctx = ctx_;
+    const char *name = NULL;
+    bool persist = false;
+    json_t *reply;
     enum gfp_mode to;
     char echo[40];
 
     if (no_dataplane(ctx, err)) {
         return NULL;
     }
-    if (argc) {
-        if (gfp_mode_from_name(argv[0], &to)) {
+    for (unsigned i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--persist") && !persist) {
+            persist = true;
+        } else if (!name && argv[i][0] != '-') {
+            name = argv[i];
+        } else {
+            snprintf(err, CTL_ERR_LEN, "expected mode %s", mode_usage);
+            return NULL;
+        }
+    }
+    if (persist && !ctx->config_file[0]) {
+        snprintf(err, CTL_ERR_LEN, "--persist: gfp-fwd was started without "
+                 "a config file (--config) to write the mode to");
+        return NULL;
+    }
+    if (name) {
+        if (gfp_mode_from_name(name, &to)) {
             char choices[GFP_MODE_CHOICES_LEN];
 
             snprintf(err, CTL_ERR_LEN, "invalid mode '%s': expected %s",
-                     ctl_sanitize(argv[0], echo, sizeof echo),
+                     ctl_sanitize(name, echo, sizeof echo),
                      gfp_mode_choices(choices));
             return NULL;
         }
@@ -334,10 +359,26 @@ cmd_mode(void *ctx_, unsigned argc, const char *argv[],
             return NULL;
         }
     }
-    return json_pack("{s:s, s:i, s:f}", "mode", gfp_mode_name(
-                         dataplane_mode(mode_switch_dataplane(ctx->ms))),
-                     "switches", (int) mode_switch_count(ctx->ms),
-                     "last_switch_gap_ms", mode_switch_gap_ms(ctx->ms));
+    to = dataplane_mode(mode_switch_dataplane(ctx->ms));
+    if (persist) {
+        char cerr[CONFIG_ERR_LEN];
+
+        if (config_persist_mode(ctx->config_file, to, cerr)) {
+            snprintf(err, CTL_ERR_LEN, "in mode %s, but not persisted: %.200s",
+                     gfp_mode_name(to), cerr);
+            return NULL;
+        }
+        LOG_INFO("mode %s written to %s", gfp_mode_name(to),
+                 ctx->config_file);
+    }
+    reply = json_pack("{s:s, s:i, s:f}", "mode", gfp_mode_name(to),
+                      "switches", (int) mode_switch_count(ctx->ms),
+                      "last_switch_gap_ms", mode_switch_gap_ms(ctx->ms));
+    if (persist) {
+        json_object_set_new(reply, "persisted", json_string(
+                                ctx->config_file));
+    }
+    return reply;
 }
 
 static json_t *
@@ -359,16 +400,14 @@ cmd_version(void *ctx_, unsigned argc, const char *argv[],
                      PACKAGE_VERSION);
 }
 
-/* "[dpdk|mmap]", from the mode table (open_ctl() fills it in). */
-static char mode_usage[GFP_MODE_CHOICES_LEN + 2];
 
 static const struct ctl_command commands[] = {
     { "stats", "", "all counters, as gfp-fwd prints them at exit", 0, 0,
       cmd_stats },
     { "reset-stats", "", "count from zero again", 0, 0, cmd_reset_stats },
     { "ports", "", "the ports of the current mode", 0, 0, cmd_ports },
-    { "mode", mode_usage, "show the packet I/O mode, or switch it live",
-      0, 1, cmd_mode },
+    { "mode", mode_usage, "show the packet I/O mode, or switch it live "
+      "(--persist: also in the config file)", 0, 2, cmd_mode },
     { "quit", "", "stop forwarding and exit, as on SIGTERM", 0, 0,
       cmd_quit },
     { "version", "", "gfp-fwd's version", 0, 0, cmd_version },
@@ -452,7 +491,7 @@ open_ctl(const struct config *cfg, struct fwd_ctx *ctx,
     char err[CTL_ERR_LEN], modes[GFP_MODE_CHOICES_LEN];
     gid_t group = 0;
 
-    snprintf(mode_usage, sizeof mode_usage, "[%s]",
+    snprintf(mode_usage, sizeof mode_usage, "[--persist] [%s]",
              gfp_mode_alternatives(modes));
     if ((cfg->ctl_group[0] && resolve_group(cfg->ctl_group, &group, err))
         || ctl_server_create(cfg->ctl_socket, commands,
@@ -533,6 +572,7 @@ main(int argc, char *argv[])
         return status;
     }
     set_signals();
+    ctx.config_file = cfg.config_file;
     ctx.ms = mode_switch_create(&cfg, &env);
     if (!ctx.ms) {
         fprintf(stderr, "gfp-fwd: out of memory\n");

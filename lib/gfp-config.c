@@ -519,7 +519,90 @@ config_load_file(struct config *cfg, const char *path,
     }
     free(line);
     fclose(f);
+    if (!error && strlen(path) < sizeof cfg->config_file) {
+        strcpy(cfg->config_file, path);
+    }
     return error;
+}
+
+/* Whether 'line' sets the mode: its key is "mode" or "dpdk-pkt-io".
+ * Writes which one to '*pkt_io'. */
+static bool
+sets_mode(const char *line, bool *pkt_io)
+{
+    const char *key = line + strspn(line, " \t");
+    size_t n = strcspn(key, " \t=#");
+    const char *rest = key + n + strspn(key + n, " \t");
+
+    if (*rest != '=') {
+        return false;
+    }
+    *pkt_io = n == strlen("dpdk-pkt-io") && !strncmp(key, "dpdk-pkt-io", n);
+    return *pkt_io || (n == strlen("mode") && !strncmp(key, "mode", n));
+}
+
+/* The line that sets 'mode', in the style of a "dpdk-pkt-io" line where it
+ * can say the mode. */
+static void
+mode_line(FILE *out, enum gfp_mode mode, bool pkt_io)
+{
+    if (pkt_io && (mode == GFP_MODE_DPDK || mode == GFP_MODE_MMAP)) {
+        fprintf(out, "dpdk-pkt-io = %s\n", mode == GFP_MODE_DPDK ? "on"
+                                                                 : "off");
+    } else {
+        fprintf(out, "mode = %s\n", gfp_mode_name(mode));
+    }
+}
+
+int
+config_persist_mode(const char *path, enum gfp_mode mode,
+                    char err[CONFIG_ERR_LEN])
+{
+    char *line = NULL, *text = NULL;
+    size_t size = 0, text_len = 0;
+    bool done = false, newline = true, pkt_io;
+    FILE *in, *out;
+    ssize_t len;
+    int error;
+
+    in = fopen(path, "re");
+    if (!in) {
+        return set_err(err, -errno, "%s: cannot open: %s", path,
+                       strerror(errno));
+    }
+    out = open_memstream(&text, &text_len);
+    if (!out) {
+        fclose(in);
+        return set_err(err, -ENOMEM, "%s: out of memory", path);
+    }
+    while ((len = getline(&line, &size, in)) >= 0) {
+        if (!sets_mode(line, &pkt_io)) {
+            fputs(line, out);
+            newline = line[len - 1] == '\n';
+        } else if (!done) {
+            mode_line(out, mode, pkt_io);
+            done = true;
+        }
+    }
+    error = ferror(in) ? -EIO : 0;
+    if (!done) {
+        if (!newline) {
+            fputc('\n', out);
+        }
+        mode_line(out, mode, false);
+    }
+    free(line);
+    fclose(in);
+    if (fclose(out) && !error) {
+        error = -ENOMEM;
+    }
+    if (!error) {
+        error = write_file_replace(path, text, text_len);
+    }
+    free(text);
+    return error ? set_err(err, error, "%s: cannot rewrite: %s", path,
+                           strerror(-error))
+                 : 0;
 }
 
 int

@@ -36,6 +36,8 @@ struct config {
     unsigned mbuf_size;             /* 0: chosen from the MTU. */
     unsigned n_mbufs;               /* 0: computed per port. */
     unsigned stats_period;          /* Seconds; 0 disables. */
+    char config_file[256];          /* The file last loaded; "" = none
+                                     * (or a path too long to keep). */
     char stats_file[256];           /* Final counters as JSON; "" = none. */
     char ctl_socket[108];           /* Control socket path; "" = none. */
     char ctl_group[33];             /* Also lets this group in; "" = none. */
@@ -92,6 +94,15 @@ int config_set(struct config *, const char *key, const char *value,
  * name the file and line. */
 int config_load_file(struct config *, const char *path,
                      char err[CONFIG_ERR_LEN]);
+
+/* Rewrites the configuration file 'path' so that it starts gfp-fwd in
+ * 'mode': the first line that sets the mode ("mode" or "dpdk-pkt-io",
+ * kept in its own style where it can say the mode) now says 'mode', later
+ * ones go, and a file without one gets "mode = NAME" at its end.  Every
+ * other line stays as it was.  The file is replaced atomically (a new file
+ * renamed over it); on error it is untouched. */
+int config_persist_mode(const char *path, enum gfp_mode,
+                        char err[CONFIG_ERR_LEN]);
 
 /* Checks that the settings give mode 'mode' what it needs (the rules of
  * its row in GFP_MODES): at start for the configured mode, and before a

@@ -88,8 +88,9 @@ static const struct gfp_ctl_command fwd_commands[] = {
     { "stats", "", "all counters, per port and queue", fwd_run },
     { "reset-stats", "", "count from zero again", fwd_run },
     { "ports", "", "the ports of the current mode", fwd_run },
-    { "mode", "[dpdk|mmap]", "show the packet I/O mode, or switch it live",
-      fwd_run },
+    { "mode", "[--persist] [dpdk|mmap|xdp]",
+      "show the packet I/O mode, or switch it live (--persist: also in "
+      "gfp-fwd's config file)", fwd_run },
     { "quit", "", "stop gfp-fwd", fwd_run },
     { "version", "", "gfp-fwd's version", fwd_run },
     { "help", "", "what this gfp-fwd understands", fwd_run },
