@@ -17,7 +17,8 @@ guest_gfp_fwd_SOURCES = \
 # The modes: one file each (see guest/mode.h).  DPDK mode through the EAL,
 # or a stub that refuses it.
 if HAVE_DPDK
-guest_gfp_fwd_SOURCES += guest/mode-dpdk.c guest/fwd-telemetry.c \
+guest_gfp_fwd_SOURCES += guest/mode-dpdk.c guest/mode-dpdk-pci.c \
+	guest/mode-dpdk-pci.h guest/fwd-telemetry.c \
 	guest/vhost-sock.c guest/vhost-sock.h
 guest_gfp_fwd_CFLAGS += $(DPDK_CFLAGS)
 guest_gfp_fwd_LDADD += lib/libgfp-dpdk.la $(DPDK_LIBS)
@@ -25,5 +26,6 @@ else
 guest_gfp_fwd_SOURCES += guest/mode-dpdk-stub.c guest/fwd-telemetry-stub.c
 endif
 EXTRA_DIST += guest/mode-dpdk.c guest/mode-dpdk-stub.c \
+	guest/mode-dpdk-pci.c guest/mode-dpdk-pci.h \
 	guest/fwd-telemetry.c guest/fwd-telemetry-stub.c \
 	guest/vhost-sock.c guest/vhost-sock.h

@@ -16,6 +16,7 @@
 #include <rte_lcore.h>
 
 #include "fwd-telemetry.h"
+#include "mode-dpdk-pci.h"
 #include "port-provider.h"
 #include "vhost-sock.h"
 
@@ -109,6 +110,14 @@ dpdk_finish(void)
     }
 }
 
+/* The EAL is up whenever DPDK mode runs or a switch to it is under way
+ * (prepare() came first). */
+static int
+dpdk_check_move(const struct config *cfg, char err[CONFIG_ERR_LEN])
+{
+    return eal.state == EAL_UP ? dpdk_pci_check_move(cfg, err) : 0;
+}
+
 static unsigned
 dpdk_port_count(const struct config *cfg)
 {
@@ -186,6 +195,9 @@ const struct dp_mode_class mode_dpdk_class = {
     .check_env = dpdk_check_env,
     .prepare = dpdk_prepare,
     .finish = dpdk_finish,
+    .check_move = dpdk_check_move,
+    .leave = dpdk_pci_leave,
+    .claim = dpdk_pci_claim,
     .port_count = dpdk_port_count,
     .port_exists = dpdk_port_exists,
     .ports_from = "the EAL probed",

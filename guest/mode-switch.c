@@ -100,13 +100,14 @@ prepare(struct mode_switch *ms, const struct dp_mode_class *class,
 }
 
 /* Sets a stopped data plane aside as its class says: kept when its ports
- * cannot open again, else closed. */
+ * cannot open again, else closed; closed too when its devices move to
+ * another driver ('moving'). */
 static void
-set_aside(struct mode_switch *ms, struct dataplane *dp)
+set_aside(struct mode_switch *ms, struct dataplane *dp, bool moving)
 {
     const struct dp_mode_class *class = dp_mode_class(dataplane_mode(dp));
 
-    if (class->parkable) {
+    if (class->parkable && !moving) {
         dataplane_park(dp);
         ms->parked[class->mode] = dp;
     } else {
@@ -118,7 +119,7 @@ set_aside(struct mode_switch *ms, struct dataplane *dp)
  * it. */
 static int
 bring_up(struct mode_switch *ms, const struct dp_mode_class *class,
-         char err[CONFIG_ERR_LEN])
+         bool moving, char err[CONFIG_ERR_LEN])
 {
     struct dataplane *dp = ms->parked[class->mode];
     int error;
@@ -134,7 +135,7 @@ bring_up(struct mode_switch *ms, const struct dp_mode_class *class,
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "cannot start forwarding in mode "
                  "%s: %s", gfp_mode_name(class->mode), strerror(-error));
-        set_aside(ms, dp);
+        set_aside(ms, dp, moving);
         return error;
     }
     ms->dp = dp;
@@ -143,19 +144,70 @@ bring_up(struct mode_switch *ms, const struct dp_mode_class *class,
 
 /* Returns when the ports stopped taking in frames (TSC). */
 static uint64_t
-take_down(struct mode_switch *ms)
+take_down(struct mode_switch *ms, bool moving)
 {
-    const struct dp_mode_class *class;
     uint64_t intake_end;
 
-    class = dp_mode_class(dataplane_mode(ms->dp));
     dataplane_stop(ms->dp, true, DRAIN_MS, &intake_end);
-    set_aside(ms, ms->dp);
+    set_aside(ms, ms->dp, moving);
     ms->dp = NULL;
-    if (class->leave) {
-        class->leave(&ms->env);
-    }
     return intake_end;
+}
+
+static int
+check_move(const struct mode_switch *ms, const struct dp_mode_class *c,
+           char err[CONFIG_ERR_LEN])
+{
+    return c->check_move ? c->check_move(ms->cfg, err) : 0;
+}
+
+/* Once the old data plane is set aside: 'from' lets go of what 'to'
+ * needs, 'to' takes it, and, when devices moved, 'to''s ports are checked
+ * now that they exist.  '*claimed' says whether 'to' may hold something
+ * to give back. */
+static int
+hand_over(struct mode_switch *ms, const struct dp_mode_class *from,
+          const struct dp_mode_class *to, bool moving, bool *claimed,
+          char err[CONFIG_ERR_LEN])
+{
+    int error = from->leave ? from->leave(ms->cfg, err) : 0;
+
+    *claimed = false;
+    if (!error && to->claim) {
+        error = to->claim(ms->cfg, err);
+        *claimed = !error;
+    }
+    if (!error && moving) {
+        error = dataplane_check(ms->cfg, to, err);
+    }
+    return error;
+}
+
+/* After a failed switch to 'to': what it took goes back, 'from' takes back
+ * what it gave, and forwards again as it did. */
+static void
+go_back(struct mode_switch *ms, const struct dp_mode_class *from,
+        const struct dp_mode_class *to, bool moving, bool claimed,
+        const char *why)
+{
+    char err[CONFIG_ERR_LEN];
+    int error = 0;
+
+    LOG_ERR("mode %s: %s; going back to mode %s", gfp_mode_name(to->mode),
+            why, gfp_mode_name(from->mode));
+    if (claimed && to->leave) {
+        error = to->leave(ms->cfg, err);
+    }
+    if (!error && from->claim) {
+        error = from->claim(ms->cfg, err);
+    }
+    error = error ? error : prepare(ms, from, false, err);
+    error = error ? error : bring_up(ms, from, moving, err);
+    if (error) {
+        LOG_ERR("mode %s does not come back either: %s; stopping",
+                gfp_mode_name(from->mode), err);
+        ms->broken = true;
+    }
 }
 
 int
@@ -189,14 +241,25 @@ mode_switch_start(struct mode_switch *ms, char err[CONFIG_ERR_LEN])
 /* What can fail without touching the running data plane.  Ports that take
  * in nothing until they start are configured (the slow part, pools and
  * rings) while the old mode still forwards; the others open only once the
- * old ports are closed. */
+ * old ports are closed; ports on devices that move between drivers exist
+ * only once they moved ('*moving'). */
 static int
-switch_check(struct mode_switch *ms, const struct dp_mode_class *to,
+switch_check(struct mode_switch *ms, const struct dp_mode_class *from,
+             const struct dp_mode_class *to, bool *moving,
              char err[CONFIG_ERR_LEN])
 {
     int error = prepare(ms, to, false, err);
+    int from_moves = error ? error : check_move(ms, from, err);
+    int to_moves = from_moves < 0 ? from_moves : check_move(ms, to, err);
 
-    error = error ? error : dataplane_check(ms->cfg, to, err);
+    if (to_moves < 0) {
+        return to_moves;
+    }
+    *moving = from_moves || to_moves;
+    if (*moving) {
+        return 0;
+    }
+    error = dataplane_check(ms->cfg, to, err);
     if (!error && to->opens_quiet && !ms->parked[to->mode]) {
         error = dataplane_create(ms->cfg, to, ms->counters,
                                  &ms->parked[to->mode], err);
@@ -210,6 +273,7 @@ mode_switch_to(struct mode_switch *ms, enum gfp_mode to_mode,
 {
     const struct dp_mode_class *to = dp_mode_class(to_mode);
     const struct dp_mode_class *from;
+    bool moving, claimed;
     uint64_t t0;
     int error;
 
@@ -217,26 +281,20 @@ mode_switch_to(struct mode_switch *ms, enum gfp_mode to_mode,
     if (to == from) {
         return 0;
     }
-    error = switch_check(ms, to, err);
+    error = switch_check(ms, from, to, &moving, err);
     if (error) {
         return error;
     }
 
-    LOG_INFO("switching from mode %s to mode %s", gfp_mode_name(from->mode),
-             gfp_mode_name(to_mode));
+    LOG_INFO("switching from mode %s to mode %s%s",
+             gfp_mode_name(from->mode), gfp_mode_name(to_mode),
+             moving ? ", the devices changing drivers" : "");
     mode_switch_lock(ms);
-    t0 = take_down(ms);
-    error = bring_up(ms, to, err);
+    t0 = take_down(ms, moving);
+    error = hand_over(ms, from, to, moving, &claimed, err);
+    error = error ? error : bring_up(ms, to, moving, err);
     if (error) {
-        char err2[CONFIG_ERR_LEN];
-
-        LOG_ERR("mode %s: %s; going back to mode %s", gfp_mode_name(to_mode),
-                err, gfp_mode_name(from->mode));
-        if (prepare(ms, from, false, err2) || bring_up(ms, from, err2)) {
-            LOG_ERR("mode %s does not come back either: %s; stopping",
-                    gfp_mode_name(from->mode), err2);
-            ms->broken = true;
-        }
+        go_back(ms, from, to, moving, claimed, err);
         mode_switch_unlock(ms);
         return error;
     }

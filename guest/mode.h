@@ -66,12 +66,27 @@ struct dp_mode_class {
     int (*prepare)(const struct dp_mode_env *, bool at_start,
                    char err[CONFIG_ERR_LEN]);
 
+    /* Whether a switch from or to this mode now moves devices between
+     * drivers (DPDK on PCI devices, whose kernel driver gives the modes
+     * over kernel interfaces their ports): 1 if so, 0 if not, or a
+     * negative errno, said in 'err', when they could not move.  When they
+     * move, the other mode's ports exist only once leave() or claim() has
+     * run: the switch checks and opens them only then, and parks nothing.
+     * Called before anything stops.  NULL: never. */
+    int (*check_move)(const struct config *, char err[CONFIG_ERR_LEN]);
+
     /* Called when a switch leaves the mode, once its data plane is set
-     * aside (parked or closed): what the mode holds that the next one may
-     * need goes back (a driver-changing switch gives its devices back to
-     * their kernel driver here, and takes them again in prepare()).
-     * NULL: nothing. */
-    void (*leave)(const struct dp_mode_env *);
+     * aside: what the mode holds that the next one needs goes back (its
+     * devices to their kernel driver).  On failure, says why in 'err';
+     * what it gave back stays known to claim(), which the switch calls to
+     * go back.  NULL: nothing. */
+    int (*leave)(const struct config *, char err[CONFIG_ERR_LEN]);
+
+    /* Called when a switch enters the mode, once the old data plane is set
+     * aside and before the ports open: takes what leave() gave back (or
+     * what the mode can take over from the kernel).  On failure it gives
+     * back again what it took, and says why.  NULL: nothing. */
+    int (*claim)(const struct config *, char err[CONFIG_ERR_LEN]);
 
     /* Undoes prepare() at exit.  NULL: nothing. */
     void (*finish)(void);

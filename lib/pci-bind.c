@@ -208,9 +208,25 @@ pci_bind_vfio_usable(const char *root, char err[PCI_BIND_ERR_LEN])
     return false;
 }
 
-/* Hands 'bdf' to 'driver' through driver_override and a probe; the
- * override is cleared again whatever happened, so that a later probe
- * (a rebind by someone else) is not tied to it. */
+bool
+pci_bind_is_user_driver(const char *driver)
+{
+    static const char *const user[] = {
+        "vfio-pci", "uio_pci_generic", "igb_uio",
+    };
+
+    for (size_t i = 0; i < sizeof user / sizeof *user; i++) {
+        if (!strcmp(driver, user[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Hands 'bdf' to 'driver' (NULL: whichever driver's ID table matches)
+ * through driver_override and a probe; the override is cleared again
+ * whatever happened, so that a later probe (a rebind by someone else) is
+ * not tied to it. */
 static int
 probe_with(const char *root, const char *bdf, const char *driver)
 {
@@ -218,12 +234,74 @@ probe_with(const char *root, const char *bdf, const char *driver)
     int error;
 
     dev_path(path, sizeof path, root, bdf, "driver_override");
-    error = write_attr(path, driver);
+    error = write_attr(path, driver ? driver : "\n");
     if (!error) {
         snprintf(path, sizeof path, "%s/bus/pci/drivers_probe", root);
         error = write_attr(path, bdf);
         dev_path(path, sizeof path, root, bdf, "driver_override");
         write_attr(path, "\n");
+    }
+    return error;
+}
+
+/* Unbinds 'bdf' from 'old' (nothing if ""). */
+static int
+unbind(const char *root, const char *bdf, const char *old,
+       char err[PCI_BIND_ERR_LEN])
+{
+    char path[PATH_MAX];
+    int error;
+
+    if (!old[0]) {
+        return 0;
+    }
+    dev_path(path, sizeof path, root, bdf, "driver/unbind");
+    error = write_attr(path, bdf);
+    if (error) {
+        snprintf(err, PCI_BIND_ERR_LEN, "%s: unbinding it from %s: %s",
+                 bdf, old, strerror(-error));
+    }
+    return error;
+}
+
+int
+pci_bind_to_kernel(const char *root, const char *bdf,
+                   char driver[PCI_BIND_NAME_LEN], char err[PCI_BIND_ERR_LEN])
+{
+    char old[PCI_BIND_NAME_LEN];
+    int error;
+
+    driver[0] = '\0';
+    if (pci_bind_check_bdf(bdf) || pci_bind_driver(root, bdf, old)) {
+        snprintf(err, PCI_BIND_ERR_LEN, "no PCI device %.40s", bdf);
+        return -ENOENT;
+    }
+    if (old[0] && !pci_bind_is_user_driver(old)) {
+        memcpy(driver, old, sizeof old);
+        return 0;
+    }
+    error = unbind(root, bdf, old, err);
+    if (error) {
+        return error;
+    }
+    error = probe_with(root, bdf, NULL);
+    pci_bind_driver(root, bdf, driver);
+    if (!error && (!driver[0] || pci_bind_is_user_driver(driver))) {
+        error = -ENODEV;
+    }
+    if (error) {
+        snprintf(err, PCI_BIND_ERR_LEN, "%s: no kernel driver took the "
+                 "device (%s: is its driver loaded?  See the kernel log)",
+                 bdf, strerror(-error));
+        if (driver[0] && strcmp(driver, old)) {
+            char scratch[PCI_BIND_ERR_LEN];
+
+            unbind(root, bdf, driver, scratch);
+        }
+        if (old[0]) {
+            probe_with(root, bdf, old);
+        }
+        driver[0] = '\0';
     }
     return error;
 }
@@ -260,14 +338,9 @@ pci_bind_to(const char *root, const char *bdf, const char *driver,
     if (!strcmp(driver, "vfio-pci") && !pci_bind_vfio_usable(root, err)) {
         return -EPERM;
     }
-    if (old[0]) {
-        dev_path(path, sizeof path, root, bdf, "driver/unbind");
-        error = write_attr(path, bdf);
-        if (error) {
-            snprintf(err, PCI_BIND_ERR_LEN, "%s: unbinding it from %s: %s",
-                     bdf, old, strerror(-error));
-            return error;
-        }
+    error = unbind(root, bdf, old, err);
+    if (error) {
+        return error;
     }
     error = probe_with(root, bdf, driver);
     if (!error) {

@@ -47,4 +47,18 @@ bool pci_bind_vfio_usable(const char *root, char err[PCI_BIND_ERR_LEN]);
 int pci_bind_to(const char *root, const char *bdf, const char *driver,
                 char err[PCI_BIND_ERR_LEN]);
 
+/* Whether 'driver' gives a device to a user-space driver (vfio-pci,
+ * uio_pci_generic, igb_uio) rather than to a kernel one. */
+bool pci_bind_is_user_driver(const char *driver);
+
+/* Binds 'bdf' to its kernel driver, the one whose ID table matches it (the
+ * kernel chooses: no override), and writes that driver's name to
+ * 'driver'.  Returns 0 (also when a kernel driver has it already), or a
+ * negative errno with one line in 'err': no driver loaded takes it
+ * (-ENODEV), or what the kernel said; then the device is back with the
+ * driver it had, as far as the kernel lets it. */
+int pci_bind_to_kernel(const char *root, const char *bdf,
+                       char driver[PCI_BIND_NAME_LEN],
+                       char err[PCI_BIND_ERR_LEN]);
+
 #endif /* pci-bind.h */

@@ -204,7 +204,12 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
 static int
 port_mmap_start(struct port *port)
 {
-    return port_mmap_cast(port)->n_queues ? 0 : -EINVAL;
+    /* Like DPDK's net_af_packet: a started port's interface is up.  One
+     * that a switch across drivers made comes down, so that it takes in
+     * frames only once its rings are there to count them. */
+    return port_mmap_cast(port)->n_queues ? port_netdev_set_up(port->name,
+                                                               true)
+                                          : -EINVAL;
 }
 
 static void

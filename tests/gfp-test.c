@@ -931,7 +931,8 @@ test_mmap_fwd(int argc, char *argv[])
 }
 
 /* pci-bind check BDF | driver ROOT BDF | netdev ROOT BDF | vfio ROOT |
- * to ROOT BDF DRIVER: lib/pci-bind.c on a sysfs tree ROOT. */
+ * to ROOT BDF DRIVER | to-kernel ROOT BDF: lib/pci-bind.c on a sysfs tree
+ * ROOT. */
 static int
 test_pci_bind(int argc, char *argv[])
 {
@@ -962,9 +963,18 @@ test_pci_bind(int argc, char *argv[])
         pci_bind_driver(argv[1], argv[2], name);
         printf("%s %s\n", argv[2], name);
         return 0;
+    } else if (!strcmp(cmd, "to-kernel") && argc == 3) {
+        error = pci_bind_to_kernel(argv[1], argv[2], name, err);
+        if (error) {
+            printf("error %d: %s\n", -error, err);
+            return 1;
+        }
+        printf("%s %s\n", argv[2], name);
+        return 0;
     }
     fprintf(stderr, "usage: gfp-test pci-bind check BDF | driver ROOT BDF | "
-            "netdev ROOT BDF | vfio ROOT | to ROOT BDF DRIVER\n");
+            "netdev ROOT BDF | vfio ROOT | to ROOT BDF DRIVER | "
+            "to-kernel ROOT BDF\n");
     return 2;
 }
 
