@@ -25,6 +25,7 @@ DOC_MANPAGES = \
 	Documentation/gfp-demo.8 \
 	Documentation/gfp-fwd.8 \
 	Documentation/gfp-fwd-counters.7 \
+	Documentation/gfp-fwd-modes.7 \
 	Documentation/gfp-guest-image.8 \
 	Documentation/gfp-pair.8 \
 	Documentation/gfp-pktgen.1 \

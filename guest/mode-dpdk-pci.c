@@ -210,13 +210,16 @@ nic_to_user(unsigned i, char err[CONFIG_ERR_LEN])
     if (!pci_bind_netdev(SYSFS, nic->bdf, ifname)) {
         port_netdev_set_up(ifname, false);
     }
+    /* Still probed when a failed switch left it with DPDK, its port
+     * closed: probed again, it has a port again. */
+    rte_eal_hotplug_remove("pci", nic->bdf);
     error = pci_bind_to(SYSFS, nic->bdf, nic->user_driver, why);
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "%s", why);
         return error;
     }
     error = rte_dev_probe(nic->bdf);
-    if (error && error != -EEXIST) {
+    if (error) {
         snprintf(err, CONFIG_ERR_LEN, "%s: the EAL cannot probe it on %s: "
                  "%s (see the EAL's message in the log)", nic->bdf,
                  nic->user_driver, rte_strerror(-error));
