@@ -28,6 +28,7 @@ LOG_MODULE(mode_dpdk_pci);
 struct pci_nic {
     char bdf[PCI_BIND_NAME_LEN];
     char user_driver[PCI_BIND_NAME_LEN];
+    bool probed;                /* The EAL holds it (its port may be closed). */
 };
 
 /* The process's devices, found once: those the EAL probed at start, or,
@@ -53,12 +54,23 @@ pci_name(uint16_t port)
 }
 
 static void
-add_nic(const char *bdf, const char *user_driver)
+add_nic(const char *bdf, const char *user_driver, bool probed)
 {
     struct pci_nic *nic = &pci.nics[pci.n++];
 
     snprintf(nic->bdf, sizeof nic->bdf, "%s", bdf);
     snprintf(nic->user_driver, sizeof nic->user_driver, "%s", user_driver);
+    nic->probed = probed;
+}
+
+/* Detaches 'nic' from the EAL, which closes its port if open. */
+static void
+nic_detach(struct pci_nic *nic)
+{
+    if (nic->probed) {
+        rte_eal_hotplug_remove("pci", nic->bdf);
+        nic->probed = false;
+    }
 }
 
 /* The user-space driver for a device a kernel driver holds now: vfio-pci
@@ -90,7 +102,7 @@ discover(void)
         if (bdf && pci.n < CONFIG_MAX_PORTS
             && !pci_bind_driver(SYSFS, bdf, driver)
             && pci_bind_is_user_driver(driver)) {
-            add_nic(bdf, driver);
+            add_nic(bdf, driver, true);
         }
     }
     if (pci.n) {
@@ -102,7 +114,7 @@ discover(void)
         if (pci.n < CONFIG_MAX_PORTS
             && !pci_bind_driver(SYSFS, da->name, driver)
             && driver[0] && !pci_bind_is_user_driver(driver)) {
-            add_nic(da->name, choose_user_driver());
+            add_nic(da->name, choose_user_driver(), false);
         }
     }
 }
@@ -147,13 +159,12 @@ dpdk_pci_check_move(const struct config *cfg, char err[CONFIG_ERR_LEN])
 static int
 nic_to_kernel(const struct config *cfg, unsigned i, char err[CONFIG_ERR_LEN])
 {
-    const struct pci_nic *nic = &pci.nics[i];
+    struct pci_nic *nic = &pci.nics[i];
     char why[PCI_BIND_ERR_LEN], driver[PCI_BIND_NAME_LEN], ifname[16];
     const char *name = cfg->ifaces[i];
     int error;
 
-    /* Not probed (a failed switch left it so): nothing to detach. */
-    rte_eal_hotplug_remove("pci", nic->bdf);
+    nic_detach(nic);
     error = pci_bind_to_kernel(SYSFS, nic->bdf, driver, why);
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "%s", why);
@@ -202,7 +213,7 @@ dpdk_pci_leave(const struct config *cfg, char err[CONFIG_ERR_LEN])
 static int
 nic_to_user(unsigned i, char err[CONFIG_ERR_LEN])
 {
-    const struct pci_nic *nic = &pci.nics[i];
+    struct pci_nic *nic = &pci.nics[i];
     char why[PCI_BIND_ERR_LEN], ifname[16];
     int error;
 
@@ -212,13 +223,14 @@ nic_to_user(unsigned i, char err[CONFIG_ERR_LEN])
     }
     /* Still probed when a failed switch left it with DPDK, its port
      * closed: probed again, it has a port again. */
-    rte_eal_hotplug_remove("pci", nic->bdf);
+    nic_detach(nic);
     error = pci_bind_to(SYSFS, nic->bdf, nic->user_driver, why);
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "%s", why);
         return error;
     }
     error = rte_dev_probe(nic->bdf);
+    nic->probed = !error;
     if (error) {
         snprintf(err, CONFIG_ERR_LEN, "%s: the EAL cannot probe it on %s: "
                  "%s (see the EAL's message in the log)", nic->bdf,
