@@ -424,6 +424,7 @@ config_option_usage(FILE *stream, const struct config_option *opt)
     enum { HELP_COL = 27 };
     char head[80], arg[64], help[256];
     const char *meaning, *choice;
+    size_t choice_width;
     int len;
 
     if (!opt->arg && opt->choices) {
@@ -458,10 +459,20 @@ config_option_usage(FILE *stream, const struct config_option *opt)
                  opt->default_text);
     }
     wrap(stream, help, HELP_COL, HELP_COL);
+    choice_width = 8;
     for (unsigned i = 0; opt->choices && (choice = opt->choices(i, &meaning));
          i++) {
-        fprintf(stream, "%*s%-8s ", HELP_COL + 2, "", choice);
-        wrap(stream, meaning, HELP_COL + 11, HELP_COL + 11);
+        if (strlen(choice) > choice_width) {
+            choice_width = strlen(choice);
+        }
+    }
+    for (unsigned i = 0; opt->choices && (choice = opt->choices(i, &meaning));
+         i++) {
+        int col = HELP_COL + 2 + choice_width + 1;
+
+        fprintf(stream, "%*s%-*s ", HELP_COL + 2, "", (int) choice_width,
+                choice);
+        wrap(stream, meaning, col, col);
     }
 }
 
@@ -673,8 +684,8 @@ config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
                        "ctl-socket");
     }
     if (cfg->idle_sleep_max && cfg->idle != CONFIG_IDLE_SLEEP) {
-        return set_err(err, -EINVAL, "idle-sleep-max belongs to idle "
-                       "sleep, and idle is %s", config_idle_name(cfg->idle));
+        return set_err(err, -EINVAL, "idle-sleep-max applies to idle "
+                       "sleep only, and idle is %s", config_idle_name(cfg->idle));
     }
     error = config_check_mode(cfg, cfg->mode, err);
     if (error) {
