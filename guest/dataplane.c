@@ -508,14 +508,16 @@ start_idle(struct dataplane *dp)
             int fd, error;
 
             error = port_rx_wait_fd(p->port, s->queue, &fd);
-            if (error) {
-                LOG_ERR("port %u (%s, %s): %s for --idle interrupt: %s "
-                        "(--idle sleep needs none)", p->id,
-                        port_name(p->port), port_driver(p->port),
-                        error == -EOPNOTSUPP
-                        ? "no receive interrupts or wait fd"
-                        : "cannot get the receive wait fd",
-                        strerror(-error));
+            if (error == -EOPNOTSUPP) {
+                LOG_ERR("port %u (%s): driver %s has no receive interrupts, "
+                        "which --idle interrupt needs (--idle sleep does "
+                        "not)", p->id, port_name(p->port),
+                        port_driver(p->port));
+                return error;
+            } else if (error) {
+                LOG_ERR("port %u (%s): queue %u: no receive wait fd for "
+                        "--idle interrupt: %s", p->id, port_name(p->port),
+                        s->queue, strerror(-error));
                 return error;
             }
             dp_idle_add_queue(&wk->idle, s->rx, fd);

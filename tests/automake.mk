@@ -34,6 +34,7 @@ TESTSUITE_AT = \
 	tests/port-xdp.at \
 	tests/pmmap.at \
 	tests/ctl.at \
+	tests/idle.at \
 	tests/ctl-cmdline.at \
 	tests/ctl-hostile.at \
 	tests/ctl-host.at \
