@@ -48,6 +48,7 @@ DPDK_TESTSUITE_AT = \
 	tests/ovs-macros.at \
 	tests/dpdk-macros.at \
 	tests/dpdk-pair.at \
+	tests/dpdk-idle.at \
 	tests/dpdk-ovs-build.at \
 	tests/dpdk-pmmap.at \
 	tests/dpdk-ctl.at \
