@@ -59,7 +59,8 @@ GUEST_TESTSUITE_AT = \
 	tests/dpdk-macros.at \
 	tests/guest-macros.at \
 	tests/guest-vm.at \
-	tests/guest-pair.at
+	tests/guest-pair.at \
+	tests/guest-idle.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite
