@@ -495,9 +495,6 @@ init_idle(struct dataplane *dp, char err[CONFIG_ERR_LEN])
 static int
 start_idle(struct dataplane *dp)
 {
-    if (dp->cfg->idle != CONFIG_IDLE_INTERRUPT) {
-        return 0;
-    }
     for (unsigned w = 0; w < dp->n_workers; w++) {
         struct dp_worker *wk = &dp->workers[w];
 
@@ -505,22 +502,12 @@ start_idle(struct dataplane *dp)
         for (unsigned i = 0; i < wk->n_streams; i++) {
             const struct fwd_stream *s = &wk->streams[i];
             const struct dp_port *p = find_port(dp, s->rx_port);
-            int fd, error;
+            int error = dp_idle_add_queue(&wk->idle, p->port, p->id,
+                                          s->queue, s->rx);
 
-            error = port_rx_wait_fd(p->port, s->queue, &fd);
-            if (error == -EOPNOTSUPP) {
-                LOG_ERR("port %u (%s): driver %s has no receive interrupts, "
-                        "which --idle interrupt needs (--idle sleep does "
-                        "not)", p->id, port_name(p->port),
-                        port_driver(p->port));
-                return error;
-            } else if (error) {
-                LOG_ERR("port %u (%s): queue %u: no receive wait fd for "
-                        "--idle interrupt: %s", p->id, port_name(p->port),
-                        s->queue, strerror(-error));
+            if (error) {
                 return error;
             }
-            dp_idle_add_queue(&wk->idle, s->rx, fd);
         }
     }
     return 0;

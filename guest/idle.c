@@ -3,12 +3,16 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "port.h"
+
+LOG_MODULE(dataplane);
 
 /* The first sleep of an idle spell. */
 #define SLEEP_MIN_NS 1000
@@ -68,16 +72,31 @@ dp_idle_clear_queues(struct dp_idle *idle)
     idle->n_arm = 0;
 }
 
-void
-dp_idle_add_queue(struct dp_idle *idle, const struct port_queue *q, int fd)
+int
+dp_idle_add_queue(struct dp_idle *idle, const struct port *port,
+                  unsigned id, unsigned qid, const struct port_queue *q)
 {
-    if (idle->n_fds < idle->max_fds) {
-        idle->fds[idle->n_fds++] = (struct pollfd) { .fd = fd,
-                                                     .events = POLLIN };
-        if (q->rx_intr) {
-            idle->arm[idle->n_arm++] = q;
-        }
+    int fd, error;
+
+    if (idle->mode != CONFIG_IDLE_INTERRUPT || idle->n_fds >= idle->max_fds) {
+        return 0;
     }
+    error = port_rx_wait_fd(port, qid, &fd);
+    if (error == -EOPNOTSUPP) {
+        LOG_ERR("port %u (%s): driver %s has no receive interrupts, which "
+                "--idle interrupt needs (--idle sleep does not)", id,
+                port_name(port), port_driver(port));
+        return error;
+    } else if (error) {
+        LOG_ERR("port %u (%s): queue %u: no receive wait fd for --idle "
+                "interrupt: %s", id, port_name(port), qid, strerror(-error));
+        return error;
+    }
+    idle->fds[idle->n_fds++] = (struct pollfd) { .fd = fd, .events = POLLIN };
+    if (q->rx_intr) {
+        idle->arm[idle->n_arm++] = q;
+    }
+    return 0;
 }
 
 void

@@ -22,6 +22,7 @@
 
 #include "gfp-config.h"
 
+struct port;
 struct port_queue;
 
 /* The longest wait in interrupt mode: what a lost interrupt could cost. */
@@ -45,10 +46,13 @@ int dp_idle_init(struct dp_idle *, const struct config *cfg,
                  unsigned max_queues);
 void dp_idle_destroy(struct dp_idle *);
 
-/* Interrupt mode: forgets the queues (before a start), then adds one
- * whose wait fd is 'fd'. */
+/* Interrupt mode: forgets the queues (before a start), then adds queue
+ * 'qid' of port 'port' (number 'id', started; 'q' is its handle).  Returns
+ * 0, or a negative errno after logging why the port cannot (-EOPNOTSUPP:
+ * its driver has no receive interrupts).  Other modes: does nothing. */
 void dp_idle_clear_queues(struct dp_idle *);
-void dp_idle_add_queue(struct dp_idle *, const struct port_queue *, int fd);
+int dp_idle_add_queue(struct dp_idle *, const struct port *port,
+                      unsigned id, unsigned qid, const struct port_queue *q);
 
 /* From the control thread: ends the worker's current or next wait. */
 void dp_idle_wake(struct dp_idle *);
