@@ -406,7 +406,7 @@ port_dpdk_rx_wait_fd(const struct port *port, unsigned qid, int *fd)
 
     error = rte_eth_dev_rx_intr_enable(dev->port_id, qid);
     if (error) {
-        return error == -ENOTSUP || error == -EIO ? -EOPNOTSUPP : error;
+        return error == -ENOTSUP ? -EOPNOTSUPP : error;
     }
     rte_eth_dev_rx_intr_disable(dev->port_id, qid);
     *fd = rte_eth_dev_rx_intr_ctl_q_get_fd(dev->port_id, qid);
