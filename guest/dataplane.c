@@ -517,7 +517,7 @@ start_idle(struct dataplane *dp)
 static void
 wake_workers(struct dataplane *dp)
 {
-    for (unsigned w = 0; w < dp->n_workers; w++) {
+    for (unsigned w = 0; dp->workers && w < dp->n_workers; w++) {
         dp_idle_wake(&dp->workers[w].idle);
     }
 }
@@ -764,7 +764,7 @@ dataplane_destroy(struct dataplane *dp)
         port_close(dp->ports[i].port);
     }
     free(dp->streams);
-    for (unsigned w = 0; w < dp->n_workers; w++) {
+    for (unsigned w = 0; dp->workers && w < dp->n_workers; w++) {
         dp_idle_destroy(&dp->workers[w].idle);
     }
     free(dp->workers);
