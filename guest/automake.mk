@@ -6,6 +6,8 @@ guest_gfp_fwd_SOURCES = \
 	guest/dataplane.h \
 	guest/fwd-telemetry.h \
 	guest/gfp-fwd.c \
+	guest/idle.c \
+	guest/idle.h \
 	guest/mode.c \
 	guest/mode.h \
 	guest/mode-ifaces.c \

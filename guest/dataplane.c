@@ -14,6 +14,7 @@
 
 #include "cycles.h"
 #include "fwd-engine.h"
+#include "idle.h"
 #include "log.h"
 #include "mode.h"
 #include "numa-info.h"
@@ -67,6 +68,7 @@ struct dp_worker {
      * receive and the transmit counts of one burst. */
     const atomic_uint *reset_req;
     atomic_uint reset_done;
+    struct dp_idle idle;            /* --idle sleep or interrupt. */
 };
 
 struct dataplane {
@@ -153,6 +155,7 @@ worker_serve_reset(struct dp_worker *w)
     }
 }
 
+/* --idle poll. */
 static int
 worker_main(void *arg)
 {
@@ -166,6 +169,68 @@ worker_main(void *arg)
             fwd_stream_poll(w->engine, &w->streams[i], &batch);
         }
         worker_serve_reset(w);
+    }
+    return 0;
+}
+
+/* One pass over 'w''s streams for an idle mode: how many packets it
+ * received.  'woke': the pass follows a wait, and a queue that has frames
+ * counts a wakeup. */
+static unsigned
+worker_pass(struct dp_worker *w, struct pkt_batch *batch, bool woke)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < w->n_streams; i++) {
+        uint16_t k = fwd_stream_poll(w->engine, &w->streams[i], batch);
+
+        if (k) {
+            n += k;
+            if (woke) {
+                STATS_ADD(w->streams[i].rx_stats, idle_wakeups, 1);
+            }
+        }
+    }
+    return n;
+}
+
+/* --idle sleep and interrupt (see idle.h): the loop of worker_main(), and
+ * after a pass that found nothing, a sleep or a wait. */
+static int
+worker_main_idle(void *arg)
+{
+    struct dp_worker *w = arg;
+    struct dp_idle *idle = &w->idle;
+    struct pkt_batch batch;
+    bool woke = false;
+
+    LOG_INFO("worker on %s %u polls %u streams with engine %s, idle %s",
+             w->kind, w->mw.id, w->n_streams, w->engine->name,
+             config_idle_name(idle->mode));
+    dp_idle_thread_init(idle);
+    while (!atomic_load_explicit(w->stop, memory_order_acquire)) {
+        unsigned n = worker_pass(w, &batch, woke);
+
+        worker_serve_reset(w);
+        woke = false;
+        if (n) {
+            dp_idle_busy(idle);
+            continue;
+        }
+        if (dp_idle_arm(idle) && worker_pass(w, &batch, false)) {
+            dp_idle_disarm(idle);
+            continue;
+        }
+        if (atomic_load_explicit(w->stop, memory_order_acquire)) {
+            dp_idle_disarm(idle);
+            break;
+        }
+        for (unsigned i = 0; i < w->n_streams; i++) {
+            STATS_ADD(w->streams[i].rx_stats, idle_waits, 1);
+        }
+        dp_idle_wait(idle);
+        dp_idle_disarm(idle);
+        woke = true;
     }
     return 0;
 }
@@ -336,13 +401,15 @@ create_workers(struct dataplane *dp, char err[CONFIG_ERR_LEN])
         struct dp_worker *wk = &dp->workers[w];
 
         wk->mw.id = ids[w];
-        wk->mw.fn = worker_main;
+        wk->mw.fn = dp->cfg->idle == CONFIG_IDLE_POLL ? worker_main
+                                                      : worker_main_idle;
         wk->mw.arg = wk;
         wk->kind = dp->class->worker_kind;
         wk->engine = dp->engine;
         wk->stop = &dp->stop;
         wk->reset_req = &dp->reset_req;
         atomic_init(&wk->reset_done, 0);
+        wk->idle.wake_fd = -1;
     }
     return 0;
 }
@@ -357,6 +424,7 @@ open_ports(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs,
         .mtu = cfg->mtu, .mbuf_size = cfg->mbuf_size,
         .n_mbufs = cfg->n_mbufs, .burst = cfg->burst,
         .workers = dp->n_workers,
+        .rx_intr = cfg->idle == CONFIG_IDLE_INTERRUPT,
     };
 
     for (unsigned i = 0; i < n_pairs; i++) {
@@ -404,6 +472,54 @@ lay_out_streams(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs)
         }
     }
     return 0;
+}
+
+static int
+init_idle(struct dataplane *dp, char err[CONFIG_ERR_LEN])
+{
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+        int error = dp_idle_init(&wk->idle, dp->cfg, wk->n_streams);
+
+        if (error) {
+            return set_err(err, error, "cannot set up --idle %s: %s",
+                           config_idle_name(dp->cfg->idle),
+                           strerror(-error));
+        }
+    }
+    return 0;
+}
+
+/* --idle interrupt: each worker's receive queues' wait fds, which exist
+ * once the ports run. */
+static int
+start_idle(struct dataplane *dp)
+{
+    for (unsigned w = 0; w < dp->n_workers; w++) {
+        struct dp_worker *wk = &dp->workers[w];
+
+        dp_idle_clear_queues(&wk->idle);
+        for (unsigned i = 0; i < wk->n_streams; i++) {
+            const struct fwd_stream *s = &wk->streams[i];
+            const struct dp_port *p = find_port(dp, s->rx_port);
+            int error = dp_idle_add_queue(&wk->idle, p->port, p->id,
+                                          s->queue, s->rx);
+
+            if (error) {
+                return error;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Ends the sleeps and waits of idle workers. */
+static void
+wake_workers(struct dataplane *dp)
+{
+    for (unsigned w = 0; dp->workers && w < dp->n_workers; w++) {
+        dp_idle_wake(&dp->workers[w].idle);
+    }
 }
 
 /* What the MAC overrides and the engine need of the ports. */
@@ -456,6 +572,7 @@ dataplane_create(const struct config *cfg, const struct dp_mode_class *class,
     error = error ? error : open_ports(dp, pairs, n_pairs, err);
     error = error ? error : lay_out_streams(dp, pairs, n_pairs);
     error = error ? error : check_streams(dp, err);
+    error = error ? error : init_idle(dp, err);
     if (error) {
         dataplane_destroy(dp);
         return error;
@@ -469,6 +586,7 @@ static void
 join_workers(struct dataplane *dp)
 {
     atomic_store_explicit(&dp->stop, true, memory_order_release);
+    wake_workers(dp);
     for (unsigned w = 0; w < dp->n_workers; w++) {
         struct dp_worker *wk = &dp->workers[w];
 
@@ -503,6 +621,10 @@ dataplane_start(struct dataplane *dp)
 
         s->rx = port_queue(find_port(dp, s->rx_port)->port, s->queue);
         s->tx = port_queue(find_port(dp, s->tx_port)->port, s->queue);
+    }
+    error = start_idle(dp);
+    if (error) {
+        goto stop_ports;
     }
     atomic_store_explicit(&dp->stop, false, memory_order_release);
     if (!dp->counters->started) {
@@ -642,6 +764,9 @@ dataplane_destroy(struct dataplane *dp)
         port_close(dp->ports[i].port);
     }
     free(dp->streams);
+    for (unsigned w = 0; dp->workers && w < dp->n_workers; w++) {
+        dp_idle_destroy(&dp->workers[w].idle);
+    }
     free(dp->workers);
     free(dp);
 }
@@ -687,9 +812,11 @@ dataplane_reset_stats(struct dataplane *dp)
     unsigned req = atomic_fetch_add(&dp->reset_req, 1) + 1;
     struct timespec nap = { 0, 20 * 1000 };
 
+    wake_workers(dp);
+
     /* The queue counters: each worker zeroes its own between bursts, and
      * this waits until all have (they poll without pause, so within a
-     * burst's time).  Stopped ones are served here. */
+     * burst's time, or were just woken).  Stopped ones are served here. */
     for (unsigned w = 0; w < dp->n_workers; w++) {
         struct dp_worker *wk = &dp->workers[w];
 

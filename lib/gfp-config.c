@@ -244,6 +244,45 @@ set_ctl_group(struct config *cfg, const struct config_option *opt,
     return 0;
 }
 
+static const struct {
+    const char *name;
+    const char *meaning;
+} idle_modes[] = {
+#define CONFIG_IDLE_ROW(ENUM, NAME, MEANING) { NAME, MEANING },
+    CONFIG_IDLE_MODES(CONFIG_IDLE_ROW)
+#undef CONFIG_IDLE_ROW
+};
+
+const char *
+config_idle_name(enum config_idle idle)
+{
+    return idle < CONFIG_N_IDLE ? idle_modes[idle].name : "?";
+}
+
+static int
+set_idle(struct config *cfg, const struct config_option *opt,
+         const char *value, char err[CONFIG_ERR_LEN])
+{
+    for (unsigned i = 0; i < CONFIG_N_IDLE; i++) {
+        if (!strcmp(value, idle_modes[i].name)) {
+            cfg->idle = i;
+            return 0;
+        }
+    }
+    return set_err(err, -EINVAL, "invalid value '%s': expected poll, sleep "
+                   "or interrupt", value);
+}
+
+static const char *
+idle_choice(unsigned i, const char **meaning)
+{
+    if (i >= CONFIG_N_IDLE) {
+        return NULL;
+    }
+    *meaning = idle_modes[i].meaning;
+    return idle_modes[i].name;
+}
+
 static const char *
 mode_choice(unsigned i, const char **meaning)
 {
@@ -314,6 +353,13 @@ static const struct config_option options[] = {
     { "peer-mac", 0, "P=MAC", NULL,
       "destination MAC for frames out of port P (l2)", NULL,
       .set = set_port_mac, FIELD(peer_mac) },
+    { "idle", 0, NULL, "Idle workers",
+      "what a worker does when its queues are empty", "poll",
+      .set = set_idle, .choices = idle_choice },
+    { "idle-sleep-max", 0, "US", NULL,
+      "longest sleep of --idle sleep, in microseconds",
+      XSTRINGIFY(CONFIG_IDLE_SLEEP_MAX_DEFAULT),
+      UINT(idle_sleep_max, 1, 10000) },
     { "ctl-socket", 0, "PATH", "Counters and control",
       "serve the control socket at PATH (stats, reset-stats, ports, mode, "
       "quit; see gfp-ctl)", NULL, .set = set_string, FIELD(ctl_socket) },
@@ -378,6 +424,7 @@ config_option_usage(FILE *stream, const struct config_option *opt)
     enum { HELP_COL = 27 };
     char head[80], arg[64], help[256];
     const char *meaning, *choice;
+    size_t choice_width;
     int len;
 
     if (!opt->arg && opt->choices) {
@@ -412,10 +459,20 @@ config_option_usage(FILE *stream, const struct config_option *opt)
                  opt->default_text);
     }
     wrap(stream, help, HELP_COL, HELP_COL);
+    choice_width = 8;
     for (unsigned i = 0; opt->choices && (choice = opt->choices(i, &meaning));
          i++) {
-        fprintf(stream, "%*s%-8s ", HELP_COL + 2, "", choice);
-        wrap(stream, meaning, HELP_COL + 11, HELP_COL + 11);
+        if (strlen(choice) > choice_width) {
+            choice_width = strlen(choice);
+        }
+    }
+    for (unsigned i = 0; opt->choices && (choice = opt->choices(i, &meaning));
+         i++) {
+        int col = HELP_COL + 2 + choice_width + 1;
+
+        fprintf(stream, "%*s%-*s ", HELP_COL + 2, "", (int) choice_width,
+                choice);
+        wrap(stream, meaning, col, col);
     }
 }
 
@@ -625,6 +682,10 @@ config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
         return set_err(err, -EINVAL, "ctl-group and ctl-idle-timeout "
                        "belong to the control socket, which needs "
                        "ctl-socket");
+    }
+    if (cfg->idle_sleep_max && cfg->idle != CONFIG_IDLE_SLEEP) {
+        return set_err(err, -EINVAL, "idle-sleep-max applies to idle "
+                       "sleep only, and idle is %s", config_idle_name(cfg->idle));
     }
     error = config_check_mode(cfg, cfg->mode, err);
     if (error) {

@@ -16,6 +16,27 @@
 #define CONFIG_ERR_LEN 256
 #define CONFIG_LINE_MAX 1022     /* Characters in a config file line. */
 
+/* What a worker does when its queues come back empty (--idle). */
+#define CONFIG_IDLE_MODES(I)                                            \
+    I(POLL, "poll", "poll again at once: lowest latency, a whole CPU")  \
+    I(SLEEP, "sleep",                                                   \
+      "sleep, longer with each empty pass, up to idle-sleep-max")       \
+    I(INTERRUPT, "interrupt",                                           \
+      "wait for the queues' receive interrupts or socket readiness")
+
+enum config_idle {
+#define CONFIG_IDLE_ENUM(ENUM, NAME, MEANING) CONFIG_IDLE_##ENUM,
+    CONFIG_IDLE_MODES(CONFIG_IDLE_ENUM)
+#undef CONFIG_IDLE_ENUM
+    CONFIG_N_IDLE
+};
+
+/* The idle mode's name ("poll", ...). */
+const char *config_idle_name(enum config_idle);
+
+/* --idle-sleep-max, in microseconds, when not given. */
+#define CONFIG_IDLE_SLEEP_MAX_DEFAULT 500
+
 struct config_mac {
     bool set;
     uint8_t mac[GFP_ETH_ALEN];
@@ -35,6 +56,8 @@ struct config {
     unsigned mtu;
     unsigned mbuf_size;             /* 0: chosen from the MTU. */
     unsigned n_mbufs;               /* 0: computed per port. */
+    enum config_idle idle;          /* When the queues are empty. */
+    unsigned idle_sleep_max;        /* Microseconds; 0: the default. */
     unsigned stats_period;          /* Seconds; 0 disables. */
     char config_file[256];          /* The file last loaded; "" = none
                                      * (or a path too long to keep). */

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
@@ -20,6 +21,7 @@ LOG_MODULE(port_dpdk);
 struct dpdk_queue {
     uint16_t port_id;
     uint16_t queue_id;
+    int intr_fd;                    /* --idle interrupt; -1: none. */
 };
 
 struct port_dpdk {
@@ -74,6 +76,26 @@ static void
 dpdk_free_bufs(void **bufs, uint16_t n)
 {
     rte_pktmbuf_free_bulk((struct rte_mbuf **) bufs, n);
+}
+
+/* --idle interrupt.  The fd is an eventfd (VFIO MSI-X, or the vhost-user
+ * call fd of virtio-user) that counts interrupts until read: reading it
+ * after the wait clears it for the next one. */
+static void
+dpdk_rx_intr(void *q_, bool arm)
+{
+    const struct dpdk_queue *q = q_;
+
+    if (arm) {
+        rte_eth_dev_rx_intr_enable(q->port_id, q->queue_id);
+    } else {
+        uint64_t count;
+
+        rte_eth_dev_rx_intr_disable(q->port_id, q->queue_id);
+        if (read(q->intr_fd, &count, sizeof count) < 0) {
+            /* EAGAIN: nothing to clear. */
+        }
+    }
 }
 
 static int
@@ -269,11 +291,15 @@ port_dpdk_configure(struct port *port, const struct port_conf *conf)
     if (info.dev_flags && *info.dev_flags & RTE_ETH_DEV_INTR_LSC) {
         eth_conf.intr_conf.lsc = 1;
     }
+    eth_conf.intr_conf.rxq = conf->rx_intr;
 
     error = rte_eth_dev_configure(pid, conf->queues, conf->queues,
                                   &eth_conf);
     if (error) {
-        LOG_ERR("%s: configure failed: %s", port->name, rte_strerror(-error));
+        LOG_ERR("%s: configure failed: %s%s", port->name,
+                rte_strerror(-error), conf->rx_intr
+                ? " (with receive interrupts, for --idle interrupt: "
+                  "--idle sleep needs none)" : "");
         return error;
     }
     if (eth_conf.intr_conf.lsc && !dev->lsc_registered) {
@@ -332,12 +358,15 @@ port_dpdk_configure(struct port *port, const struct port_conf *conf)
     }
     dev->n_queues = conf->queues;
     for (unsigned q = 0; q < conf->queues; q++) {
-        dev->qctx[q] = (struct dpdk_queue) { .port_id = pid, .queue_id = q };
+        dev->qctx[q] = (struct dpdk_queue) {
+            .port_id = pid, .queue_id = q, .intr_fd = -1,
+        };
         dev->queues[q] = (struct port_queue) {
             .rx_burst = dpdk_rx_burst,
             .tx_burst = dpdk_tx_burst,
             .free_bufs = dpdk_free_bufs,
             .q = &dev->qctx[q],
+            .rx_intr = conf->rx_intr ? dpdk_rx_intr : NULL,
         };
     }
     return 0;
@@ -365,6 +394,27 @@ static const struct port_queue *
 port_dpdk_queue(const struct port *port, unsigned qid)
 {
     return &port_dpdk_cast(port)->queues[qid];
+}
+
+/* Asks the PMD first, so that one without receive interrupts is told
+ * apart from one whose vectors are missing. */
+static int
+port_dpdk_rx_wait_fd(const struct port *port, unsigned qid, int *fd)
+{
+    struct port_dpdk *dev = port_dpdk_cast(port);
+    int error;
+
+    error = rte_eth_dev_rx_intr_enable(dev->port_id, qid);
+    if (error) {
+        return error == -ENOTSUP ? -EOPNOTSUPP : error;
+    }
+    rte_eth_dev_rx_intr_disable(dev->port_id, qid);
+    *fd = rte_eth_dev_rx_intr_ctl_q_get_fd(dev->port_id, qid);
+    if (*fd < 0) {
+        return -EOPNOTSUPP;
+    }
+    dev->qctx[qid].intr_fd = *fd;
+    return 0;
 }
 
 static int
@@ -444,6 +494,7 @@ const struct port_class port_dpdk_class = {
     .start = port_dpdk_start,
     .stop = port_dpdk_stop,
     .queue = port_dpdk_queue,
+    .rx_wait_fd = port_dpdk_rx_wait_fd,
     .numa_node = port_dpdk_numa_node,
     .driver = port_dpdk_driver,
     .get_mac = port_dpdk_get_mac,

@@ -249,6 +249,13 @@ port_mmap_queue(const struct port *port, unsigned qid)
     return &port_mmap_cast(port)->queues[qid];
 }
 
+static int
+port_mmap_rx_wait_fd(const struct port *port, unsigned qid, int *fd)
+{
+    *fd = tpacket_fd(port_mmap_cast(port)->qctx[qid].ring);
+    return 0;
+}
+
 /* The rings' counters, summed over the queues.  PACKET_STATISTICS is read
  * here (and added to the queues' kernel counters): on the control thread,
  * one reader at a time. */
@@ -325,6 +332,7 @@ const struct port_class port_mmap_class = {
     .stop = port_mmap_stop,
     .rx_quiesce = port_mmap_rx_quiesce,
     .queue = port_mmap_queue,
+    .rx_wait_fd = port_mmap_rx_wait_fd,
     .get_mac = port_netdev_get_mac,
     .get_link = port_netdev_get_link,
     .get_mtu = port_mmap_get_mtu,

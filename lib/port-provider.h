@@ -48,6 +48,14 @@ struct port_class {
     /* Returns the fast-path handle of queue 'qid'. */
     const struct port_queue *(*queue)(const struct port *, unsigned qid);
 
+    /* For --idle interrupt: stores in '*fd' a descriptor, owned by the
+     * port and valid while it runs, that poll() reports readable (POLLIN)
+     * once queue 'qid' has frames to receive, after the queue's 'rx_intr'
+     * (if any) armed it.  The port was configured with 'rx_intr' set.
+     * Returns 0, or -EOPNOTSUPP when this device has no such thing.  NULL:
+     * the backend never has. */
+    int (*rx_wait_fd)(const struct port *, unsigned qid, int *fd);
+
     /* The NUMA node the device is attached to, or -1 if unknown. */
     int (*numa_node)(const struct port *);
 

@@ -704,6 +704,15 @@ port_xdp_queue(const struct port *port, unsigned qid)
     return &port_xdp_cast(port)->queues[qid];
 }
 
+/* --idle interrupt: the socket is readable while its receive ring holds
+ * descriptors. */
+static int
+port_xdp_rx_wait_fd(const struct port *port, unsigned qid, int *fd)
+{
+    *fd = port_xdp_cast(port)->qs[qid].fd;
+    return 0;
+}
+
 /* The counters of every queue, summed. */
 static void
 sum_counters(const struct port_xdp *dev, struct xdp_counters *sum)
@@ -792,6 +801,7 @@ const struct port_class port_xdp_class = {
     .stop = port_xdp_stop,
     .rx_quiesce = port_xdp_rx_quiesce,
     .queue = port_xdp_queue,
+    .rx_wait_fd = port_xdp_rx_wait_fd,
     .get_mac = port_netdev_get_mac,
     .get_link = port_netdev_get_link,
     .get_mtu = port_xdp_get_mtu,

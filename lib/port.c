@@ -101,6 +101,16 @@ port_queue(const struct port *port, unsigned qid)
 }
 
 int
+port_rx_wait_fd(const struct port *port, unsigned qid, int *fd)
+{
+    if (!port->started || qid >= port->conf.queues) {
+        return -EINVAL;
+    }
+    return port->class->rx_wait_fd ? port->class->rx_wait_fd(port, qid, fd)
+                                   : -EOPNOTSUPP;
+}
+
+int
 port_get_mac(const struct port *port, uint8_t mac[GFP_ETH_ALEN])
 {
     return port->class->get_mac ? port->class->get_mac(port, mac)

@@ -60,6 +60,12 @@ struct port_queue {
     uint16_t (*tx_burst)(void *q, struct pkt_batch *, uint16_t n);
     void (*free_bufs)(void **bufs, uint16_t n);
     void *q;
+    /* --idle interrupt, off the forwarding path: before a wait on the
+     * queue's wait fd (port_rx_wait_fd()), 'rx_intr(q, true)' asks the
+     * device to signal the next frame; after it, 'rx_intr(q, false)' turns
+     * that off again and clears the fd.  NULL: nothing to arm (a socket's
+     * readiness needs no arming). */
+    void (*rx_intr)(void *q, bool arm);
 } __attribute__((aligned(64)));
 
 /* What gfp-fwd asks of a port. */
@@ -71,6 +77,7 @@ struct port_conf {
     unsigned n_mbufs;           /* 0: let the backend choose. */
     unsigned burst;
     unsigned workers;           /* Threads that may hold packets. */
+    bool rx_intr;               /* Receive interrupts (--idle interrupt). */
 };
 
 /* Counters only the backend can see (the device's own drops), as a list
@@ -123,6 +130,11 @@ int port_rx_quiesce(struct port *);
 
 /* The fast-path handle of queue 'qid'; valid between start and stop. */
 const struct port_queue *port_queue(const struct port *, unsigned qid);
+
+/* Into '*fd', a descriptor that poll() finds readable when queue 'qid' of
+ * the started port has frames (see struct port_queue's 'rx_intr'), owned
+ * by the port.  -EOPNOTSUPP if the backend or the device has none. */
+int port_rx_wait_fd(const struct port *, unsigned qid, int *fd);
 
 int port_get_mac(const struct port *, uint8_t mac[GFP_ETH_ALEN]);
 int port_get_link(const struct port *, struct port_link *);

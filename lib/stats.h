@@ -32,7 +32,12 @@ struct port_dev_stats;
       "packets dropped: shorter than an Ethernet header")               \
     C(rx_bursts,    COUNTER_EVENT,   "non-empty receive bursts")        \
     C(busy_cycles,  COUNTER_CYCLES,                                     \
-      "TSC cycles spent on non-empty bursts")
+      "TSC cycles spent on non-empty bursts")                           \
+    C(idle_waits,   COUNTER_EVENT,                                      \
+      "sleeps or waits of the worker that polls this queue, each "      \
+      "begun with all its queues empty (--idle sleep or interrupt)")    \
+    C(idle_wakeups, COUNTER_EVENT,                                      \
+      "idle_waits after which this queue had frames")
 
 struct queue_stats {
     QUEUE_COUNTERS(COUNTER_FIELD)

@@ -553,6 +553,12 @@ tpacket_refresh_mtu(struct tpacket *t)
     return 0;
 }
 
+int
+tpacket_fd(const struct tpacket *t)
+{
+    return t->fd;
+}
+
 unsigned
 tpacket_get_if_mtu(const struct tpacket *t)
 {

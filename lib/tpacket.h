@@ -159,6 +159,11 @@ unsigned tpacket_tx_burst(struct tpacket *, const struct tpacket_pkt *pkts,
  * errno. */
 int tpacket_refresh_mtu(struct tpacket *);
 
+/* The socket, for poll(): readable once the kernel has handed a block of
+ * received frames to the ring (a block is handed over when full, or at its
+ * retire timeout). */
+int tpacket_fd(const struct tpacket *);
+
 /* The interface's MTU as last read. */
 unsigned tpacket_get_if_mtu(const struct tpacket *);
 

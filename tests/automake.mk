@@ -34,6 +34,7 @@ TESTSUITE_AT = \
 	tests/port-xdp.at \
 	tests/pmmap.at \
 	tests/ctl.at \
+	tests/idle.at \
 	tests/ctl-cmdline.at \
 	tests/ctl-hostile.at \
 	tests/ctl-host.at \
@@ -47,6 +48,7 @@ DPDK_TESTSUITE_AT = \
 	tests/ovs-macros.at \
 	tests/dpdk-macros.at \
 	tests/dpdk-pair.at \
+	tests/dpdk-idle.at \
 	tests/dpdk-ovs-build.at \
 	tests/dpdk-pmmap.at \
 	tests/dpdk-ctl.at \
@@ -57,7 +59,8 @@ GUEST_TESTSUITE_AT = \
 	tests/dpdk-macros.at \
 	tests/guest-macros.at \
 	tests/guest-vm.at \
-	tests/guest-pair.at
+	tests/guest-pair.at \
+	tests/guest-idle.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite

@@ -196,8 +196,8 @@ static int
 test_engine(int argc, char *argv[])
 {
     static struct fake_queue rxq, txq;
-    struct port_queue rx = { fake_rx, fake_tx, fake_free, &rxq };
-    struct port_queue tx = { fake_rx, fake_tx, fake_free, &txq };
+    struct port_queue rx = { fake_rx, fake_tx, fake_free, &rxq, NULL };
+    struct port_queue tx = { fake_rx, fake_tx, fake_free, &txq, NULL };
     struct queue_stats rx_stats, tx_stats;
     const struct fwd_engine *engine;
     struct fwd_stream s;

@@ -12,12 +12,15 @@ PATHS = ["vswitch-only", "host-dpdk", "guest-dpdk", "both", "reference",
 COMPONENTS = ["fwd-vhost-io", "testpmd-vhost-io", "fwd-vhost-macswap",
               "testpmd-vhost-macswap", "fwd-mmap", "testpmd-afpacket",
               "ovs-pmmap", "ovs-system", "ovs-afpacket"]
+IDLE = ["fwd-idle-poll", "fwd-idle-sleep", "fwd-idle-interrupt"]
 
 
 def test_suites_and_their_paths_in_order():
-    assert [s.name for s in registry.suites()] == ["paths", "components"]
+    assert [s.name for s in registry.suites()] == ["paths", "components",
+                                                   "idle"]
     assert list(registry.catalogue("paths")) == PATHS
     assert list(registry.catalogue("components")) == COMPONENTS
+    assert list(registry.catalogue("idle")) == IDLE
     with pytest.raises(KeyError):
         registry.suite_paths("nosuch")
 
@@ -31,13 +34,15 @@ def test_baselines():
     assert b["ovs-pmmap"] == b["ovs-afpacket"] == "ovs-system"
     # A baseline not asked for: no ratio.
     assert "fwd-mmap" not in registry.baselines(["fwd-mmap"])
+    b = registry.baselines(IDLE)
+    assert b["fwd-idle-sleep"] == b["fwd-idle-interrupt"] == "fwd-idle-poll"
 
 
 def test_every_path_is_made_with_a_guest_kind(tmp_path, monkeypatch):
     monkeypatch.setattr(registry, "workdir", lambda: str(tmp_path))
     cfg = BenchConfig(sizes=(64,))
-    paths, unavailable = registry.make_paths(PATHS + COMPONENTS, cfg)
-    assert [p.name for p in paths] == PATHS + COMPONENTS
+    paths, unavailable = registry.make_paths(PATHS + COMPONENTS + IDLE, cfg)
+    assert [p.name for p in paths] == PATHS + COMPONENTS + IDLE
     assert unavailable == []
     assert all(p.guest == "standin" for p in paths)
     # A guest kind no seat knows yet (issue 12 adds "vm"): every path

@@ -158,9 +158,11 @@ class OvsPairSeat(RealPath):
                  sizes: Sequence[int], flows: int, guest: str = "standin",
                  nic: str = "vhost", app: str = "gfp-fwd",
                  engine: Optional[str] = None, host_port: str = "pmmap",
-                 pair_key: Optional[str] = None) -> None:
+                 pair_key: Optional[str] = None,
+                 idle: Optional[str] = None) -> None:
         super().__init__(name, description, workdir, sizes, flows, guest)
         self.nic, self.app, self.engine = nic, app, engine
+        self.idle = idle
         self.needs_plugin = nic == "kernel" and host_port == "pmmap"
         self.shared = pair_key is not None
         key = pair_key or name
@@ -193,7 +195,9 @@ class OvsPairSeat(RealPath):
         self.logs = {"guest": os.path.join(self.pair.dir, "fwd.log"),
                      "ovs": os.path.join(self.pair.sb, "ovs-vswitchd.log"),
                      "generator": self.gen.log}
-        self.pollers = ["generator", "ovs", "guest"]
+        # A guest that sleeps or waits when idle is no busy poller.
+        self.pollers = ["generator", "ovs"] + (
+            [] if self.idle in ("sleep", "interrupt") else ["guest"])
         self.pids = [self.gen.pid, self.pair.ovs_pid]
         self.components = {"ovs": self.pair.ovs_pid}
         if not self.shared:
@@ -209,6 +213,8 @@ class OvsPairSeat(RealPath):
             start += ["--", "--ctl-socket", self.ctl]
             if self.engine:
                 start += ["--engine", self.engine]
+            if self.idle:
+                start += ["--idle", self.idle]
         self.pair.cmd(*start)
         self.guest_running = True
         guest_pid = self.pair.guest_pid()
