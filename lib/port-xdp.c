@@ -656,8 +656,10 @@ port_xdp_start(struct port *port)
     if (error) {
         LOG_ERR("%s: cannot steer the queues to their sockets: %s",
                 port->name, strerror(-error));
+        return error;
     }
-    return error;
+    /* As a PacketMMAP port: its interface is up once it can count. */
+    return port_netdev_set_up(port->name, true);
 }
 
 /* Kicks until what was counted as sent has gone, for at most 100 ms. */
