@@ -226,14 +226,12 @@ kernel_link_hop(struct hops *h, const char *ns,
                 const struct ctl_stats_link *link_, uint64_t shared)
 {
     struct ctl_stats_link l = *link_, *link = &l;
-    uint64_t n;
-
-    if (shared) {
-        l.rx_dropped -= MIN(l.rx_dropped, shared);
-    }
-    n = ctl_stats_link_drops(link);
     json_t *all = json_object(), *reasons = json_array(), *hop;
     char *id = ctl_xasprintf("kernel:%s/%s", ns, link->name);
+    uint64_t n;
+
+    l.rx_dropped -= MIN(l.rx_dropped, shared);
+    n = ctl_stats_link_drops(link);
 
 #define LINK_REASON(NAME, DIR, KEY, DROP)                               \
     if (DROP) {                                                         \

@@ -2,9 +2,10 @@
 vfb <-> sink in one namespace, the application forwarding vfa -> vfb on
 CPU 0, the generator (over net_pmmap) on CPU 1.  The components suite
 compares gfp-fwd's PacketMMAP mode with dpdk-testpmd over net_af_packet,
-and gfp-fwd's AF_XDP mode with its PacketMMAP mode, in this seat; the paths sharing it (``seat_key``) take turns on the very
-same kind of veths, each with its application started once and paused
-between turns, as every path is."""
+and gfp-fwd's AF_XDP mode with its PacketMMAP mode, in this seat; the
+paths sharing it (``seat_key``) take turns on the very same kind of
+veths, each with its application started once and paused between turns,
+as every path is."""
 
 from __future__ import annotations
 
