@@ -773,6 +773,14 @@ port_xdp_get_xstats(const struct port *port)
     XDP_KERNEL_COUNTERS(XDP_COUNTER_JSON)
     XDP_PORT_COUNTERS(XDP_COUNTER_JSON)
 #undef XDP_COUNTER_JSON
+    /* In native mode a frame XDP cannot hand to a socket (no fill frame,
+     * a full receive ring, too long) fails the driver's redirect, and the
+     * drivers that have native XDP (veth, virtio_net) count it in the
+     * interface's rx_dropped as well: said here, so that a reader of both
+     * (gfp-ctl stats) counts it once, as the port's. */
+    json_object_set_new(x, "iface_rx_dropped", json_integer(
+                            dev->native ? c.rx_dropped + c.rx_ring_full
+                                        : 0));
     json_object_set_new(x, "xdp_mode",
                         json_string(dev->native ? "native" : "generic"));
     json_object_set_new(x, "xdp_bind",

@@ -196,13 +196,42 @@ link_meaning(const char *counter)
            : "dropped on transmit (a full queue, or the peer is down)";
 }
 
+/* The receive drops of 'link' that a gfp-fwd port on it counts as its own
+ * too: an AF_XDP port in native mode says how many (xstats
+ * "iface_rx_dropped"), the frames its driver could not redirect to the
+ * port's sockets.  Ports are matched by interface name. */
+static uint64_t
+fwd_counted_drops(json_t *fwd, const char *ifname)
+{
+    json_t *port;
+    size_t i;
+
+    json_array_foreach (fwd ? json_object_get(fwd, "ports") : NULL, i,
+                        port) {
+        const char *name = json_string_value(json_object_get(port,
+                                                             "name"));
+
+        if (name && !strcmp(name, ifname)) {
+            return ctl_stats_json_u64(json_object_get(port, "xstats"),
+                                      "iface_rx_dropped");
+        }
+    }
+    return 0;
+}
+
+/* A kernel link's hop; of its rx_dropped, the 'shared' frames that a
+ * gfp-fwd port counts are left to the port, not counted twice. */
 static void
 kernel_link_hop(struct hops *h, const char *ns,
-                const struct ctl_stats_link *link)
+                const struct ctl_stats_link *link_, uint64_t shared)
 {
-    uint64_t n = ctl_stats_link_drops(link);
+    struct ctl_stats_link l = *link_, *link = &l;
     json_t *all = json_object(), *reasons = json_array(), *hop;
     char *id = ctl_xasprintf("kernel:%s/%s", ns, link->name);
+    uint64_t n;
+
+    l.rx_dropped -= MIN(l.rx_dropped, shared);
+    n = ctl_stats_link_drops(link);
 
 #define LINK_REASON(NAME, DIR, KEY, DROP)                               \
     if (DROP) {                                                         \
@@ -215,6 +244,10 @@ kernel_link_hop(struct hops *h, const char *ns,
                   json_integer(link->rx_packets),
                   json_integer(link->tx_packets), n, all);
     json_object_set_new(hop, "netns", json_string(ns));
+    if (l.rx_dropped != link_->rx_dropped) {
+        json_object_set_new(hop, "rx_dropped_counted_by_fwd", json_integer(
+                                link_->rx_dropped - l.rx_dropped));
+    }
     json_array_append_new(h->hops, hop);
     free(id);
     if (n) {
@@ -248,7 +281,10 @@ ctl_stats_hops(const struct ctl_stats_args *args,
     }
     for (i = 0; r->netns && i < args->n_netns; i++) {
         for (size_t j = 0; j < r->netns[i].n; j++) {
-            kernel_link_hop(&h, args->netns[i].name, &r->netns[i].links[j]);
+            const struct ctl_stats_link *link = &r->netns[i].links[j];
+
+            kernel_link_hop(&h, args->netns[i].name, link,
+                            fwd_counted_drops(r->fwd, link->name));
         }
     }
     *hopsp = h.hops;

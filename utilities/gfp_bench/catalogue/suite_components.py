@@ -6,7 +6,10 @@ alternating trials and counters as the paths suite.
   OVS-DPDK on vhost-user ports (both take turns on the very same pair),
   with the io and the macswap engine;
 * gfp-fwd in PacketMMAP mode against dpdk-testpmd over net_af_packet,
-  each straight on two veths;
+  each straight on two veths, and gfp-fwd in AF_XDP mode against its
+  PacketMMAP mode on the same kind of veths (with 4096 receive
+  descriptors, about the frames PacketMMAP's ring holds: a forwarder off
+  its CPU loses what its ring cannot hold);
 * OVS-DPDK forwarding between two veths through net_pmmap ports against
   the same OVS with system ports and with net_af_packet ports (one
   switch, each variant's ports added for its turn).
@@ -35,10 +38,10 @@ def _vhost(app, engine):
     return make
 
 
-def _veths(app):
+def _veths(app, mode="mmap", fwd_args=(), letter=""):
     def make(name, description, workdir, sizes, flows, guest):
         return VethSeat(name, description, workdir, sizes, flows, guest,
-                        app=app)
+                        app=app, mode=mode, fwd_args=fwd_args, letter=letter)
     return make
 
 
@@ -70,6 +73,9 @@ VARIANTS = (
     ("testpmd-afpacket", "dpdk-testpmd over net_af_packet on two veths",
      _veths("testpmd"), None,
      SimProfile(0.7, {"guest": 1500.0}, ("guest",))),
+    ("fwd-xdp", "gfp-fwd in AF_XDP mode on two veths",
+     _veths("gfp-fwd", "xdp", ("--rxd", "4096"), "x"), "fwd-mmap",
+     SimProfile(1.4, {"guest": 800.0}, ("guest",))),
     ("ovs-pmmap", "OVS-DPDK between two veths on net_pmmap ports",
      _ovs_ports("pmmap"), "ovs-system",
      SimProfile(1.5, {"ovs": 700.0}, ("ovs",))),

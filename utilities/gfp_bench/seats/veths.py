@@ -1,15 +1,17 @@
 """A guest application straight on two veths, no switch: gen <-> vfa and
 vfb <-> sink in one namespace, the application forwarding vfa -> vfb on
 CPU 0, the generator (over net_pmmap) on CPU 1.  The components suite
-compares gfp-fwd's PacketMMAP mode with dpdk-testpmd over net_af_packet
-in this seat; the paths sharing it (``seat_key``) take turns on the very
-same kind of veths, each with its application started once and paused
-between turns, as every path is."""
+compares gfp-fwd's PacketMMAP mode with dpdk-testpmd over net_af_packet,
+and gfp-fwd's AF_XDP mode with its PacketMMAP mode, in this seat; the
+paths sharing it (``seat_key``) take turns on the very same kind of
+veths, each with its application started once and paused between turns,
+as every path is."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 from typing import Optional, Sequence
 
 from .. import counters
@@ -18,6 +20,9 @@ from ..tools import copy_plugin, need_tool, run, start, wait_for
 from .base import GUEST_CPU
 from .bridges import NamespaceSeat, gen_argv, veth
 
+AF_XDP = 44
+"""Linux's AF_XDP, which Python's socket module does not name."""
+
 
 class VethSeat(NamespaceSeat):
 
@@ -25,10 +30,13 @@ class VethSeat(NamespaceSeat):
 
     def __init__(self, name: str, description: str, workdir: str,
                  sizes: Sequence[int], flows: int, guest: str = "standin",
-                 app: str = "gfp-fwd") -> None:
+                 app: str = "gfp-fwd", mode: str = "mmap",
+                 fwd_args: Sequence[str] = (), letter: str = "") -> None:
         super().__init__(name, description, workdir, sizes, flows, guest,
-                         "v" if app == "gfp-fwd" else "t")
+                         letter or ("t" if app == "testpmd" else "v"))
         self.app_name = app
+        self.mode = mode
+        self.fwd_args = list(fwd_args)
         self.ns = "gfpb%sv" % self.tag
         self.ctl = os.path.join(self.work, "fwd.ctl")
         if app == "testpmd":
@@ -39,6 +47,11 @@ class VethSeat(NamespaceSeat):
         if not why and self.app_name == "testpmd" and \
                 not shutil.which("dpdk-testpmd"):
             why = "dpdk-testpmd not found (apt-get install dpdk)"
+        if not why and self.mode == "xdp":
+            try:
+                socket.socket(AF_XDP, socket.SOCK_RAW).close()
+            except OSError as e:
+                why = "no AF_XDP sockets in this kernel (%s)" % e
         return why
 
     def setup(self) -> None:
@@ -64,9 +77,9 @@ class VethSeat(NamespaceSeat):
         base = ["ip", "netns", "exec", self.ns, "taskset", "-c",
                 str(GUEST_CPU)]
         if self.app_name == "gfp-fwd":
-            argv = base + [need_tool("gfp-fwd"), "--", "--mode", "mmap",
+            argv = base + [need_tool("gfp-fwd"), "--", "--mode", self.mode,
                            "--ifaces", "vfa,vfb", "--ctl-socket", self.ctl,
-                           "--mtu", str(self.mtu)]
+                           "--mtu", str(self.mtu)] + self.fwd_args
             self._start_app(argv, self.ctl)
             return
         argv = base + ["dpdk-testpmd", "--lcores", "0@%d,1@%d"
@@ -103,6 +116,12 @@ class VethSeat(NamespaceSeat):
     def generator_capacity(self, frame_size: int, flows: int,
                            duration_s: float) -> Optional[float]:
         ns = self.ns
+        # XDP comes before tc: in AF_XDP mode vfa's program would take
+        # every frame from the bypass below, so gfp-fwd goes over to
+        # PacketMMAP mode (a live switch) for the measurement.
+        other = self.app_name == "gfp-fwd" and self.mode != "mmap"
+        if other:
+            self._fwd_mode("mmap")
         run(["ip", "netns", "exec", ns, "tc", "filter", "add", "dev", "vfa",
              "ingress", "protocol", "all", "u32", "match", "u32", "0", "0",
              "action", "mirred", "egress", "redirect", "dev", "vfb"])
@@ -111,3 +130,8 @@ class VethSeat(NamespaceSeat):
         finally:
             run(["ip", "netns", "exec", ns, "tc", "filter", "del", "dev",
                  "vfa", "ingress"])
+            if other:
+                self._fwd_mode(self.mode)
+
+    def _fwd_mode(self, mode: str) -> None:
+        run([need_tool("gfp-ctl"), "-s", self.ctl, "fwd", "mode", mode])
