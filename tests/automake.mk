@@ -129,6 +129,7 @@ EXTRA_DIST += \
 	tests/pytest/conftest.py \
 	tests/pytest/test_counters.py \
 	tests/pytest/test_generator.py \
+	tests/pytest/test_guests.py \
 	tests/pytest/test_registry.py \
 	tests/pytest/test_report.py \
 	tests/pytest/test_search.py \

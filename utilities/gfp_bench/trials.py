@@ -143,7 +143,8 @@ class Runner:
                  clock: Callable[[], float] = time.monotonic,
                  simulated: bool = False, version: str = "",
                  baselines: Optional[Dict[str, str]] = None,
-                 suite: str = "paths") -> None:
+                 suite: str = "paths",
+                 guest: Optional[Dict[str, object]] = None) -> None:
         names = [p.name for p in paths] + [u[0] for u in unavailable]
         if len(set(names)) != len(names):
             raise ValueError("a path is given twice")
@@ -156,6 +157,7 @@ class Runner:
         self.notes: List[str] = []
         self.baselines = baselines
         self.suite = suite
+        self.guest = guest
         self.clock = clock
         self.simulated = simulated
         self.version = version
@@ -186,7 +188,8 @@ class Runner:
                           host={"hostname": os.uname().nodename,
                                 "cpus": os.cpu_count()},
                           version=self.version, suite=self.suite,
-                          baselines=self.baselines, notes=self.notes)
+                          baselines=self.baselines, notes=self.notes,
+                          guest=self.guest)
         try:
             self._setup_all()
             self._run_jobs()
