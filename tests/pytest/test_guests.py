@@ -173,3 +173,21 @@ def test_cli_guest_option(tmp_path, capsys, monkeypatch):
     main(["--paths", "both", "--sizes", "64", "--out", str(out),
           "--no-charts"])
     assert [(g.kind, g.accel) for g in seen] == [("netns", None)]
+
+
+def test_max_rate_caps_the_mrr_trial():
+    from gfp_bench.paths import SimulatedPath
+    from gfp_bench.trials import Runner
+    path = SimulatedPath("vswitch-only", 1e6, generator_pps=8e6)
+    asked = []
+    trial = path.trial
+    path.trial = lambda rate, *a: asked.append(rate) or trial(rate, *a)
+    cfg = BenchConfig(sizes=(64,), trials=1, max_rate_pps=2000.0,
+                      measure_generator=False)
+    doc = Runner([path], cfg).run().to_dict()
+    # The MRR trial at the cap, and no trial above it.
+    assert asked[0] == 2000.0 and max(asked) == 2000.0
+    assert doc["config"]["max_rate_pps"] == 2000.0
+    assert "capped at 2000 frames/s" in report.table(doc)
+    with pytest.raises(ValueError, match="must be positive"):
+        BenchConfig(max_rate_pps=0.0)

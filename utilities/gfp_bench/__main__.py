@@ -138,6 +138,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=_positive(int), default=d.trials,
                    metavar="N", help="repeats of every measurement "
                    "(default: %d)" % d.trials)
+    p.add_argument("--max-rate", type=_positive(float), default=None,
+                   metavar="PPS", help="offer at most PPS frames a second: "
+                   "the MRR trial at PPS, the search under it (default: "
+                   "the generator's maximum; for VM guests under TCG, "
+                   "which a flood leaves with full rings)")
     p.add_argument("--pdr-loss", type=_percent, default=100 * d.pdr_loss,
                    metavar="PERCENT", help="loss PDR accepts, in percent "
                    "(default: %g)" % (100 * d.pdr_loss))
@@ -176,7 +181,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
                        trials=args.trials, pdr_loss=args.pdr_loss / 100.0,
                        tolerance_ratio=args.tolerance / 100.0,
                        max_iterations=args.max_iterations,
-                       verify=args.verify)
+                       verify=args.verify, max_rate_pps=args.max_rate)
 
 
 def resolve_paths(names: Sequence[str], config: BenchConfig, simulate: bool,

@@ -165,8 +165,11 @@ class Reader:
         if guest:
             text = run([need_tool("gfp-vm"), "run", self.spec.guest_vm,
                         "--timeout", str(int(GUEST_TIMEOUT)),
-                        " ".join(["gfp-ctl"] + [shlex.quote(w)
-                                                for w in guest])],
+                        # Its stdout is the JSON alone; an error its
+                        # output.
+                        "%s 2>/run/gfp/ctl.err || { cat /run/gfp/ctl.err; "
+                        "exit 1; }" % " ".join(["gfp-ctl"] + [
+                            shlex.quote(w) for w in guest])],
                        timeout=GUEST_TIMEOUT + 35)
             doc = merge(doc, json.loads(text))
         return snapshot(doc, self.spec)

@@ -141,6 +141,9 @@ def table(doc: Doc) -> str:
                  "of medians against %s; p99 at %d%% of PDR."
                  % (cfg["trials"], cfg["trial_duration_s"], cfg["flows"],
                     _against(doc, base), 100 * TABLE_LOAD))
+    if cfg.get("max_rate_pps"):
+        lines.append("Offered rate capped at %g frames/s (--max-rate): MRR "
+                     "is what came back at that rate." % cfg["max_rate_pps"])
     lines += ["seat: " + line for line in seat_lines(doc)]
     if doc["interrupted"]:
         lines.append("warning: the run was interrupted: figures are partial")
@@ -302,6 +305,9 @@ def _md_head(doc: Doc, charts: Sequence[str]) -> List[str]:
     out.append("- NDR: no loss; PDR: loss <= %g%%; search tolerance %g%% "
                "of the MRR" % (100 * cfg["pdr_loss_ratio"],
                                100 * cfg["tolerance_ratio"]))
+    if cfg.get("max_rate_pps"):
+        out.append("- offered rate capped at %g frames/s (--max-rate): MRR "
+                   "is what came back at that rate" % cfg["max_rate_pps"])
     out.append("- gfp-bench %s, schema %s" % (doc["version"], doc["schema"]))
     out.append("")
 

@@ -345,7 +345,7 @@ class Runner:
             if cap is not None:
                 rec.generator_pps.append(cap)
         elif job.kind == KIND_MRR:
-            res = p.trial(None, job.frame_size, cfg.flows, dur)
+            res = p.trial(cfg.max_rate_pps, job.frame_size, cfg.flows, dur)
             rec.trials.append(TrialRecord(job.repeat, KIND_MRR, res))
             self._mrr[key] = res
             self._search.pop(key, None)
