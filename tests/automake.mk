@@ -60,7 +60,8 @@ GUEST_TESTSUITE_AT = \
 	tests/guest-macros.at \
 	tests/guest-vm.at \
 	tests/guest-pair.at \
-	tests/guest-idle.at
+	tests/guest-idle.at \
+	tests/guest-bench.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite

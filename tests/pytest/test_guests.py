@@ -189,5 +189,10 @@ def test_max_rate_caps_the_mrr_trial():
     assert asked[0] == 2000.0 and max(asked) == 2000.0
     assert doc["config"]["max_rate_pps"] == 2000.0
     assert "capped at 2000 frames/s" in report.table(doc)
+    md = report.markdown(doc)
+    assert "offered rate capped at 2000 frames/s" in md
+    # The search says its rate is the cap's, not the generator's limit.
+    assert "NDR: no loss at the rate cap (--max-rate)" in md
+    assert "the sender is the limit" not in md
     with pytest.raises(ValueError, match="must be positive"):
         BenchConfig(max_rate_pps=0.0)

@@ -151,7 +151,9 @@ class VmSeat(RealPath):
         self.pollers = ["generator", "guest"]
         if self.ovs_pid:
             self.components["ovs"] = self.ovs_pid
-            self.pollers.insert(1, "ovs")
+            # The kernel datapath's ovs-vswitchd only handles upcalls.
+            if self.nic == "vhost":
+                self.pollers.insert(1, "ovs")
         self.logs.update(guest=os.path.join(self.dir, "fwd.log"),
                          generator=self.gen.log)
         self.counters = counters.reader(self._spec())
