@@ -37,12 +37,15 @@ from ..tools import (copy_plugin, eal_clean, find_tool, need_tool, run,
                      signal_pids)
 from .base import RealPath
 from .bridges import gen_argv
-from .ovs_pair import OVS_PORTS, SOCKET_MEM, vhost_gen_argv
+from .ovs_pair import OVS_PORTS, vhost_gen_argv
 
 GUEST_CTL = "/run/gfp/fwd.sock"
 """gfp-fwd's control socket in the VM (gfp-pair guest-start puts it
 there)."""
 HOST_IFACES = ("hgen", "bra", "tap0", "tap1", "brb", "hsink")
+SOCKET_MEM = 256
+"""OVS's hugepage memory in MB on a VM path: a VM forwards little under
+TCG, and three such paths run at once beside the generators' 256 each."""
 UP_TIMEOUT = 600.0
 """Boot and start, under TCG on a busy two-CPU host, several VMs at once."""
 
