@@ -113,8 +113,9 @@ class VmSeat(RealPath):
         self.needs_plugin = nic == "tap"
         if nic == "vhost":
             self.needs_hugepages_mb = SOCKET_MEM + 256
+        elif self.switch == guests.SWITCH_OVS_KERNEL:
+            self.needs_hugepages_mb = 256   # the sandbox's OVS
         self.made = False
-        self.switch_used = self.switch
         self.ovs_pid = 0
         self.qemu_pid = 0
 
@@ -140,9 +141,12 @@ class VmSeat(RealPath):
         self.qemu_pid = int(open(os.path.join(self.dir, "vm",
                                               "qemu.pid")).read())
         if self.nic == "tap":
-            # What gfp-pair built, said in its own words.
+            # What gfp-pair built, in its own words: what was asked.
             with open(os.path.join(self.dir, "switch")) as f:
-                self.switch_used = f.read().strip()
+                built = f.read().strip()
+            if built.split()[0] != self.switch:
+                raise RuntimeError("asked gfp-pair for a %s switch, it "
+                                   "built: %s" % (self.switch, built))
         self._start_generator()
         start = ["guest-start", self.dir, "--mode", self.mode]
         if self.app == "testpmd":
