@@ -196,3 +196,17 @@ def test_max_rate_caps_the_mrr_trial():
     assert "the sender is the limit" not in md
     with pytest.raises(ValueError, match="must be positive"):
         BenchConfig(max_rate_pps=0.0)
+
+
+def test_simulate_probes_nothing(tmp_path, monkeypatch, capsys):
+    def boom(*a, **k):
+        raise AssertionError("probed under --simulate")
+    monkeypatch.setattr(guests, "kvm_usable", boom)
+    monkeypatch.setattr(guests, "ovs_kernel_datapath", boom)
+    rc = main(["--simulate", "--guest", "vm", "--paths", "both", "--sizes",
+               "64", "--trials", "1", "--out", str(tmp_path), "--no-charts"])
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert out.startswith("guest: none (simulated paths)")
+    with open(tmp_path / "results.json") as f:
+        assert "guest" not in json.load(f)

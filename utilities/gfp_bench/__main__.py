@@ -224,7 +224,13 @@ def main(argv: Optional[Sequence[str]] = None,
     except ValueError as e:
         p.error("argument --paths: %s" % e)
     try:
-        guest = guests.choose(args.guest, args.suite)
+        if args.simulate:
+            # No guest runs: validated only, nothing probed or loaded.
+            guest = guests.choose(args.guest, args.suite,
+                                  kvm=(False, "simulated paths"),
+                                  ovs_kernel=lambda: (False, "simulated"))
+        else:
+            guest = guests.choose(args.guest, args.suite)
     except ValueError as e:
         p.error("argument --guest: %s" % e)
     term = Terminal(stderr, PROG)
