@@ -28,6 +28,9 @@ HOST_CPU = 1
 PMD_MAXSLEEP_US = int(os.environ.get("GFP_BENCH_PMD_MAXSLEEP", "500"))
 STRAGGLER_ROUNDS = 3
 STRAGGLER_MS = 200
+STRAGGLER_QUIET = 3
+"""Rounds in a row that bring nothing new end the wait: what is still
+missing is not on its way."""
 GUEST_KINDS = ("netns", "vm")
 """How a path's guest runs: "netns" (a namespace or a process on
 vhost-user ports: the same code as a VM's, none of its cost) or "vm" (a
@@ -145,13 +148,18 @@ class RealPath(Path):
         # forwarder descheduled with a ring of them): wait for them a
         # little longer, counting them into this trial, before calling any
         # frame unaccounted.
+        quiet = 0
         for _ in range(self.straggler_rounds):
-            if pg["tx_packets"] - pg["rx_ours"] <= sum(drops.values()):
+            if pg["tx_packets"] - pg["rx_ours"] <= sum(drops.values()) \
+                    or quiet >= STRAGGLER_QUIET:
                 break
+            seen = (pg["rx_ours"], sum(drops.values()))
             pg = dict(self.gen.drain(STRAGGLER_MS),
                       tx_seconds=pg["tx_seconds"])
             after = self._read()
             drops = counters.drops(before, after, pg)
+            quiet = quiet + 1 if seen == (pg["rx_ours"],
+                                          sum(drops.values())) else 0
         return TrialResult(
             rate_pps=rate_pps, frame_size=frame_size, flows=flows,
             duration_s=pg["tx_seconds"] or duration_s,

@@ -88,7 +88,8 @@ class VmSeat(RealPath):
 
     # A trial at the generator's rate leaves a TCG guest with its tap's
     # queue, its virtio ring and its PacketMMAP ring full: up to 6 s for
-    # them to drain into this trial rather than the next.
+    # them to drain into this trial rather than the next (the wait ends
+    # sooner when three rounds in a row bring nothing).
     straggler_rounds = 30
 
     needs_tools = ("gfp-pktgen", "gfp-fwd", "gfp-ctl", "gfp-pair",
