@@ -13,8 +13,8 @@ gfp's guest image, its two virtio-net-pci NICs on the host's switch.
 In the VM, gfp-fwd runs in DPDK mode (the virtio PMD on the PCI NICs,
 bound to uio_pci_generic) or in PacketMMAP mode (the kernel's virtio_net),
 or dpdk-testpmd runs in the gfp-fwd's seat (reference).  The VM's QEMU is
-the "guest" component: its CPU time is the guest's cost, and it is what
-is paused between the path's turns.
+the "guest" component: its CPU time is the guest's cost; between the
+path's turns its vCPUs are paused (QMP stop).
 
 Counters: the host's hops through the host's ``gfp-ctl stats --json``,
 the guest's gfp-fwd through the guest's own (``gfp-vm run``), merged into
@@ -153,8 +153,9 @@ class VmSeat(RealPath):
         if self.app == "testpmd":
             start += ["--app", "testpmd", "--", "--forward-mode=io"]
         self.pair(*start, timeout=UP_TIMEOUT)
-        self.pids = [self.gen.pid, self.qemu_pid] + (
-            [self.ovs_pid] if self.ovs_pid else [])
+        # QEMU is paused through QMP (vm_pause), not stopped by a signal.
+        self.pids = [self.gen.pid] + ([self.ovs_pid] if self.ovs_pid
+                                      else [])
         self.components = {"guest": self.qemu_pid}
         self.pollers = ["generator", "guest"]
         if self.ovs_pid:
@@ -237,6 +238,23 @@ class VmSeat(RealPath):
             through=through, ovs_component="ovs" if self.ovs_pid else None)
 
     # -- turns and trials -------------------------------------------------
+    def vm_pause(self, pause: bool) -> None:
+        """Stops or resumes the VM's vCPUs with QMP: the guest's clock
+        stops with them, where a SIGSTOP of QEMU would leave a guest that
+        finds minutes gone (timers, watchdogs and its agent busy catching
+        up) when its turn comes again."""
+        run([need_tool("gfp-vm"), "qmp", os.path.join(self.dir, "vm"),
+             "stop" if pause else "cont"])
+
+    def activate(self) -> None:
+        signal_pids(self.pids, signal.SIGCONT)
+        self.vm_pause(False)
+        super().activate()
+
+    def deactivate(self) -> None:
+        self.vm_pause(True)
+        super().deactivate()
+
     def generator_capacity(self, frame_size: int, flows: int,
                            duration_s: float) -> Optional[float]:
         if self.nic == "vhost":
@@ -268,6 +286,11 @@ class VmSeat(RealPath):
         # QEMU and OVS must run to be stopped in order.
         signal_pids([p for p in (self.qemu_pid, self.ovs_pid) if p],
                     signal.SIGCONT)
+        if self.qemu_pid:
+            try:
+                self.vm_pause(False)
+            except RuntimeError:
+                pass    # gfp-pair down stops it either way
         if self.gen:
             signal_pids([self.gen.pid], signal.SIGCONT)
             self.gen.close()
