@@ -60,7 +60,8 @@ GUEST_TESTSUITE_AT = \
 	tests/guest-macros.at \
 	tests/guest-vm.at \
 	tests/guest-pair.at \
-	tests/guest-idle.at
+	tests/guest-idle.at \
+	tests/guest-bench.at
 
 TESTSUITE = $(srcdir)/tests/testsuite
 DPDK_TESTSUITE = $(srcdir)/tests/dpdk-testsuite
@@ -129,6 +130,7 @@ EXTRA_DIST += \
 	tests/pytest/conftest.py \
 	tests/pytest/test_counters.py \
 	tests/pytest/test_generator.py \
+	tests/pytest/test_guests.py \
 	tests/pytest/test_registry.py \
 	tests/pytest/test_report.py \
 	tests/pytest/test_search.py \

@@ -30,6 +30,7 @@ dist_gfp_bench_DATA = \
 	utilities/gfp_bench/config.py \
 	utilities/gfp_bench/counters.py \
 	utilities/gfp_bench/generator.py \
+	utilities/gfp_bench/guests.py \
 	utilities/gfp_bench/paths.py \
 	utilities/gfp_bench/progress.py \
 	utilities/gfp_bench/registry.py \
@@ -48,7 +49,8 @@ dist_gfp_bench_seats_DATA = \
 	utilities/gfp_bench/seats/direct.py \
 	utilities/gfp_bench/seats/ovs_pair.py \
 	utilities/gfp_bench/seats/ovs_ports.py \
-	utilities/gfp_bench/seats/veths.py
+	utilities/gfp_bench/seats/veths.py \
+	utilities/gfp_bench/seats/vm_pair.py
 gfp_bench_cataloguedir = $(pkgdatadir)/gfp_bench/catalogue
 dist_gfp_bench_catalogue_DATA = \
 	utilities/gfp_bench/catalogue/__init__.py \

@@ -45,11 +45,11 @@ def test_every_path_is_made_with_a_guest_kind(tmp_path, monkeypatch):
     paths, unavailable = registry.make_paths(PATHS + COMPONENTS + IDLE, cfg)
     assert [p.name for p in paths] == PATHS + COMPONENTS + IDLE
     assert unavailable == []
-    assert all(p.guest == "standin" for p in paths)
-    # A guest kind no seat knows yet (issue 12 adds "vm"): every path
-    # says so instead of being made.
-    paths, unavailable = registry.make_paths(["both"], cfg, guest="vm")
-    assert paths == [] and "guest kind 'vm'" in unavailable[0][2]
+    assert all(p.guest == "netns" for p in paths)
+    # A guest kind no seat knows: every path says so instead of being
+    # made.
+    paths, unavailable = registry.make_paths(["both"], cfg, guest="xen")
+    assert paths == [] and "guest kind 'xen'" in unavailable[0][2]
 
 
 def test_simulated_stand_ins_from_the_profiles():

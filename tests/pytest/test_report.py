@@ -278,7 +278,7 @@ def test_cli_paths_that_cannot_be_made_skip_with_reason(tmp_path, capsys,
                                                         monkeypatch):
     # Never the real paths here: they would be built.
     from gfp_bench import registry
-    monkeypatch.setattr(registry, "make_paths", lambda names, config: (
+    monkeypatch.setattr(registry, "make_paths", lambda names, config, guest: (
         [], [(n, "?", "cannot be made here") for n in names]))
     rc = main(["--paths", "both", "--sizes", "64", "--trials", "1",
                "--out", str(tmp_path), "--no-charts"])

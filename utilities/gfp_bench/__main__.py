@@ -18,7 +18,7 @@ import signal
 import sys
 from typing import Dict, List, Optional, Sequence, TextIO, Tuple
 
-from . import __version__, registry, report
+from . import __version__, guests, registry, report
 from .config import BenchConfig, MAX_FLOWS, check_flows, check_frame_size
 from .paths import Path, simulated_paths
 from .progress import Terminal
@@ -117,6 +117,11 @@ def parser() -> argparse.ArgumentParser:
             for s in suites))
     p.add_argument("--suite", choices=[s.name for s in suites],
                    default="paths", help="what to compare (default: paths)")
+    p.add_argument("--guest", choices=guests.KINDS, default=None,
+                   help="the guest of every path: vm (a QEMU VM, gfp-pair "
+                   "--guest vm) or netns (a namespace or a process, no VM); "
+                   "default: vm where KVM works, netns otherwise (and for "
+                   "the components suite)")
     p.add_argument("--paths", type=_names, default=None,
                    help="comma-separated paths of the suite to measure "
                    "(default: all of them)")
@@ -133,6 +138,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=_positive(int), default=d.trials,
                    metavar="N", help="repeats of every measurement "
                    "(default: %d)" % d.trials)
+    p.add_argument("--max-rate", type=_positive(float), default=None,
+                   metavar="PPS", help="offer at most PPS frames a second: "
+                   "the MRR trial at PPS, the search under it (default: "
+                   "the generator's maximum; for VM guests under TCG, "
+                   "which a flood leaves with full rings)")
     p.add_argument("--pdr-loss", type=_percent, default=100 * d.pdr_loss,
                    metavar="PERCENT", help="loss PDR accepts, in percent "
                    "(default: %g)" % (100 * d.pdr_loss))
@@ -171,17 +181,18 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
                        trials=args.trials, pdr_loss=args.pdr_loss / 100.0,
                        tolerance_ratio=args.tolerance / 100.0,
                        max_iterations=args.max_iterations,
-                       verify=args.verify)
+                       verify=args.verify, max_rate_pps=args.max_rate)
 
 
 def resolve_paths(names: Sequence[str], config: BenchConfig, simulate: bool,
-                  seed: int) -> Tuple[List[Path], List[Unavailable]]:
+                  seed: int, guest: object = "netns"
+                  ) -> Tuple[List[Path], List[Unavailable]]:
     """The Path objects for ``names`` (known paths: --paths checked them)
     and the paths that cannot be made (name, description, reason)."""
     if simulate:
         made: Dict[str, Path] = simulated_paths(names, seed=seed)
         return [made[n] for n in names], []
-    paths, more = registry.make_paths(names, config)
+    paths, more = registry.make_paths(names, config, guest)
     return list(paths), list(more)  # type: ignore[arg-type]
 
 
@@ -199,6 +210,7 @@ def main(argv: Optional[Sequence[str]] = None,
         with open(args.from_json, encoding="utf-8") as f:
             doc = json.load(f)
         files = report.write_all(doc, out_dir, not args.no_charts)
+        stdout.write(report.doc_guest_line(doc) + "\n\n")
         stdout.write(report.table(doc))
         _where(files, out_dir, stdout)
         return 0
@@ -211,9 +223,21 @@ def main(argv: Optional[Sequence[str]] = None,
         names = check_paths(args.paths, args.suite)
     except ValueError as e:
         p.error("argument --paths: %s" % e)
+    try:
+        if args.simulate:
+            # No guest runs: validated only, nothing probed or loaded.
+            guest = guests.choose(args.guest, args.suite,
+                                  kvm=(False, "simulated paths"),
+                                  ovs_kernel=lambda: (False, "simulated"))
+        else:
+            guest = guests.choose(args.guest, args.suite)
+    except ValueError as e:
+        p.error("argument --guest: %s" % e)
     term = Terminal(stderr, PROG)
     paths, unavailable = resolve_paths(names, config, args.simulate,
-                                       args.seed)
+                                       args.seed, guest)
+    if not args.simulate:
+        term.say(report.guest_line(guest.to_dict()))
     term.say("%s suite, %d path(s): about %s of trials (estimated before "
              "the first one), set-up apart"
              % (args.suite, len(names),
@@ -221,11 +245,13 @@ def main(argv: Optional[Sequence[str]] = None,
     runner = Runner(paths, config, unavailable=unavailable, requested=names,
                     progress=term.progress, log=term.note,
                     simulated=args.simulate, version=__version__,
-                    baselines=registry.baselines(names), suite=args.suite)
+                    baselines=registry.baselines(names), suite=args.suite,
+                    guest=None if args.simulate else guest.to_dict())
     results = runner.run()
     term.clear()
     doc = results.to_dict()
     files = report.write_all(doc, out_dir, not args.no_charts)
+    stdout.write(report.doc_guest_line(doc) + "\n\n")
     stdout.write(report.table(doc))
     _where(files, out_dir, stdout)
     stdout.write(report.summary_line(doc))

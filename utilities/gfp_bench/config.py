@@ -4,7 +4,7 @@ is an error with a message that says what is allowed, never clamped."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from .paths import BASELINE
 from .search import SearchConfig
@@ -56,6 +56,10 @@ class BenchConfig:
     latency_loads: Tuple[float, ...] = (0.1, 0.5, 0.9)
     baseline: str = BASELINE
     measure_generator: bool = True
+    max_rate_pps: Optional[float] = None
+    """The highest rate offered (--max-rate): the MRR trial runs at it
+    instead of the generator's maximum, and the search stays under it.
+    None: no cap."""
 
     def __post_init__(self) -> None:
         if not self.sizes:
@@ -73,6 +77,9 @@ class BenchConfig:
         for load in self.latency_loads:
             if not 0.0 < load <= 1.0:
                 raise ValueError("latency load %r outside (0, 1]" % load)
+        if self.max_rate_pps is not None and self.max_rate_pps <= 0:
+            raise ValueError("maximum rate %r must be positive"
+                             % self.max_rate_pps)
         # The search checks its own fields.
         self.search_config()
 
@@ -99,4 +106,5 @@ class BenchConfig:
             "latency_loads": list(self.latency_loads),
             "baseline": self.baseline,
             "measure_generator": self.measure_generator,
+            "max_rate_pps": self.max_rate_pps,
         }

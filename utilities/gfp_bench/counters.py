@@ -21,12 +21,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shlex
 from typing import Dict, List, Mapping, Optional, Tuple
 
 from .tools import need_tool, run
 
 Snapshot = Dict[str, float]
 CTL_TIMEOUT = 10.0
+GUEST_TIMEOUT = 30.0
+"""A guest's reading goes through the VM's agent; under TCG, with a
+polling gfp-fwd on the same vCPU, it takes a second or two."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,7 +49,11 @@ class CounterSpec:
     "rx_packets:ovs:g1", what it got back), the hop's drops their
     difference.  ``covered`` names the hops (keys, "*" allowed) inside
     such a segment: their own drops are in the difference already, so
-    they are left out, not counted twice.
+    they are left out, not counted twice.  ``guest_vm`` is the directory
+    of a VM (gfp-vm) whose gfp-fwd ``fwd_socket`` is a path inside it:
+    that gfp-fwd is read by the guest's own ``gfp-ctl stats --json``
+    through ``gfp-vm run``, and its hops and counters join the host's
+    reading (one document, one parser).
     """
 
     sandbox: Optional[str] = None
@@ -57,13 +65,16 @@ class CounterSpec:
     through: Mapping[str, Tuple[str, str]] = dataclasses.field(
         default_factory=dict)
     covered: Tuple[str, ...] = ()
+    guest_vm: Optional[str] = None
 
     def argv(self, clear: bool = False) -> List[str]:
         """The gfp-ctl command line that reads these counters (and then
-        clears OVS's PMD counters, if ``clear``)."""
+        clears OVS's PMD counters, if ``clear``); with ``guest_vm``, the
+        host's part only."""
         argv = ["-c"]
-        if self.fwd_socket:
-            argv += ["-s", self.fwd_socket]
+        fwd = self.fwd_socket if not self.guest_vm else None
+        if fwd:
+            argv += ["-s", fwd]
         argv += ["stats", "--json"]
         if self.sandbox:
             argv += ["--sandbox", self.sandbox]
@@ -73,9 +84,16 @@ class CounterSpec:
             argv.append("--no-ovs")
         for ns in self.netns:
             argv += ["--netns", ns]
-        if not self.fwd_socket:
+        if not fwd:
             argv.append("--no-fwd")
         return argv
+
+    def guest_argv(self) -> Optional[List[str]]:
+        """The gfp-ctl command line the VM runs (None: nothing to read
+        in the guest)."""
+        if not self.guest_vm or not self.fwd_socket:
+            return None
+        return ["-c", "-s", self.fwd_socket, "stats", "--json", "--no-ovs"]
 
     def label(self, key: str) -> Optional[str]:
         """The bench's label of hop ``key``, or None if not mapped."""
@@ -142,7 +160,29 @@ class Reader:
         cleared right after (the reading before a trial)."""
         out = run([need_tool("gfp-ctl")] + self.spec.argv(clear),
                   timeout=CTL_TIMEOUT)
-        return snapshot(json.loads(out), self.spec)
+        doc = json.loads(out)
+        guest = self.spec.guest_argv()
+        if guest:
+            text = run([need_tool("gfp-vm"), "run", self.spec.guest_vm,
+                        "--timeout", str(int(GUEST_TIMEOUT)),
+                        # Its stdout is the JSON alone; an error its
+                        # output.
+                        "%s 2>/run/gfp/ctl.err || { cat /run/gfp/ctl.err; "
+                        "exit 1; }" % " ".join(["gfp-ctl"] + [
+                            shlex.quote(w) for w in guest])],
+                       timeout=GUEST_TIMEOUT + 35)
+            doc = merge(doc, json.loads(text))
+        return snapshot(doc, self.spec)
+
+
+def merge(host: Mapping, guest: Mapping) -> Dict:
+    """The host's reading and the guest's as one document: the hops of
+    both, gfp-fwd's counters from the guest."""
+    doc = dict(host)
+    doc["hops"] = list(host.get("hops") or []) + list(guest.get("hops")
+                                                      or [])
+    doc["fwd"] = guest.get("fwd")
+    return doc
 
 
 def drops(before: Snapshot, after: Snapshot, pg: Mapping) -> Dict[str, int]:

@@ -19,7 +19,7 @@ import os
 import pkgutil
 import shutil
 import tempfile
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 Factory = Callable[..., object]
 """``make(name, description, workdir, sizes, flows, guest) -> Path``."""
@@ -141,10 +141,11 @@ def workdir() -> str:
     return d
 
 
-def make_paths(names: Sequence[str], config, guest: str = "standin"
+def make_paths(names: Sequence[str], config, guest: Any = "netns"
                ) -> Tuple[List[object], List[Tuple[str, str, str]]]:
-    """The real paths for ``names``, and those that cannot be made
-    (name, description, reason)."""
+    """The real paths for ``names`` with guests of ``guest`` (a kind's
+    name or the run's :class:`gfp_bench.guests.GuestChoice`), and those
+    that cannot be made (name, description, reason)."""
     work = workdir()
     made: List[object] = []
     unavailable: List[Tuple[str, str, str]] = []

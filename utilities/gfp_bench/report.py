@@ -79,6 +79,31 @@ def _warnings(doc: Doc) -> List[str]:
     return out
 
 
+def guest_line(guest: Optional[Doc]) -> str:
+    """One line saying the run's guest, its accelerator and what that
+    means for the figures; for a VM, the switch of vswitch-only too."""
+    if not guest:
+        return "guest: none (simulated paths)"
+    if guest["kind"] != "vm":
+        return "guest: netns, %s (%s)" % (guest["note"], guest["why"])
+    line = "guest: vm (QEMU), accel %s (%s); %s" % (
+        guest["accel"], guest["why"], guest["note"])
+    if guest.get("vswitch_only_switch"):
+        line += "; kernel switching: %s (%s)" % (
+            guest["vswitch_only_switch"], guest.get("switch_why"))
+    return line
+
+
+def doc_guest_line(doc: Doc) -> str:
+    """The guest line of a run's document (one saved before --guest
+    existed ran stand-in guests)."""
+    if doc["simulated"]:
+        return guest_line(None)
+    if not doc.get("guest"):
+        return "guest: netns (not recorded: a run from before --guest)"
+    return guest_line(doc["guest"])
+
+
 def table(doc: Doc) -> str:
     """The terminal table: fixed-width columns, one row per path and
     frame size, then skipped and failed paths and warnings."""
@@ -116,6 +141,9 @@ def table(doc: Doc) -> str:
                  "of medians against %s; p99 at %d%% of PDR."
                  % (cfg["trials"], cfg["trial_duration_s"], cfg["flows"],
                     _against(doc, base), 100 * TABLE_LOAD))
+    if cfg.get("max_rate_pps"):
+        lines.append("Offered rate capped at %g frames/s (--max-rate): MRR "
+                     "is what came back at that rate." % cfg["max_rate_pps"])
     lines += ["seat: " + line for line in seat_lines(doc)]
     if doc["interrupted"]:
         lines.append("warning: the run was interrupted: figures are partial")
@@ -267,6 +295,7 @@ def _md_head(doc: Doc, charts: Sequence[str]) -> List[str]:
         doc["host"].get("cpus", "?"),
         ", **simulated paths**" if doc["simulated"] else "",
         ", **interrupted: partial figures**" if doc["interrupted"] else ""))
+    out.append("- " + doc_guest_line(doc))
     out.append("- suite: %s; paths asked for: %s"
                % (doc.get("suite", "paths"),
                   ", ".join(doc["requested_paths"])))
@@ -276,6 +305,9 @@ def _md_head(doc: Doc, charts: Sequence[str]) -> List[str]:
     out.append("- NDR: no loss; PDR: loss <= %g%%; search tolerance %g%% "
                "of the MRR" % (100 * cfg["pdr_loss_ratio"],
                                100 * cfg["tolerance_ratio"]))
+    if cfg.get("max_rate_pps"):
+        out.append("- offered rate capped at %g frames/s (--max-rate): MRR "
+                   "is what came back at that rate" % cfg["max_rate_pps"])
     out.append("- gfp-bench %s, schema %s" % (doc["version"], doc["schema"]))
     out.append("")
 

@@ -128,6 +128,9 @@ class Results:
     """Each path's baseline; None: the configuration's, for every path."""
     notes: List[str] = dataclasses.field(default_factory=list)
     """What the run had to say as it went (skips, failures)."""
+    guest: Optional[Dict[str, Any]] = None
+    """The run's guest (:meth:`gfp_bench.guests.GuestChoice.to_dict`);
+    None for simulated paths."""
 
     def path(self, name: str) -> Optional[PathRecord]:
         """The record of path ``name``, if any."""
@@ -164,7 +167,7 @@ class Results:
                           "baseline": bname,
                           "seat": seat.describe(_pollers(p), cpus),
                           "sizes": sizes})
-        return {
+        doc = {
             "schema": SCHEMA,
             "tool": "gfp-bench",
             "version": self.version,
@@ -179,6 +182,9 @@ class Results:
             "notes": list(self.notes),
             "paths": paths,
         }
+        if self.guest:
+            doc["guest"] = dict(self.guest)
+        return doc
 
 
 def _pollers(p: PathRecord) -> List[str]:

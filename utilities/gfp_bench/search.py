@@ -184,6 +184,10 @@ def search(path: Path, frame_size: int, flows: int, max_rate_pps: float,
                      max_trial, observe)
 
 
+CAPPED = ("no loss at the rate cap (--max-rate): the path's limit is at "
+          "or above it, not measured")
+
+
 def search_fn(run: TrialFn, max_rate_pps: float,
               criteria: Sequence[Criterion], config: SearchConfig,
               start_pps: Optional[float] = None,
@@ -241,8 +245,8 @@ def search_fn(run: TrialFn, max_rate_pps: float,
     for s in states:
         if max_trial.passes(s.criterion.loss_ratio):
             s.lo, s.lo_ok = max_rate_pps, True
-            finish(s, max_rate_pps, True,
-                   "no loss at the highest rate the generator could "
+            finish(s, max_rate_pps, True, CAPPED if max_trial.rate_pps
+                   else "no loss at the highest rate the generator could "
                    "offer through this path: the sender is the limit "
                    "(the generator itself, or a path that pushes back on "
                    "it, as kernel switching does in the sender's context; "

@@ -143,7 +143,8 @@ class Runner:
                  clock: Callable[[], float] = time.monotonic,
                  simulated: bool = False, version: str = "",
                  baselines: Optional[Dict[str, str]] = None,
-                 suite: str = "paths") -> None:
+                 suite: str = "paths",
+                 guest: Optional[Dict[str, object]] = None) -> None:
         names = [p.name for p in paths] + [u[0] for u in unavailable]
         if len(set(names)) != len(names):
             raise ValueError("a path is given twice")
@@ -156,6 +157,7 @@ class Runner:
         self.notes: List[str] = []
         self.baselines = baselines
         self.suite = suite
+        self.guest = guest
         self.clock = clock
         self.simulated = simulated
         self.version = version
@@ -186,7 +188,8 @@ class Runner:
                           host={"hostname": os.uname().nodename,
                                 "cpus": os.cpu_count()},
                           version=self.version, suite=self.suite,
-                          baselines=self.baselines, notes=self.notes)
+                          baselines=self.baselines, notes=self.notes,
+                          guest=self.guest)
         try:
             self._setup_all()
             self._run_jobs()
@@ -342,7 +345,7 @@ class Runner:
             if cap is not None:
                 rec.generator_pps.append(cap)
         elif job.kind == KIND_MRR:
-            res = p.trial(None, job.frame_size, cfg.flows, dur)
+            res = p.trial(cfg.max_rate_pps, job.frame_size, cfg.flows, dur)
             rec.trials.append(TrialRecord(job.repeat, KIND_MRR, res))
             self._mrr[key] = res
             self._search.pop(key, None)

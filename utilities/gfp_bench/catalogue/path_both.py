@@ -2,6 +2,7 @@
 
 from ..registry import SimProfile, register_path
 from ..seats.ovs_pair import OvsPairSeat
+from ..seats.vm_pair import VmSeat, is_vm
 
 
 @register_path("both", suite="paths", order=40, baseline="vswitch-only",
@@ -10,5 +11,8 @@ from ..seats.ovs_pair import OvsPairSeat
                simulated=SimProfile(4.5, {"ovs-pmd": 250.0, "gfp-fwd": 120.0},
                                     ("ovs-pmd", "gfp-fwd")))
 def make(name, description, workdir, sizes, flows, guest):
+    if is_vm(guest):
+        return VmSeat(name, description, workdir, sizes, flows, guest,
+                      nic="vhost", mode="dpdk")
     return OvsPairSeat(name, description, workdir, sizes, flows, guest,
                        nic="vhost", app="gfp-fwd")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from typing import Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence
 
 from .. import counters
 from ..generator import Generator
@@ -28,10 +28,14 @@ HOST_CPU = 1
 PMD_MAXSLEEP_US = int(os.environ.get("GFP_BENCH_PMD_MAXSLEEP", "500"))
 STRAGGLER_ROUNDS = 3
 STRAGGLER_MS = 200
-GUEST_KINDS = ("standin",)
-"""How a path's guest runs: "standin" (a namespace or a process on
-vhost-user ports: the same code as a VM's, none of its cost).  Issue 12
-adds "vm" (a gfp-pair --guest vm) as a value of this parameter."""
+STRAGGLER_QUIET = 3
+"""Rounds in a row that bring nothing new end the wait: what is still
+missing is not on its way."""
+GUEST_KINDS = ("netns", "vm")
+"""How a path's guest runs: "netns" (a namespace or a process on
+vhost-user ports: the same code as a VM's, none of its cost) or "vm" (a
+gfp-pair --guest vm: :mod:`.vm_pair`).  A seat takes the kind's name or
+the run's :class:`gfp_bench.guests.GuestChoice`."""
 
 # Hugepage memory, in MB, that each path which passed its prerequisites
 # will take: paths are set up at once.
@@ -47,16 +51,20 @@ class RealPath(Path):
     needs_hugepages_mb = 0
     needs_tools: Sequence[str] = ("gfp-pktgen", "gfp-fwd", "gfp-ctl")
     kernel_switch = False
+    straggler_rounds = STRAGGLER_ROUNDS
+    """Rounds of STRAGGLER_MS to wait for a trial's frames still on their
+    way (a VM under TCG holds thousands in its rings for a second)."""
 
     def __init__(self, name: str, description: str, workdir: str,
                  sizes: Sequence[int], flows: int,
-                 guest: str = "standin") -> None:
-        if guest not in GUEST_KINDS:
+                 guest: Any = "netns") -> None:
+        kind = getattr(guest, "kind", guest)
+        if kind not in GUEST_KINDS:
             raise ValueError("guest kind %r: expected one of %s"
-                             % (guest, ", ".join(GUEST_KINDS)))
+                             % (kind, ", ".join(GUEST_KINDS)))
         self.name = name
         self.description = description
-        self.guest = guest
+        self.guest = kind
         self.work = os.path.join(workdir, name)
         self.mtu = 9000 if max(sizes) > 1518 else 1500
         self.max_size = max(sizes)
@@ -140,13 +148,18 @@ class RealPath(Path):
         # forwarder descheduled with a ring of them): wait for them a
         # little longer, counting them into this trial, before calling any
         # frame unaccounted.
-        for _ in range(STRAGGLER_ROUNDS):
-            if pg["tx_packets"] - pg["rx_ours"] <= sum(drops.values()):
+        quiet = 0
+        for _ in range(self.straggler_rounds):
+            if pg["tx_packets"] - pg["rx_ours"] <= sum(drops.values()) \
+                    or quiet >= STRAGGLER_QUIET:
                 break
+            seen = (pg["rx_ours"], sum(drops.values()))
             pg = dict(self.gen.drain(STRAGGLER_MS),
                       tx_seconds=pg["tx_seconds"])
             after = self._read()
             drops = counters.drops(before, after, pg)
+            quiet = quiet + 1 if seen == (pg["rx_ours"],
+                                          sum(drops.values())) else 0
         return TrialResult(
             rate_pps=rate_pps, frame_size=frame_size, flows=flows,
             duration_s=pg["tx_seconds"] or duration_s,

@@ -67,7 +67,7 @@ class NamespaceSeat(RealPath):
     guest application, the generator, their teardown."""
 
     def __init__(self, name: str, description: str, workdir: str,
-                 sizes: Sequence[int], flows: int, guest: str = "standin",
+                 sizes: Sequence[int], flows: int, guest: str = "netns",
                  letter: str = "k") -> None:
         super().__init__(name, description, workdir, sizes, flows, guest)
         self.tag = "%d%s" % (os.getpid() % 100000, letter)
@@ -117,7 +117,7 @@ class BridgeSeat(NamespaceSeat):
     kernel_switch = True
 
     def __init__(self, name: str, description: str, workdir: str,
-                 sizes: Sequence[int], flows: int, guest: str = "standin",
+                 sizes: Sequence[int], flows: int, guest: str = "netns",
                  guest_dpdk: bool = False) -> None:
         super().__init__(name, description, workdir, sizes, flows, guest,
                          "d" if guest_dpdk else "k")

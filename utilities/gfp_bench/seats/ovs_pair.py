@@ -20,7 +20,7 @@ import signal
 import subprocess
 import threading
 import time
-from typing import Dict, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from .. import counters
 from ..generator import FCS, Generator
@@ -31,6 +31,22 @@ from .base import RealPath
 
 SOCKET_MEM = 512
 OVS_PORTS = ("gen", "g0", "g1", "sink")
+
+
+def vhost_gen_argv(pair_dir: str, tag: str, max_size: int) -> List[str]:
+    """gfp-pktgen --serve on a pair's gen and sink vhost-user ports
+    (virtio-user, the server end of OVS's dpdkvhostuserclient ports)."""
+    return ["taskset", "-c", str(HOST_CPU), need_tool("gfp-pktgen"),
+            "-l", str(HOST_CPU), "--no-pci", "--in-memory",
+            "--single-file-segments", "--file-prefix", "gfpb%sp" % tag,
+            "-m", "256", "--no-telemetry",
+            "--vdev", "net_virtio_user0,path=%s/gen.sock,server=1,"
+            "queue_size=4096,mac=%s" % (pair_dir, PG_MAC0),
+            "--vdev", "net_virtio_user1,path=%s/sink.sock,server=1,"
+            "queue_size=4096,mac=%s" % (pair_dir, PG_MAC1),
+            "--", "--serve", "--size", str(max_size - FCS),
+            "--src-mac", PG_MAC0, "--dst-mac", GUEST_MAC0,
+            "--drain-ms", "500"]
 
 
 class Pair:
@@ -81,18 +97,9 @@ class Pair:
         self.cmd(*up)
         self.ovs_pid = int(open(os.path.join(self.sb,
                                              "ovs-vswitchd.pid")).read())
-        eal = ["taskset", "-c", str(HOST_CPU), need_tool("gfp-pktgen"),
-               "-l", str(HOST_CPU), "--no-pci", "--in-memory",
-               "--single-file-segments", "--file-prefix",
-               "gfpb%sp" % self.tag, "-m", "256", "--no-telemetry",
-               "--vdev", "net_virtio_user0,path=%s/gen.sock,server=1,"
-               "queue_size=4096,mac=%s" % (self.dir, PG_MAC0),
-               "--vdev", "net_virtio_user1,path=%s/sink.sock,server=1,"
-               "queue_size=4096,mac=%s" % (self.dir, PG_MAC1)]
-        self.gen = Generator(eal + [
-            "--", "--serve", "--size", str(self.max_size - FCS),
-            "--src-mac", PG_MAC0, "--dst-mac", GUEST_MAC0,
-            "--drain-ms", "500"], os.path.join(self.work, "pktgen.log"))
+        self.gen = Generator(vhost_gen_argv(self.dir, self.tag,
+                                            self.max_size),
+                             os.path.join(self.work, "pktgen.log"))
         self.wait_links(("gen", "sink"))
         # OVS drops what it must send to a vhost-user port before its PMD
         # threads have taken the port's queues: give them a moment.
@@ -155,7 +162,7 @@ class OvsPairSeat(RealPath):
                    "gfp-sandbox")
 
     def __init__(self, name: str, description: str, workdir: str,
-                 sizes: Sequence[int], flows: int, guest: str = "standin",
+                 sizes: Sequence[int], flows: int, guest: str = "netns",
                  nic: str = "vhost", app: str = "gfp-fwd",
                  engine: Optional[str] = None, host_port: str = "pmmap",
                  pair_key: Optional[str] = None,

@@ -168,7 +168,7 @@ class OvsPortsSeat(RealPath):
     needs_plugin = True         # the generator's, and pmmap ports'
 
     def __init__(self, name: str, description: str, workdir: str,
-                 sizes: Sequence[int], flows: int, guest: str = "standin",
+                 sizes: Sequence[int], flows: int, guest: str = "netns",
                  port: str = "pmmap", switch_key: str = "ovs-ports") -> None:
         super().__init__(name, description, workdir, sizes, flows, guest)
         if port not in ("pmmap", "system", "afpacket"):

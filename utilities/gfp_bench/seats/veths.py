@@ -29,7 +29,7 @@ class VethSeat(NamespaceSeat):
     needs_plugin = True
 
     def __init__(self, name: str, description: str, workdir: str,
-                 sizes: Sequence[int], flows: int, guest: str = "standin",
+                 sizes: Sequence[int], flows: int, guest: str = "netns",
                  app: str = "gfp-fwd", mode: str = "mmap",
                  fwd_args: Sequence[str] = (), letter: str = "") -> None:
         super().__init__(name, description, workdir, sizes, flows, guest,
