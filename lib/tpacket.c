@@ -52,6 +52,12 @@ struct tpacket {
     uint32_t tx_max_len;
     unsigned if_mtu;
 
+    /* The last kick found the interface's queue full (EAGAIN, ENOBUFS):
+     * frames wait in the ring, and nothing else would kick them until the
+     * next frame to send came.  A receive that finds nothing kicks again.
+     * Relaxed atomic: net_pmmap may receive and send on other threads. */
+    bool tx_owed;
+
     struct tpacket_rx_counters *rx_stats;      /* The caller's. */
     struct tpacket_tx_counters *tx_stats;      /* The caller's. */
 };
@@ -454,6 +460,17 @@ vlan_restore(struct tpacket_pkt *pkt)
     return true;
 }
 
+/* The kick a full queue deferred (see 'tx_owed'): a bare sendto(), which
+ * the kernel serializes with any other; a frame it refuses waits for the
+ * next burst's kick, which takes it out of the queue. */
+static void
+tx_kick_owed(struct tpacket *t)
+{
+    if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
+        __atomic_store_n(&t->tx_owed, false, __ATOMIC_RELAXED);
+    }
+}
+
 unsigned
 tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
 {
@@ -497,6 +514,10 @@ tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
             t->rx_emptied++;
             t->rx_block = (t->rx_block + 1) % t->geom.rx_blocks;
         }
+    }
+    if (!n && __builtin_expect(__atomic_load_n(&t->tx_owed,
+                                               __ATOMIC_RELAXED), 0)) {
+        tx_kick_owed(t);
     }
     return n;
 }
@@ -638,8 +659,12 @@ static void
 tx_kick(struct tpacket *t)
 {
     for (uint32_t tries = 0; tries <= t->geom.tx_frames; tries++) {
-        if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0
-            || errno == EAGAIN || errno == ENOBUFS) {
+        if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
+            __atomic_store_n(&t->tx_owed, false, __ATOMIC_RELAXED);
+            return;
+        }
+        if (errno == EAGAIN || errno == ENOBUFS) {
+            __atomic_store_n(&t->tx_owed, true, __ATOMIC_RELAXED);
             return;
         }
         if ((errno != EMSGSIZE && errno != EINVAL) || !tx_recover(t)) {

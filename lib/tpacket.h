@@ -137,7 +137,9 @@ const struct tpacket_geometry *tpacket_get_geometry(const struct tpacket *);
 /* Receives up to 'max' frames into 'pkts'.  A burst may end in the middle
  * of a block and the next one goes on from there.  The frames stay valid
  * until tpacket_rx_done().  A VLAN tag the kernel stripped is back in its
- * frame. */
+ * frame.  A burst that finds nothing kicks the transmit ring again when
+ * the last kick found the interface's queue full, so that frames queued
+ * then do not wait for the next frame to send. */
 unsigned tpacket_rx_burst(struct tpacket *, struct tpacket_pkt *pkts,
                           unsigned max);
 
