@@ -98,6 +98,17 @@ dpdk_rx_intr(void *q_, bool arm)
     }
 }
 
+/* The pools of closed ports that still had mbufs out: a port's frames
+ * wait in its peer's transmit ring (a virtio PMD frees sent mbufs only
+ * when it needs the room) until the peer closes too, which puts them back.
+ * Freeing such a pool at once would let the peer's close write into freed
+ * memory.  Only the thread that opens and closes ports touches this. */
+static struct {
+    struct rte_mempool *pools[RTE_MAX_ETHPORTS];
+    unsigned n;
+    unsigned open_ports;
+} lent;
+
 static int
 lsc_event(uint16_t port_id, enum rte_eth_event_type type, void *aux,
           void *ret_param)
@@ -150,8 +161,31 @@ port_dpdk_open(const char *devname, struct port **portp)
         free(dev);
         return -ENOMEM;
     }
+    lent.open_ports++;
     *portp = &dev->up;
     return 0;
+}
+
+/* Frees the lent pools whose mbufs are all back; once no port is open,
+ * says which never came back, and frees them too. */
+static void
+free_returned_pools(void)
+{
+    for (unsigned i = 0; i < lent.n; ) {
+        struct rte_mempool *mp = lent.pools[i];
+        unsigned in_use = rte_mempool_in_use_count(mp);
+
+        if (in_use && lent.open_ports) {
+            i++;
+            continue;
+        }
+        if (in_use) {
+            LOG_WARN("%s: %u mbufs not returned to the pool", mp->name,
+                     in_use);
+        }
+        rte_mempool_free(mp);
+        lent.pools[i] = lent.pools[--lent.n];
+    }
 }
 
 static void
@@ -163,17 +197,14 @@ port_dpdk_close(struct port *port)
         rte_eth_dev_callback_unregister(dev->port_id, RTE_ETH_EVENT_INTR_LSC,
                                         lsc_event, NULL);
     }
-    /* Closing releases the queues and with them every mbuf they held. */
+    /* Closing releases the queues and with them every mbuf they held,
+     * into whichever port's pool each came from. */
     rte_eth_dev_close(dev->port_id);
+    lent.open_ports--;
     if (dev->mp) {
-        unsigned in_use = rte_mempool_in_use_count(dev->mp);
-
-        if (in_use) {
-            LOG_WARN("%s: %u mbufs not returned to the pool", port->name,
-                     in_use);
-        }
-        rte_mempool_free(dev->mp);
+        lent.pools[lent.n++] = dev->mp;
     }
+    free_returned_pools();
     free(dev->qctx);
     free(dev->queues);
     free(port->name);
