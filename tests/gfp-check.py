@@ -12,11 +12,13 @@
         fwd.json and ovs-{gen,g0,g1,sink}.json.  Prints one row per hop and
         checks that every packet sent is either received or counted as a
         drop on exactly one hop, and that adjacent hops agree.
-        --reset-held: the guest's NIC was reset (a live switch across
-        drivers); frames the host had put in its receive ring that the
-        guest had not read yet are gone, and no side counts them: on the
-        hop into the guest, a shortfall of 0 to MAX frames is printed as
-        held at a reset, counted by difference, instead of a mismatch.
+        --reset-held: the guest's NICs were reset (a live switch across
+        drivers); frames the host had put in a receive ring that the guest
+        had not read yet, and frames the guest had put in a transmit ring
+        that the host had not taken yet, are gone, and no side counts
+        them: on the hop into the guest and on the hop out of it, a
+        shortfall of 0 to MAX frames is printed as held at a reset, counted
+        by difference, instead of a mismatch.
 
     gfp-check.py frames DIR SIZE MAX-LOSS-PERCENT
         After hops: every frame that arrived anywhere was SIZE bytes
@@ -198,23 +200,29 @@ def hops(d, reset_held=None):
             vm["accel"], " (TCG: rates and cycles are not comparable with "
             "KVM)" if vm["accel"] == "tcg" else ""))
     errors = []
-    held = 0
+    held = {}
+    # The hops into and out of the guest's NICs, whose rings a reset
+    # empties.
+    ringed = {"gfp-fwd port 0 rx": "receive", "OVS g1 rx, from the guest":
+              "transmit", "tap1 rx, from the guest": "transmit"}
     # What a hop passed on = what the next hop sent on + what it dropped.
     for (a, na, _), (b, nb, db) in zip(rows, rows[1:]):
-        if (reset_held is not None and b == "gfp-fwd port 0 rx"
+        if (reset_held is not None and b in ringed
                 and 0 <= na - nb - db <= reset_held):
-            held = na - nb - db
+            held[ringed[b]] = na - nb - db
         elif na != nb + db:
             errors.append("%s %d != %s %d + drops %d" % (a, na, b, nb, db))
     if reset_held is not None:
-        print("held in the guest's receive ring at its resets, counted by "
-              "difference: %d (at most %d)" % (held, reset_held))
+        for ring in ("receive", "transmit"):
+            print("held in the guest's %s ring at its resets, counted by "
+                  "difference: %d (at most %d)"
+                  % (ring, held.get(ring, 0), reset_held))
     if pg["rx_other"]:
         errors.append("gfp-pktgen received %d foreign frames" % pg["rx_other"])
     lost = pg["tx_packets"] - pg["rx_ours"]
     counted = sum(r[2] for r in rows)
     print("sent - received = %d, drops counted on the hops = %d%s"
-          % (lost, counted, ", held at resets = %d" % held
+          % (lost, counted, ", held at resets = %d" % sum(held.values())
              if reset_held is not None else ""))
     for e in errors:
         print("MISMATCH: " + e)
