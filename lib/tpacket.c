@@ -25,6 +25,20 @@
  * stripped (TP_STATUS_VLAN_VALID) to go back in place. */
 #define RX_RESERVE 4
 
+/* Where the kernel puts a received frame's Ethernet header, from the start
+ * of its slot, before PACKET_RESERVE: past the V3 header and the address,
+ * aligned with room for a link-layer header of up to 16 bytes.  Less the
+ * 4 bytes of a VLAN tag put back, this is the headroom a frame has with no
+ * reserve. */
+#define RX_MAC_OFFSET (TPACKET_ALIGN(TPACKET3_HDRLEN + 16) - GFP_ETH_HLEN)
+
+/* Lending: a block's hold count reads RX_BACK once the kernel has it
+ * again (its status stored), so that the walker never takes the stale
+ * status of a block it walked before for a new one; 'rx_held' carries
+ * RX_CLOSING once tpacket_close() has run with blocks still held. */
+#define RX_BACK (1u << 31)
+#define RX_CLOSING (1u << 31)
+
 /* Counters go into the caller's blocks: the receive one is written by the
  * thread that receives, the transmit one by the thread that transmits. */
 #define TP_RX_ADD(T, NAME, N) counter_add(&(T)->rx_stats->NAME, (N))
@@ -43,6 +57,17 @@ struct tpacket {
     struct tpacket_cursor rx_cursor;
     uint32_t rx_release;
     uint32_t rx_emptied;
+    uint32_t rx_reserve;        /* PACKET_RESERVE. */
+
+    /* Lending ('rx_lend'): per block, the holds on it (the walker's and
+     * one per lent frame; RX_BACK when the kernel has it), written by any
+     * thread; the blocks out of the kernel's hands, and the callback for
+     * when the ring is freed. */
+    uint32_t *rx_holds;
+    uint32_t rx_held;
+    uint32_t rx_frames_max;
+    void (*on_free)(void *aux);
+    void *aux;
 
     /* Transmit: the next frame to fill, and the longest untagged frame
      * the interface takes (its MTU plus an Ethernet header, at most a
@@ -162,13 +187,27 @@ round_pow2(uint32_t x)
     return p;
 }
 
+/* PACKET_RESERVE for 'conf': room for a VLAN tag, and for 'rx_headroom'
+ * in front of every frame, the tag put back or not. */
+static unsigned
+rx_reserve(const struct tpacket_conf *conf)
+{
+    unsigned base = RX_MAC_OFFSET - 4;
+
+    if (conf->rx_headroom <= base + RX_RESERVE) {
+        return RX_RESERVE;
+    }
+    return (conf->rx_headroom - base + 3) & ~3u;
+}
+
 int
 tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
 {
     uint32_t page = sysconf(_SC_PAGESIZE);
     uint32_t slot;
 
-    if (conf->mtu < GFP_MTU_MIN || conf->mtu > GFP_MTU_MAX) {
+    if (conf->mtu < GFP_MTU_MIN || conf->mtu > GFP_MTU_MAX
+        || conf->rx_headroom > TPACKET_RX_HEADROOM_MAX) {
         return -EMSGSIZE;
     }
     memset(g, 0, sizeof *g);
@@ -177,7 +216,7 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
     /* Receive: a block holds eight full-size frames, so that it is not
      * retired for want of room after one big frame.  A frame longer than a
      * block arrives truncated (counted, dropped). */
-    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + RX_RESERVE + g->max_frame);
+    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + rx_reserve(conf) + g->max_frame);
     g->rx_frame_size = slot;
     g->rx_block_size = round_pow2(8 * slot);
     if (g->rx_block_size < page) {
@@ -247,6 +286,7 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
         goto bad;
     }
     c->left--;
+    pkt->index = c->index++;
     if (c->left) {
         if (!h.tp_next_offset
             || (uint64_t) off + h.tp_next_offset > c->size) {
@@ -262,6 +302,7 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
     }
     pkt->data = (uint8_t *) c->block + off + h.tp_mac;
     pkt->len = h.tp_snaplen;
+    pkt->headroom = h.tp_mac;
     pkt->vlan = (h.tp_status & TP_STATUS_VLAN_VALID) != 0;
     if (pkt->vlan) {
         pkt->vlan_tci = h.hv1.tp_vlan_tci;
@@ -283,6 +324,13 @@ rx_block(const struct tpacket *t, uint32_t i)
     return (void *) (t->map + (size_t) i * t->geom.rx_block_size);
 }
 
+/* With lending: whether block 'i' is the kernel's again (or never left). */
+static bool
+rx_block_back(const struct tpacket *t, uint32_t i)
+{
+    return __atomic_load_n(&t->rx_holds[i], __ATOMIC_ACQUIRE) == RX_BACK;
+}
+
 static struct tpacket3_hdr *
 tx_frame(const struct tpacket *t, uint32_t i)
 {
@@ -302,15 +350,18 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
 
     *tp = NULL;
     if (!conf->rx_counters || !conf->tx_counters) {
-        return -EINVAL;
+        error = -EINVAL;
+        goto early_error;
     }
     ifindex = if_nametoindex(conf->ifname);
     if (!ifindex) {
-        return -ENODEV;
+        error = -ENODEV;
+        goto early_error;
     }
     t = calloc(1, sizeof *t);
     if (!t) {
-        return -ENOMEM;
+        error = -ENOMEM;
+        goto early_error;
     }
     t->fd = -1;
     t->rx_stats = conf->rx_counters;
@@ -318,6 +369,23 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     error = tpacket_geometry(conf, &t->geom);
     if (error) {
         goto error;
+    }
+    t->rx_reserve = rx_reserve(conf);
+    if (conf->rx_lend) {
+        t->rx_holds = malloc(t->geom.rx_blocks * sizeof *t->rx_holds);
+        if (!t->rx_holds) {
+            error = -ENOMEM;
+            goto error;
+        }
+        for (uint32_t b = 0; b < t->geom.rx_blocks; b++) {
+            t->rx_holds[b] = RX_BACK;
+        }
+        /* The shortest slot: a header and one byte. */
+        t->rx_frames_max = (t->geom.rx_block_size
+                            - sizeof(struct tpacket_block_desc))
+                           / TPACKET_ALIGN(TPACKET3_HDRLEN + 1) + 1;
+        t->on_free = conf->on_free;
+        t->aux = conf->aux;
     }
 
     /* Protocol 0: no frame arrives before bind() names the interface. */
@@ -345,7 +413,7 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     }
 
     {
-        unsigned reserve = RX_RESERVE;
+        unsigned reserve = t->rx_reserve;
 
         if (setsockopt(t->fd, SOL_PACKET, PACKET_RESERVE, &reserve,
                        sizeof reserve)) {
@@ -417,20 +485,54 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
 error:
     tpacket_close(t);
     return error;
+
+early_error:
+    if (conf->on_free) {
+        conf->on_free(conf->aux);
+    }
+    return error;
+}
+
+static void
+ring_free(struct tpacket *t)
+{
+    void (*on_free)(void *) = t->on_free;
+    void *aux = t->aux;
+
+    if (t->map) {
+        munmap(t->map, t->map_size);
+    }
+    if (t->fd >= 0) {
+        close(t->fd);
+    }
+    free(t->rx_holds);
+    free(t);
+    if (on_free) {
+        on_free(aux);
+    }
 }
 
 void
 tpacket_close(struct tpacket *t)
 {
-    if (t) {
-        if (t->map) {
-            munmap(t->map, t->map_size);
-        }
-        if (t->fd >= 0) {
-            close(t->fd);
-        }
-        free(t);
+    if (!t) {
+        return;
     }
+    if (t->rx_holds && t->map) {
+        /* Frames lent out keep the ring: it stops receiving now and goes
+         * with the last of them. */
+        tpacket_rx_quiesce(t);
+        tpacket_rx_done(t);
+        if (t->rx_walking) {
+            t->rx_walking = false;
+            tpacket_rx_unhold(t, t->rx_block);
+        }
+        if (__atomic_or_fetch(&t->rx_held, RX_CLOSING, __ATOMIC_ACQ_REL)
+            != RX_CLOSING) {
+            return;
+        }
+    }
+    ring_free(t);
 }
 
 const struct tpacket_geometry *
@@ -457,6 +559,7 @@ vlan_restore(struct tpacket_pkt *pkt)
     d[15] = pkt->vlan_tci & 0xff;
     pkt->data = d;
     pkt->len += 4;
+    pkt->headroom -= 4;
     return true;
 }
 
@@ -485,6 +588,9 @@ tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
             if (t->rx_emptied == t->geom.rx_blocks) {
                 break;
             }
+            if (t->rx_holds && !rx_block_back(t, t->rx_block)) {
+                break;
+            }
             bd = rx_block(t, t->rx_block);
             if (!(__atomic_load_n(&bd->hdr.bh1.block_status,
                                   __ATOMIC_ACQUIRE) & TP_STATUS_USER)) {
@@ -495,7 +601,14 @@ tpacket_rx_burst(struct tpacket *t, struct tpacket_pkt *pkts, unsigned max)
                 TP_RX_ADD(t, bad_frames, 1);
             }
             t->rx_walking = true;
+            if (t->rx_holds) {
+                /* The walker's hold, until tpacket_rx_done(). */
+                __atomic_store_n(&t->rx_holds[t->rx_block], 1,
+                                 __ATOMIC_RELAXED);
+                __atomic_add_fetch(&t->rx_held, 1, __ATOMIC_RELAXED);
+            }
         }
+        pkts[n].block = t->rx_block;
         ret = tpacket_cursor_next(&t->rx_cursor, &pkts[n]);
         if (ret > 0 && pkts[n].vlan && !vlan_restore(&pkts[n])) {
             /* No room for the tag: it would be forwarded untagged. */
@@ -528,10 +641,52 @@ tpacket_rx_done(struct tpacket *t)
     for (; t->rx_emptied; t->rx_emptied--) {
         struct tpacket_block_desc *bd = rx_block(t, t->rx_release);
 
-        __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
-                         __ATOMIC_RELEASE);
+        if (t->rx_holds) {
+            tpacket_rx_unhold(t, t->rx_release);
+        } else {
+            __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+                             __ATOMIC_RELEASE);
+        }
         t->rx_release = (t->rx_release + 1) % t->geom.rx_blocks;
     }
+}
+
+void
+tpacket_rx_hold(struct tpacket *t, uint32_t block)
+{
+    /* The walker holds the block too, so the count is not 0 here. */
+    __atomic_add_fetch(&t->rx_holds[block], 1, __ATOMIC_RELAXED);
+}
+
+void
+tpacket_rx_unhold(struct tpacket *t, uint32_t block)
+{
+    struct tpacket_block_desc *bd = rx_block(t, block);
+
+    if (__atomic_sub_fetch(&t->rx_holds[block], 1, __ATOMIC_ACQ_REL)) {
+        return;
+    }
+    /* The last hold: whatever its holders wrote into the block is done
+     * before the kernel may write it again. */
+    __atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL,
+                     __ATOMIC_RELEASE);
+    __atomic_store_n(&t->rx_holds[block], RX_BACK, __ATOMIC_RELEASE);
+    if (__atomic_sub_fetch(&t->rx_held, 1, __ATOMIC_ACQ_REL)
+        == RX_CLOSING) {
+        ring_free(t);
+    }
+}
+
+unsigned
+tpacket_rx_held(const struct tpacket *t)
+{
+    return __atomic_load_n(&t->rx_held, __ATOMIC_RELAXED) & ~RX_CLOSING;
+}
+
+uint32_t
+tpacket_rx_block_frames_max(const struct tpacket *t)
+{
+    return t->rx_frames_max;
 }
 
 /* The index of the interface 't' is bound to, in '*ifindex'. */
@@ -759,7 +914,8 @@ tpacket_rx_ready(const struct tpacket *t)
     if (t->rx_walking) {
         return true;
     }
-    if (t->rx_emptied == t->geom.rx_blocks) {
+    if (t->rx_emptied == t->geom.rx_blocks
+        || (t->rx_holds && !rx_block_back(t, t->rx_block))) {
         return false;
     }
     bd = rx_block(t, t->rx_block);

@@ -100,6 +100,19 @@ struct tpacket_conf {
                                  * group id (0-65535) shared by queues. */
     bool qdisc_bypass;
 
+    /* Lending received frames out of the ring (tpacket_rx_hold()): a block
+     * goes back to the kernel only when its last frame is given back, and
+     * each frame has at least 'rx_headroom' bytes in front of it inside
+     * its slot (the kernel's room before the frame is raised to that with
+     * PACKET_RESERVE; at most TPACKET_RX_HEADROOM_MAX).  'on_free', if
+     * set, is called with 'aux' once the ring's memory is gone: at
+     * tpacket_close(), at the last tpacket_rx_unhold() after it, or when
+     * tpacket_open() fails. */
+    bool rx_lend;
+    unsigned rx_headroom;
+    void (*on_free)(void *aux);
+    void *aux;
+
     /* Where the socket counts (required): the caller's blocks, which
      * outlive the socket. */
     struct tpacket_rx_counters *rx_counters;
@@ -122,7 +135,13 @@ struct tpacket_pkt {
      * ring left room in front of the frame to do so. */
     bool vlan, vlan_room;
     uint16_t vlan_tci, vlan_tpid;
+
+    /* Where it lies: the block, its place among the block's frames
+     * (0-based), and the bytes of its slot in front of 'data'. */
+    uint32_t block, index, headroom;
 };
+
+#define TPACKET_RX_HEADROOM_MAX 256
 
 int tpacket_geometry(const struct tpacket_conf *, struct tpacket_geometry *);
 
@@ -130,6 +149,10 @@ int tpacket_geometry(const struct tpacket_conf *, struct tpacket_geometry *);
  * -ENODEV the interface does not exist, on -EMSGSIZE the MTU does not fit a
  * ring, on -EINVAL a counter block is missing. */
 int tpacket_open(const struct tpacket_conf *, struct tpacket **);
+
+/* Closes the socket and frees the ring; with frames still lent out
+ * (tpacket_rx_hold()), the socket stops receiving now and the ring goes
+ * at the last tpacket_rx_unhold(). */
 void tpacket_close(struct tpacket *);
 
 const struct tpacket_geometry *tpacket_get_geometry(const struct tpacket *);
@@ -143,8 +166,25 @@ const struct tpacket_geometry *tpacket_get_geometry(const struct tpacket *);
 unsigned tpacket_rx_burst(struct tpacket *, struct tpacket_pkt *pkts,
                           unsigned max);
 
-/* Gives back to the kernel every block the bursts so far have emptied. */
+/* Gives back to the kernel every block the bursts so far have emptied
+ * (with 'rx_lend', every such block none of whose frames is held). */
 void tpacket_rx_done(struct tpacket *);
+
+/* Lending (tpacket_conf's 'rx_lend').  tpacket_rx_hold() keeps the block
+ * of a frame of the last burst out of the kernel's hands until a matching
+ * tpacket_rx_unhold(), so that the frame stays valid after
+ * tpacket_rx_done(); call it on the thread that receives, before the next
+ * burst.  tpacket_rx_unhold() may be called from any thread; after
+ * tpacket_close() too, and the last one then frees the ring.
+ * tpacket_rx_held() says how many blocks are out of the kernel's hands
+ * (held, or being walked), from any thread. */
+void tpacket_rx_hold(struct tpacket *, uint32_t block);
+void tpacket_rx_unhold(struct tpacket *, uint32_t block);
+unsigned tpacket_rx_held(const struct tpacket *);
+
+/* The most frames a receive block of this ring can hold (a bound for
+ * tpacket_pkt's 'index'). */
+uint32_t tpacket_rx_block_frames_max(const struct tpacket *);
 
 /* Copies frames into the transmit ring and kicks the kernel.  Returns how
  * many of the leading frames it consumed: queued, or dropped and counted as
@@ -187,6 +227,7 @@ struct tpacket_cursor {
     uint32_t size;
     uint32_t offset;            /* Of the next frame header; 0 at the end. */
     uint32_t left;              /* Frames not yet walked. */
+    uint32_t index;             /* Of the next frame in the block. */
 };
 
 /* Starts a walk; returns -EINVAL if the block descriptor itself is out of

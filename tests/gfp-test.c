@@ -1376,6 +1376,8 @@ test_xdp_fwd(int argc, char *argv[])
     return 0;
 }
 
+int test_tpacket_lend(int argc, char *argv[]);
+
 struct command {
     const char *name;
     int (*run)(int argc, char *argv[]);
@@ -1391,6 +1393,7 @@ static const struct command commands[] = {
     { "tpacket-walk", test_tpacket_walk },
     { "tpacket-walk-edge", test_tpacket_walk_edge },
     { "tpacket-veth", test_tpacket_veth },
+    { "tpacket-lend", test_tpacket_lend },
     { "mmap-fwd", test_mmap_fwd },
     { "tpacket-mtu-shrink", test_tpacket_mtu_shrink },
     { "pci-bind", test_pci_bind },

@@ -35,7 +35,7 @@ RTE_LOG_REGISTER_DEFAULT(pmmap_logtype, NOTICE);
 
 /* Devargs: one strict parser, in the manner of gfp's own configuration. */
 
-#define PMMAP_ARGS "iface, queues, blocks, frames, qdisc_bypass"
+#define PMMAP_ARGS "iface, queues, blocks, frames, qdisc_bypass, zero_copy"
 
 static bool
 is_pow2(unsigned long long v)
@@ -89,6 +89,13 @@ parse_arg(const char *name, const char *key, const char *value,
             return -EINVAL;
         }
         conf->qdisc_bypass = v;
+    } else if (!strcmp(key, "zero_copy")) {
+        if (parse_uint(value, 0, 1, &v)) {
+            PMMAP_ERR("%s: zero_copy=%s: invalid value, expected 0 or 1",
+                      name, value);
+            return -EINVAL;
+        }
+        conf->zero_copy = v;
     } else {
         PMMAP_ERR("%s: unknown argument %s=%s: accepted are "PMMAP_ARGS,
                   name, key, value);
@@ -107,6 +114,7 @@ check_ring_memory(const char *name, const struct pmmap_conf *conf)
         .mtu = GFP_MTU_MAX,
         .rx_blocks = conf->blocks,
         .tx_frames = conf->frames,
+        .rx_headroom = conf->zero_copy ? RTE_PKTMBUF_HEADROOM : 0,
     };
     struct tpacket_geometry g;
     uint64_t bytes;
@@ -137,7 +145,7 @@ static int
 parse_args(const char *name, const char *args, struct pmmap_conf *conf)
 {
     static const char *const keys[] = {
-        "iface", "queues", "blocks", "frames", "qdisc_bypass",
+        "iface", "queues", "blocks", "frames", "qdisc_bypass", "zero_copy",
     };
     bool seen[RTE_DIM(keys)] = { false };
     struct rte_kvargs *kv;
@@ -147,6 +155,7 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
     conf->queues = 1;
     /* As net_af_packet: past the qdisc unless told otherwise. */
     conf->qdisc_bypass = true;
+    conf->zero_copy = true;
     if (!args || !args[0]) {
         PMMAP_ERR("%s: iface=NAME is required (the kernel interface to "
                   "attach to)", name);
@@ -224,6 +233,8 @@ close_rings(struct pmmap_port *p)
 
     for (unsigned q = 0; q < PMMAP_MAX_QUEUES; q++) {
         p->rxq[q].t = NULL;
+        p->rxq[q].lend = NULL;
+        p->lend[q] = NULL;
         p->txq[q].t = NULL;
         rte_free(p->txq[q].bounce);
         p->txq[q].bounce = NULL;
@@ -231,6 +242,40 @@ close_rings(struct pmmap_port *p)
     for (unsigned i = 0; i < n; i++) {
         tpacket_close(sock[i]);
     }
+}
+
+/* Opens one socket with 'tc', lending its received frames out if 'lend'
+ * ('*lendp' then says how). */
+static int
+open_ring(struct tpacket_conf *tc, bool lend, struct tpacket **t,
+          struct pmmap_lend **lendp)
+{
+    struct pmmap_lend *l = NULL;
+    int error;
+
+    *lendp = NULL;
+    if (lend) {
+        l = pmmap_lend_new();
+        if (!l) {
+            return -ENOMEM;
+        }
+    }
+    tc->rx_lend = l != NULL;
+    tc->rx_headroom = l ? RTE_PKTMBUF_HEADROOM : 0;
+    tc->on_free = l ? pmmap_lend_freed : NULL;
+    tc->aux = l;
+    error = tpacket_open(tc, t);
+    if (!error && l) {
+        error = pmmap_lend_attach(l, *t);
+        if (error) {
+            tpacket_close(*t);
+            *t = NULL;
+        }
+    }
+    if (!error) {
+        *lendp = l;
+    }
+    return error;
 }
 
 /* Opens 'n_sock' sockets on the interface at 'mtu': the first 'n_rx'
@@ -243,6 +288,8 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
     struct pmmap_port *p = dev->data->dev_private;
     const char *name = dev->device->name;
     struct tpacket *sock[PMMAP_MAX_QUEUES] = { NULL };
+    struct pmmap_lend *lend[PMMAP_MAX_QUEUES] = { NULL };
+    bool zero_copy = p->conf.zero_copy && n_rx && pmmap_lend_watch(name);
     struct tpacket_conf tc = {
         .ifname = p->conf.ifname,
         .mtu = mtu,
@@ -275,13 +322,13 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
         /* The ring counts into the queues' blocks, which outlive it. */
         tc.rx_counters = &p->rxq[i].c.ring;
         tc.tx_counters = &p->txq[i].c.ring;
-        error = tpacket_open(&tc, &sock[i]);
+        error = open_ring(&tc, rx && zero_copy, &sock[i], &lend[i]);
         while (error == -EINVAL && i == 0 && group >= 0 && ++tries < 16) {
             /* A group of that id exists for another interface (another
              * port, another process): the first socket tries the next. */
             group = (group + 1) & 0xffff;
             tc.fanout_group = group;
-            error = tpacket_open(&tc, &sock[i]);
+            error = open_ring(&tc, rx && zero_copy, &sock[i], &lend[i]);
         }
         if (error) {
             PMMAP_ERR("%s: iface=%s: cannot open the ring of queue %u: %s",
@@ -302,6 +349,7 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
 
     rte_spinlock_lock(&p->stats_lock);
     memcpy(p->sock, sock, sizeof sock);
+    memcpy(p->lend, lend, sizeof lend);
     p->n_sock = n_sock;
     p->n_rx_sock = n_rx;
     p->fanout_group = group;
@@ -473,6 +521,7 @@ pmmap_dev_start(struct rte_eth_dev *dev)
 
         rxq->max_len = max_len;
         rxq->t = p->sock[q];
+        rxq->lend = p->lend[q];
         dev->data->rx_queue_state[q] = RTE_ETH_QUEUE_STATE_STARTED;
         if (max_len > rxq->head_room) {
             PMMAP_INFO("%s: rx queue %u: frames over %u bytes are chained "
@@ -487,6 +536,13 @@ pmmap_dev_start(struct rte_eth_dev *dev)
     p->allmulti_applied = false;
     pmmap_link_update(dev, 0);
 
+    if (p->conf.zero_copy && n_rx) {
+        PMMAP_INFO("%s: %s", name, p->lend[0]
+                   ? "received frames are handed over in the ring "
+                     "(zero_copy=1)"
+                   : "received frames are copied: the process has a port "
+                     "that may DMA, which cannot read the ring");
+    }
     if (p->fanout_group >= 0) {
         PMMAP_INFO("%s: started on %s: %u rx, %u tx queues, MTU %u, fanout "
                    "group %d", name, p->conf.ifname, n_rx, n_tx, mtu,
@@ -787,4 +843,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_pmmap,
                               "queues=<1-16> "
                               "blocks=<power of 2> "
                               "frames=<power of 2> "
-                              "qdisc_bypass=<0|1>");
+                              "qdisc_bypass=<0|1> "
+                              "zero_copy=<0|1>");

@@ -48,6 +48,32 @@ rx_copy_chained(struct pmmap_rxq *q, struct rte_mbuf *head,
     return true;
 }
 
+/* Hands 'p' over in place as 'm''s data (pmmap-lend.c), if its slot has
+ * the headroom an mbuf has.  Returns false, with 'm' untouched, if not. */
+static inline bool
+rx_lend(struct pmmap_rxq *q, struct rte_mbuf *m, const struct tpacket_pkt *p)
+{
+    const struct pmmap_lend *l = q->lend;
+    uint8_t *buf = p->data - RTE_PKTMBUF_HEADROOM;
+    struct rte_mbuf_ext_shared_info *sh;
+
+    if (unlikely(p->headroom < RTE_PKTMBUF_HEADROOM
+                 || p->index >= l->frames_max)) {
+        return false;
+    }
+    sh = &l->sh[(size_t) p->block * l->frames_max + p->index];
+    rte_mbuf_ext_refcnt_set(sh, 1);
+    tpacket_rx_hold(q->t, p->block);
+    rte_pktmbuf_attach_extbuf(m, buf,
+                              l->iova_va ? (rte_iova_t) (uintptr_t) buf
+                                         : RTE_BAD_IOVA,
+                              RTE_PKTMBUF_HEADROOM + p->len, sh);
+    m->data_off = RTE_PKTMBUF_HEADROOM;
+    m->data_len = p->len;
+    m->pkt_len = p->len;
+    return true;
+}
+
 void
 pmmap_rx_stash_free(struct pmmap_rxq *q)
 {
@@ -91,12 +117,17 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     struct pmmap_rxq *q = rxq;
     struct tpacket_pkt pkts[PMMAP_BURST_MAX];
     unsigned n = RTE_MIN(nb_pkts, PMMAP_BURST_MAX);
-    unsigned got, out = 0, too_big = 0, nombuf = 0;
+    unsigned got, out = 0, too_big = 0, nombuf = 0, lent = 0;
     uint64_t bytes = 0;
+    bool lend;
 
     if (!tpacket_rx_ready(q->t) || unlikely(!n)) {
         return 0;
     }
+    /* Copies while too many blocks are held (lent frames not freed yet),
+     * so that the kernel keeps a ring to fill. */
+    lend = q->lend && pmmap_lend_allowed()
+           && tpacket_rx_held(q->t) < q->lend->limit;
     if (unlikely(!rx_stash_take(q, bufs, n))) {
         counter_add(&q->c.nombuf, 1);
         return 0;
@@ -114,6 +145,8 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
         if (unlikely(p->len > q->max_len)) {
             too_big++;
             continue;
+        } else if (lend && rx_lend(q, m, p)) {
+            lent++;
         } else if (likely(p->len <= q->head_room)) {
             rte_memcpy(rte_pktmbuf_mtod(m, void *), p->data, p->len);
             m->data_len = p->len;
@@ -140,6 +173,9 @@ pmmap_rx_burst(void *rxq, struct rte_mbuf **bufs, uint16_t nb_pkts)
     }
     if (unlikely(nombuf)) {
         counter_add(&q->c.nombuf, nombuf);
+    }
+    if (lent) {
+        counter_add(&q->c.lent, lent);
     }
     return out;
 }

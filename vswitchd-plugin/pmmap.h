@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <ethdev_driver.h>
+#include <rte_mbuf.h>
 #include <rte_spinlock.h>
 
 #include "tpacket.h"
@@ -80,7 +81,9 @@ extern int pmmap_logtype;
     C(bad_frames, ring.bad_frames, ierrors,                             \
       "failed the ring bounds check: dropped")                          \
     C(too_big, too_big, ierrors, "longer than MTU + 18: dropped")       \
-    C(nombuf, nombuf, rx_nombuf, "see pmmap-rxtx.c")
+    C(nombuf, nombuf, rx_nombuf, "see pmmap-rxtx.c")                    \
+    C(zero_copy, lent, none,                                            \
+      "delivered in place in the ring, not copied (pmmap-lend.c)")
 #define PMMAP_TX_XSTATS(C)                                              \
     C(too_big, too_big, oerrors, "longer than MTU + 18: dropped")       \
     C(runts, runts, oerrors, "shorter than 14 bytes: dropped")          \
@@ -99,6 +102,7 @@ struct pmmap_eth_sums {
 struct pmmap_rx_counters {
     uint64_t packets, bytes;    /* Frames delivered in mbufs. */
     uint64_t too_big, nombuf;
+    uint64_t lent;              /* Of 'packets', delivered in place. */
     struct tpacket_rx_counters ring;
     struct tpacket_kernel_counters kernel;
 };
@@ -109,9 +113,26 @@ struct pmmap_tx_counters {
     struct tpacket_tx_counters ring;
 };
 
+/* Lending frames out of one receive ring (pmmap-lend.c): lives as long as
+ * the ring, which may be longer than the port's start. */
+struct pmmap_lend_block {
+    struct pmmap_lend *lend;
+    uint32_t block;
+};
+
+struct pmmap_lend {
+    struct tpacket *t;
+    uint32_t frames_max;        /* Frame slots per block. */
+    uint32_t limit;             /* Lend while fewer blocks are held. */
+    bool iova_va;               /* Give lent buffers their address as IOVA. */
+    struct pmmap_lend_block *blocks;    /* Per block: free callback's. */
+    struct rte_mbuf_ext_shared_info *sh;  /* Per frame slot. */
+};
+
 /* A receive queue.  The first group is the polling thread's. */
 struct pmmap_rxq {
     struct tpacket *t;          /* NULL while the port is stopped. */
+    struct pmmap_lend *lend;    /* Non-NULL while started with zero_copy. */
     struct rte_mempool *mp;     /* NULL until set up. */
     uint16_t port_id;
     uint32_t max_len;           /* Longest frame taken: MTU + 18. */
@@ -150,6 +171,7 @@ struct pmmap_conf {
     unsigned blocks;            /* Receive ring blocks; 0: tpacket's. */
     unsigned frames;            /* Transmit ring frames; 0: tpacket's. */
     bool qdisc_bypass;
+    bool zero_copy;             /* Lend frames out where it is safe. */
 };
 
 /* A port: the ethdev's private data. */
@@ -166,6 +188,7 @@ struct pmmap_port {
     /* While started: one socket per queue pair, max(rx, tx) of them;
      * socket i serves rx queue i and tx queue i. */
     struct tpacket *sock[PMMAP_MAX_QUEUES];
+    struct pmmap_lend *lend[PMMAP_MAX_QUEUES];  /* Of receiving sockets. */
     unsigned n_sock;
     unsigned n_rx_sock;         /* Sockets 0..n_rx_sock-1 receive. */
     int fanout_group;           /* -1: none. */
@@ -185,6 +208,15 @@ uint16_t pmmap_tx_burst(void *txq, struct rte_mbuf **, uint16_t n);
 /* Returns a receive queue's stashed mbufs to their mempool.  Control path,
  * while nobody polls the queue. */
 void pmmap_rx_stash_free(struct pmmap_rxq *);
+
+/* pmmap-lend.c.  pmmap_lend_watch() (control path) starts watching for
+ * ports that DMA and says whether lending is allowed now;
+ * pmmap_lend_allowed() says so from any thread. */
+bool pmmap_lend_watch(const char *name);
+bool pmmap_lend_allowed(void);
+struct pmmap_lend *pmmap_lend_new(void);
+int pmmap_lend_attach(struct pmmap_lend *, struct tpacket *);
+void pmmap_lend_freed(void *lend);    /* A tpacket_conf 'on_free'. */
 
 /* pmmap-stats.c */
 void pmmap_kstats_poll(struct pmmap_port *);

@@ -13,6 +13,7 @@ EXTRA_DIST += \
 	vswitchd-plugin/net_pmmap.c \
 	vswitchd-plugin/pmmap.h \
 	vswitchd-plugin/pmmap-kernel.c \
+	vswitchd-plugin/pmmap-lend.c \
 	vswitchd-plugin/pmmap-rxtx.c \
 	vswitchd-plugin/pmmap-stats.c \
 	vswitchd-plugin/pmmap.map
@@ -23,6 +24,7 @@ vswitchd_plugin_librte_net_pmmap_la_SOURCES = \
 	vswitchd-plugin/net_pmmap.c \
 	vswitchd-plugin/pmmap.h \
 	vswitchd-plugin/pmmap-kernel.c \
+	vswitchd-plugin/pmmap-lend.c \
 	vswitchd-plugin/pmmap-rxtx.c \
 	vswitchd-plugin/pmmap-stats.c \
 	lib/tpacket.c \
