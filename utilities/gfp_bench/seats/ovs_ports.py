@@ -1,8 +1,9 @@
 """OVS-DPDK alone, its two ports of one type: a sandboxed OVS-DPDK (its
 PMD thread on CPU 1) forwarding p0 -> p1, p0 and p1 veths whose peers
 gen and sink carry the generator (over net_pmmap, on CPU 0).  The port
-type is the parameter: "pmmap" (the net_pmmap plugin), "system" (OVS's
-own AF_PACKET socket) or "afpacket" (DPDK's net_af_packet).  The
+type is the parameter: "pmmap" (the net_pmmap plugin), "pmmap-copy"
+(the same copying every frame, zero_copy=0), "system" (OVS's own
+AF_PACKET socket) or "afpacket" (DPDK's net_af_packet).  The
 components suite compares them on one OVS: each variant adds its ports
 when its turn comes and removes them after, so all three run on the very
 same switch, veths and generator."""
@@ -28,6 +29,7 @@ SOCKET_MEM = 512
 DEVARGS = {
     # Past the kernel's qdisc, like net_af_packet's default.
     "pmmap": "net_pmmap%d,iface=p%d,qdisc_bypass=1",
+    "pmmap-copy": "net_pmmap%d,iface=p%d,qdisc_bypass=1,zero_copy=0",
     "afpacket": "net_af_packet%d,iface=p%d",
 }
 
@@ -171,9 +173,9 @@ class OvsPortsSeat(RealPath):
                  sizes: Sequence[int], flows: int, guest: str = "netns",
                  port: str = "pmmap", switch_key: str = "ovs-ports") -> None:
         super().__init__(name, description, workdir, sizes, flows, guest)
-        if port not in ("pmmap", "system", "afpacket"):
-            raise ValueError("OVS port type %r: expected pmmap, system or "
-                             "afpacket" % port)
+        if port not in DEVARGS and port != "system":
+            raise ValueError("OVS port type %r: expected pmmap, pmmap-copy, "
+                             "system or afpacket" % port)
         self.port = port
         key = os.path.join(workdir, switch_key)
         with _SWITCHES_LOCK:
@@ -209,7 +211,7 @@ class OvsPortsSeat(RealPath):
                   "kernel:gen": "generator link",
                   "kernel:sink": "generator link"}
         through, covered = {}, ()
-        if self.port != "pmmap":
+        if not self.port.startswith("pmmap"):
             # Neither OVS's system port nor DPDK 22.11's net_af_packet
             # counts what its AF_PACKET socket drops: OVS's hop is what
             # p0 took in and p1 did not send on, OVS's own drops in it.
