@@ -537,7 +537,9 @@ pmmap_dev_start(struct rte_eth_dev *dev)
     pmmap_link_update(dev, 0);
 
     if (p->conf.zero_copy && n_rx) {
-        PMMAP_INFO("%s: %s", name, p->lend[0]
+        /* Logged by default (inside OVS too): it changes what the
+         * application's mbufs are. */
+        PMMAP_NOTICE("%s: %s", name, p->lend[0]
                    ? "received frames are handed over in the ring "
                      "(zero_copy=1)"
                    : "received frames are copied: the process has a port "

@@ -54,6 +54,7 @@ extern int pmmap_logtype;
             ##__VA_ARGS__)
 #define PMMAP_ERR(...) PMMAP_LOG(ERR, "ERR", __VA_ARGS__)
 #define PMMAP_WARN(...) PMMAP_LOG(WARNING, "WARN", __VA_ARGS__)
+#define PMMAP_NOTICE(...) PMMAP_LOG(NOTICE, "NOTICE", __VA_ARGS__)
 #define PMMAP_INFO(...) PMMAP_LOG(INFO, "INFO", __VA_ARGS__)
 #define PMMAP_DBG(...) PMMAP_LOG(DEBUG, "DBG", __VA_ARGS__)
 
