@@ -265,6 +265,39 @@ tpacket_cursor_init(struct tpacket_cursor *c, const uint8_t *block,
     return 0;
 }
 
+_Static_assert(sizeof(struct tpacket3_hdr)
+               == sizeof ((struct tpacket_cursor *) 0)->next_hdr,
+               "the cursor caches one frame header");
+
+/* Reads the header at the cursor's next offset, if it lies in the block,
+ * into 'next_hdr', and sets 'pkt''s 'room_after' from it ('end': where
+ * 'pkt''s frame ends). */
+static void
+cursor_read_ahead(struct tpacket_cursor *c, struct tpacket_pkt *pkt,
+                  uint64_t end)
+{
+    struct tpacket3_hdr h;
+    uint64_t next_data;
+
+    c->have_next = false;
+    pkt->room_after = 0;
+    if (!c->left) {
+        pkt->room_after = c->size - end;
+        return;
+    }
+    if (c->offset < sizeof(struct tpacket_block_desc)
+        || c->offset > c->size - sizeof h) {
+        return;
+    }
+    memcpy(c->next_hdr, c->block + c->offset, sizeof h);
+    c->have_next = true;
+    memcpy(&h, c->next_hdr, sizeof h);
+    next_data = (uint64_t) c->offset + h.tp_mac;
+    if (h.tp_mac >= sizeof h && next_data > end && next_data <= c->size) {
+        pkt->room_after = next_data - end;
+    }
+}
+
 int
 tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
 {
@@ -280,7 +313,7 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
         || c->size < sizeof h || off > c->size - sizeof h) {
         goto bad;
     }
-    memcpy(&h, c->block + off, sizeof h);
+    memcpy(&h, c->have_next ? c->next_hdr : c->block + off, sizeof h);
     end = (uint64_t) off + h.tp_mac + h.tp_snaplen;
     if (h.tp_mac < sizeof h || end > c->size) {
         goto bad;
@@ -297,6 +330,7 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
             c->offset = off + h.tp_next_offset;
         }
     }
+    cursor_read_ahead(c, pkt, end);
     if (h.tp_snaplen < h.tp_len) {
         return -EMSGSIZE;
     }
@@ -315,6 +349,7 @@ tpacket_cursor_next(struct tpacket_cursor *c, struct tpacket_pkt *pkt)
 
 bad:
     c->left = 0;
+    c->have_next = false;
     return -EINVAL;
 }
 
@@ -364,6 +399,8 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         goto early_error;
     }
     t->fd = -1;
+    t->on_free = conf->on_free;
+    t->aux = conf->aux;
     t->rx_stats = conf->rx_counters;
     t->tx_stats = conf->tx_counters;
     error = tpacket_geometry(conf, &t->geom);
@@ -384,8 +421,6 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         t->rx_frames_max = (t->geom.rx_block_size
                             - sizeof(struct tpacket_block_desc))
                            / TPACKET_ALIGN(TPACKET3_HDRLEN + 1) + 1;
-        t->on_free = conf->on_free;
-        t->aux = conf->aux;
     }
 
     /* Protocol 0: no frame arrives before bind() names the interface. */

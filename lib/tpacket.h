@@ -137,8 +137,11 @@ struct tpacket_pkt {
     uint16_t vlan_tci, vlan_tpid;
 
     /* Where it lies: the block, its place among the block's frames
-     * (0-based), and the bytes of its slot in front of 'data'. */
-    uint32_t block, index, headroom;
+     * (0-based), the bytes of its slot in front of 'data', and the bytes
+     * after its end up to the next frame's data (its header, already
+     * read, and what the ring reserved in front of it) or to the end of
+     * the block. */
+    uint32_t block, index, headroom, room_after;
 };
 
 #define TPACKET_RX_HEADROOM_MAX 256
@@ -228,6 +231,11 @@ struct tpacket_cursor {
     uint32_t offset;            /* Of the next frame header; 0 at the end. */
     uint32_t left;              /* Frames not yet walked. */
     uint32_t index;             /* Of the next frame in the block. */
+
+    /* The next frame's header, read with the frame before it: what a
+     * holder of that frame writes past its end does not change the walk. */
+    uint8_t next_hdr[48];
+    bool have_next;
 };
 
 /* Starts a walk; returns -EINVAL if the block descriptor itself is out of

@@ -484,6 +484,35 @@ test_tpacket_walk(int argc, char *argv[])
     return 0;
 }
 
+/* tpacket-walk-ahead: walks a hand-made block of four 60-byte frames,
+ * printing the room after each, and after each frame fills that room
+ * with 0xee as a holder of the frame growing it might: the walk reads
+ * every next header before, so the frames that follow are still sound. */
+static int
+test_tpacket_walk_ahead(int argc, char *argv[] __attribute__((unused)))
+{
+    static uint8_t block[4096] __attribute__((aligned(64)));
+    struct tpacket_cursor c;
+    struct tpacket_pkt pkt;
+    int ret;
+
+    if (argc != 0) {
+        return 2;
+    }
+    craft_block(block, sizeof block, 4, 60, -1, "none");
+    if (tpacket_cursor_init(&c, block, sizeof block)) {
+        return 1;
+    }
+    while ((ret = tpacket_cursor_next(&c, &pkt)) > 0) {
+        printf("frame %u len=%u first=%02x last=%02x room_after=%u\n",
+               pkt.index, pkt.len, pkt.data[0], pkt.data[pkt.len - 1],
+               pkt.room_after);
+        memset(pkt.data + pkt.len, 0xee, pkt.room_after);
+    }
+    printf("%s\n", ret ? "bad" : "end");
+    return 0;
+}
+
 /* tpacket-walk-edge CASE: blocks the kernel never writes, read where any
  * byte past them faults.  "short": a block shorter than its own
  * descriptor (8 bytes, the last of a page whose next page is unmapped).
@@ -1392,6 +1421,7 @@ static const struct command commands[] = {
     { "parse", test_parse },
     { "tpacket-walk", test_tpacket_walk },
     { "tpacket-walk-edge", test_tpacket_walk_edge },
+    { "tpacket-walk-ahead", test_tpacket_walk_ahead },
     { "tpacket-veth", test_tpacket_veth },
     { "tpacket-lend", test_tpacket_lend },
     { "mmap-fwd", test_mmap_fwd },

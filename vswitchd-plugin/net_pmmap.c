@@ -114,7 +114,7 @@ check_ring_memory(const char *name, const struct pmmap_conf *conf)
         .mtu = GFP_MTU_MAX,
         .rx_blocks = conf->blocks,
         .tx_frames = conf->frames,
-        .rx_headroom = conf->zero_copy ? RTE_PKTMBUF_HEADROOM : 0,
+        .rx_headroom = conf->zero_copy ? PMMAP_LEND_ROOM : 0,
     };
     struct tpacket_geometry g;
     uint64_t bytes;
@@ -261,7 +261,7 @@ open_ring(struct tpacket_conf *tc, bool lend, struct tpacket **t,
         }
     }
     tc->rx_lend = l != NULL;
-    tc->rx_headroom = l ? RTE_PKTMBUF_HEADROOM : 0;
+    tc->rx_headroom = l ? PMMAP_LEND_ROOM : 0;
     tc->on_free = l ? pmmap_lend_freed : NULL;
     tc->aux = l;
     error = tpacket_open(tc, t);
@@ -289,7 +289,6 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
     const char *name = dev->device->name;
     struct tpacket *sock[PMMAP_MAX_QUEUES] = { NULL };
     struct pmmap_lend *lend[PMMAP_MAX_QUEUES] = { NULL };
-    bool zero_copy = p->conf.zero_copy && n_rx && pmmap_lend_watch(name);
     struct tpacket_conf tc = {
         .ifname = p->conf.ifname,
         .mtu = mtu,
@@ -322,13 +321,13 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
         /* The ring counts into the queues' blocks, which outlive it. */
         tc.rx_counters = &p->rxq[i].c.ring;
         tc.tx_counters = &p->txq[i].c.ring;
-        error = open_ring(&tc, rx && zero_copy, &sock[i], &lend[i]);
+        error = open_ring(&tc, rx && p->lending, &sock[i], &lend[i]);
         while (error == -EINVAL && i == 0 && group >= 0 && ++tries < 16) {
             /* A group of that id exists for another interface (another
              * port, another process): the first socket tries the next. */
             group = (group + 1) & 0xffff;
             tc.fanout_group = group;
-            error = open_ring(&tc, rx && zero_copy, &sock[i], &lend[i]);
+            error = open_ring(&tc, rx && p->lending, &sock[i], &lend[i]);
         }
         if (error) {
             PMMAP_ERR("%s: iface=%s: cannot open the ring of queue %u: %s",
@@ -453,6 +452,7 @@ pmmap_dev_start(struct rte_eth_dev *dev)
     unsigned n_rx = dev->data->nb_rx_queues, n_tx = dev->data->nb_tx_queues;
     unsigned mtu = p->requested_mtu, kernel_mtu, tx_mtu;
     uint32_t max_len = mtu + PMMAP_FRAME_OVERHEAD;
+    char why[128];
     int ifindex, error;
 
     for (unsigned q = 0; q < n_rx; q++) {
@@ -497,6 +497,9 @@ pmmap_dev_start(struct rte_eth_dev *dev)
         tx_mtu = kernel_mtu;
     }
 
+    why[0] = '\0';
+    p->lending = p->conf.zero_copy && n_rx
+                 && pmmap_lend_watch(why, sizeof why);
     error = open_rings(dev, ifindex, n_rx, RTE_MAX(n_rx, n_tx), mtu);
     if (error) {
         return error;
@@ -539,11 +542,13 @@ pmmap_dev_start(struct rte_eth_dev *dev)
     if (p->conf.zero_copy && n_rx) {
         /* Logged by default (inside OVS too): it changes what the
          * application's mbufs are. */
-        PMMAP_NOTICE("%s: %s", name, p->lend[0]
-                   ? "received frames are handed over in the ring "
-                     "(zero_copy=1)"
-                   : "received frames are copied: the process has a port "
-                     "that may DMA, which cannot read the ring");
+        if (p->lending) {
+            PMMAP_NOTICE("%s: received frames are handed over in the ring "
+                         "(zero_copy=1)", name);
+        } else {
+            PMMAP_NOTICE("%s: received frames are copied (zero_copy=1, "
+                         "but %s)", name, why);
+        }
     }
     if (p->fanout_group >= 0) {
         PMMAP_INFO("%s: started on %s: %u rx, %u tx queues, MTU %u, fanout "

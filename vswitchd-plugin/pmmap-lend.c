@@ -11,37 +11,52 @@
  * the lending state with it (pmmap_lend_freed()).
  *
  * The ring's memory is the kernel's, not DPDK's: no device can DMA from
- * it.  Lending is therefore off while the process has an ethdev on a bus
- * other than vdev (a PCI NIC may be where OVS sends the frame); such a
- * device appearing later turns it off for the frames that follow. */
+ * it, and no vhost-user back end finds it in the memory table a
+ * virtio-user port shares.  So lending is on only while every port of the
+ * process has a driver known to read a frame with the CPU, by its address,
+ * while it holds the mbuf and to free it soon after: a PCI NIC, a
+ * virtio-user or an AF_XDP port anywhere in the process (where Open
+ * vSwitch may send the frame) turns it off, for the frames after it if it
+ * comes later. */
 #include <config.h>
 #include "pmmap.h"
 
 #include <stdlib.h>
 
-#include <rte_bus.h>
-#include <rte_dev.h>
 #include <rte_ethdev.h>
 
-static bool dma_seen;           /* Relaxed atomic: an ethdev that DMAs. */
-static bool dma_watching;       /* Control path only. */
+/* Drivers that copy a frame out with the CPU and free its mbuf. */
+static const char *const copying_drivers[] = {
+    "net_pmmap", "net_af_packet", "net_tap", "net_null", "net_pcap",
+    "net_vhost",
+};
 
-/* Whether port 'port_id' is a device that may DMA (not a virtual one). */
+static bool unsafe_seen;        /* Relaxed atomic: lending is off. */
+static bool watching;           /* Control path only. */
+
+/* Whether port 'port_id' reads lent frames as a copying driver does. */
 static bool
-port_dmas(uint16_t port_id)
+port_copies(uint16_t port_id)
 {
-    const struct rte_device *d = rte_eth_devices[port_id].device;
-    const struct rte_bus *bus = d ? rte_dev_bus(d) : NULL;
+    struct rte_eth_dev_info info;
 
-    return bus && strcmp(rte_bus_name(bus), "vdev");
+    if (rte_eth_dev_info_get(port_id, &info) || !info.driver_name) {
+        return false;
+    }
+    for (size_t i = 0; i < RTE_DIM(copying_drivers); i++) {
+        if (!strcmp(info.driver_name, copying_drivers[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static int
-dma_watch_cb(uint16_t port_id, enum rte_eth_event_type event __rte_unused,
-             void *aux __rte_unused, void *ret __rte_unused)
+watch_cb(uint16_t port_id, enum rte_eth_event_type event __rte_unused,
+         void *aux __rte_unused, void *ret __rte_unused)
 {
-    if (port_dmas(port_id)) {
-        __atomic_store_n(&dma_seen, true, __ATOMIC_RELAXED);
+    if (!port_copies(port_id)) {
+        __atomic_store_n(&unsafe_seen, true, __ATOMIC_RELAXED);
     }
     return 0;
 }
@@ -49,28 +64,42 @@ dma_watch_cb(uint16_t port_id, enum rte_eth_event_type event __rte_unused,
 bool
 pmmap_lend_allowed(void)
 {
-    return !__atomic_load_n(&dma_seen, __ATOMIC_RELAXED);
+    return !__atomic_load_n(&unsafe_seen, __ATOMIC_RELAXED);
 }
 
 bool
-pmmap_lend_watch(const char *name)
+pmmap_lend_watch(char *why, size_t why_size)
 {
     uint16_t port_id;
 
-    if (!dma_watching) {
+    why[0] = '\0';
+    if (!watching) {
         if (rte_eth_dev_callback_register(RTE_ETH_ALL, RTE_ETH_EVENT_NEW,
-                                          dma_watch_cb, NULL)) {
-            PMMAP_WARN("%s: cannot watch for new ports: frames are copied "
-                       "(zero_copy off)", name);
-            __atomic_store_n(&dma_seen, true, __ATOMIC_RELAXED);
+                                          watch_cb, NULL)) {
+            snprintf(why, why_size, "cannot watch for new ports");
+            __atomic_store_n(&unsafe_seen, true, __ATOMIC_RELAXED);
             return false;
         }
-        dma_watching = true;
+        watching = true;
     }
     RTE_ETH_FOREACH_DEV (port_id) {
-        if (port_dmas(port_id)) {
-            __atomic_store_n(&dma_seen, true, __ATOMIC_RELAXED);
+        if (!port_copies(port_id)) {
+            struct rte_eth_dev_info info;
+
+            if (rte_eth_dev_info_get(port_id, &info) || !info.driver_name) {
+                snprintf(why, why_size, "port %u has no driver name",
+                         port_id);
+            } else {
+                snprintf(why, why_size, "port %u's driver %s may read them "
+                         "other than by a CPU copy", port_id,
+                         info.driver_name);
+            }
+            __atomic_store_n(&unsafe_seen, true, __ATOMIC_RELAXED);
         }
+    }
+    if (!pmmap_lend_allowed() && !why[0]) {
+        snprintf(why, why_size, "a port that may read them other than by "
+                 "a CPU copy was added earlier");
     }
     return pmmap_lend_allowed();
 }

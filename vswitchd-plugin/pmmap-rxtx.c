@@ -48,8 +48,10 @@ rx_copy_chained(struct pmmap_rxq *q, struct rte_mbuf *head,
     return true;
 }
 
-/* Hands 'p' over in place as 'm''s data (pmmap-lend.c), if its slot has
- * the headroom an mbuf has.  Returns false, with 'm' untouched, if not. */
+/* Hands 'p' over in place as 'm''s data (pmmap-lend.c), if there is room
+ * around it: an mbuf's headroom in front, and after it PMMAP_LEND_TAILROOM
+ * that neither the next frame's data nor its headroom (if it is lent too)
+ * takes.  Returns false, with 'm' untouched, if not. */
 static inline bool
 rx_lend(struct pmmap_rxq *q, struct rte_mbuf *m, const struct tpacket_pkt *p)
 {
@@ -58,6 +60,7 @@ rx_lend(struct pmmap_rxq *q, struct rte_mbuf *m, const struct tpacket_pkt *p)
     struct rte_mbuf_ext_shared_info *sh;
 
     if (unlikely(p->headroom < RTE_PKTMBUF_HEADROOM
+                 || p->room_after < PMMAP_LEND_ROOM + 4
                  || p->index >= l->frames_max)) {
         return false;
     }
@@ -67,7 +70,8 @@ rx_lend(struct pmmap_rxq *q, struct rte_mbuf *m, const struct tpacket_pkt *p)
     rte_pktmbuf_attach_extbuf(m, buf,
                               l->iova_va ? (rte_iova_t) (uintptr_t) buf
                                          : RTE_BAD_IOVA,
-                              RTE_PKTMBUF_HEADROOM + p->len, sh);
+                              RTE_PKTMBUF_HEADROOM + p->len
+                              + PMMAP_LEND_TAILROOM, sh);
     m->data_off = RTE_PKTMBUF_HEADROOM;
     m->data_len = p->len;
     m->pkt_len = p->len;

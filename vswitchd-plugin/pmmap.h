@@ -39,6 +39,15 @@
  * would need more for a full-size frame is refused at dev_start. */
 #define PMMAP_RX_MAX_SEGS 64
 
+/* A lent frame's mbuf has RTE_PKTMBUF_HEADROOM in front of it and this
+ * much tailroom after it (Open vSwitch cannot grow a DPDK mbuf, and its
+ * FTP NAT writes past a frame's end trusting the buffer's length): the
+ * ring reserves room for both in front of every frame, and a frame with
+ * less around it (the last of a full block, a kernel that lays frames out
+ * otherwise) is copied.  The VLAN tag a frame may get back takes 4 more. */
+#define PMMAP_LEND_TAILROOM 64
+#define PMMAP_LEND_ROOM (RTE_PKTMBUF_HEADROOM + PMMAP_LEND_TAILROOM)
+
 /* Multi-segment mbufs are made contiguous for the transmit ring in a
  * per-queue bounce area of this many frames; a burst with more of them is
  * sent in several ring calls. */
@@ -195,6 +204,7 @@ struct pmmap_port {
     int fanout_group;           /* -1: none. */
     bool promisc_applied;
     bool allmulti_applied;
+    bool lending;               /* Lending frames at this start. */
 
     rte_spinlock_t stats_lock;  /* 'kernel_*' counters, 'sock' for them. */
 
@@ -211,9 +221,10 @@ uint16_t pmmap_tx_burst(void *txq, struct rte_mbuf **, uint16_t n);
 void pmmap_rx_stash_free(struct pmmap_rxq *);
 
 /* pmmap-lend.c.  pmmap_lend_watch() (control path) starts watching for
- * ports that DMA and says whether lending is allowed now;
- * pmmap_lend_allowed() says so from any thread. */
-bool pmmap_lend_watch(const char *name);
+ * ports whose drivers may not read lent frames safely and says whether
+ * lending is allowed now (if not, why, in 'why'); pmmap_lend_allowed()
+ * says so from any thread. */
+bool pmmap_lend_watch(char *why, size_t why_size);
 bool pmmap_lend_allowed(void);
 struct pmmap_lend *pmmap_lend_new(void);
 int pmmap_lend_attach(struct pmmap_lend *, struct tpacket *);
