@@ -23,31 +23,41 @@
 
 #include <stdlib.h>
 
+#include <ethdev_driver.h>
 #include <rte_ethdev.h>
 
-/* Drivers that copy a frame out with the CPU and free its mbuf. */
+/* Virtual devices whose drivers copy a frame out with the CPU and free its
+ * mbuf, by the names (and old aliases) a vdev's name starts with: the vdev
+ * bus matches a driver to a device so, and unlike the driver name, the
+ * device name is known when RTE_ETH_EVENT_NEW comes, during the probe. */
 static const char *const copying_drivers[] = {
-    "net_pmmap", "net_af_packet", "net_tap", "net_null", "net_pcap",
-    "net_vhost",
+    "net_pmmap", "net_af_packet", "eth_af_packet", "net_tap", "net_null",
+    "eth_null", "net_pcap", "eth_pcap", "net_vhost", "eth_vhost",
 };
 
 static bool unsafe_seen;        /* Relaxed atomic: lending is off. */
 static bool watching;           /* Control path only. */
+static char unsafe_why[128];    /* Control path only: why it is off. */
 
-/* Whether port 'port_id' reads lent frames as a copying driver does. */
+/* Whether port 'port_id' reads lent frames as a copying driver does; if
+ * not, says why in 'why'. */
 static bool
-port_copies(uint16_t port_id)
+port_copies(uint16_t port_id, char *why, size_t why_size)
 {
-    struct rte_eth_dev_info info;
+    /* Not rte_eth_dev_get_name_by_port(): the port is not valid yet
+     * while its RTE_ETH_EVENT_NEW is processed. */
+    const struct rte_eth_dev_data *data = rte_eth_devices[port_id].data;
+    const char *name = data ? data->name : "";
 
-    if (rte_eth_dev_info_get(port_id, &info) || !info.driver_name) {
-        return false;
-    }
     for (size_t i = 0; i < RTE_DIM(copying_drivers); i++) {
-        if (!strcmp(info.driver_name, copying_drivers[i])) {
+        const char *d = copying_drivers[i];
+
+        if (!strncmp(name, d, strlen(d))) {
             return true;
         }
     }
+    snprintf(why, why_size, "port %u (%s) may read them other than by a "
+             "CPU copy", port_id, name);
     return false;
 }
 
@@ -55,7 +65,12 @@ static int
 watch_cb(uint16_t port_id, enum rte_eth_event_type event __rte_unused,
          void *aux __rte_unused, void *ret __rte_unused)
 {
-    if (!port_copies(port_id)) {
+    char why[128];
+
+    if (!port_copies(port_id, why, sizeof why)) {
+        if (!unsafe_why[0]) {
+            snprintf(unsafe_why, sizeof unsafe_why, "%s", why);
+        }
         __atomic_store_n(&unsafe_seen, true, __ATOMIC_RELAXED);
     }
     return 0;
@@ -83,23 +98,14 @@ pmmap_lend_watch(char *why, size_t why_size)
         watching = true;
     }
     RTE_ETH_FOREACH_DEV (port_id) {
-        if (!port_copies(port_id)) {
-            struct rte_eth_dev_info info;
-
-            if (rte_eth_dev_info_get(port_id, &info) || !info.driver_name) {
-                snprintf(why, why_size, "port %u has no driver name",
-                         port_id);
-            } else {
-                snprintf(why, why_size, "port %u's driver %s may read them "
-                         "other than by a CPU copy", port_id,
-                         info.driver_name);
-            }
+        if (!port_copies(port_id, why, why_size)) {
             __atomic_store_n(&unsafe_seen, true, __ATOMIC_RELAXED);
         }
     }
     if (!pmmap_lend_allowed() && !why[0]) {
-        snprintf(why, why_size, "a port that may read them other than by "
-                 "a CPU copy was added earlier");
+        snprintf(why, why_size, "%s", unsafe_why[0] ? unsafe_why
+                 : "a port that may read them other than by a CPU copy was "
+                   "added earlier");
     }
     return pmmap_lend_allowed();
 }
