@@ -155,7 +155,6 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
     conf->queues = 1;
     /* As net_af_packet: past the qdisc unless told otherwise. */
     conf->qdisc_bypass = true;
-    conf->zero_copy = true;
     if (!args || !args[0]) {
         PMMAP_ERR("%s: iface=NAME is required (the kernel interface to "
                   "attach to)", name);

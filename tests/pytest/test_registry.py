@@ -11,7 +11,7 @@ PATHS = ["vswitch-only", "host-dpdk", "guest-dpdk", "both", "reference",
          "direct"]
 COMPONENTS = ["fwd-vhost-io", "testpmd-vhost-io", "fwd-vhost-macswap",
               "testpmd-vhost-macswap", "fwd-mmap", "testpmd-afpacket",
-              "fwd-xdp", "ovs-pmmap", "ovs-pmmap-copy", "ovs-system",
+              "fwd-xdp", "ovs-pmmap", "ovs-pmmap-zc", "ovs-system",
               "ovs-afpacket"]
 IDLE = ["fwd-idle-poll", "fwd-idle-sleep", "fwd-idle-interrupt"]
 
@@ -34,7 +34,7 @@ def test_baselines():
     assert b["fwd-mmap"] == "testpmd-afpacket"
     assert b["fwd-xdp"] == "fwd-mmap"
     assert b["ovs-pmmap"] == b["ovs-afpacket"] == "ovs-system"
-    assert b["ovs-pmmap-copy"] == "ovs-system"
+    assert b["ovs-pmmap-zc"] == "ovs-pmmap"
     # A baseline not asked for: no ratio.
     assert "fwd-mmap" not in registry.baselines(["fwd-mmap"])
     b = registry.baselines(IDLE)

@@ -1,8 +1,8 @@
 """OVS-DPDK alone, its two ports of one type: a sandboxed OVS-DPDK (its
 PMD thread on CPU 1) forwarding p0 -> p1, p0 and p1 veths whose peers
 gen and sink carry the generator (over net_pmmap, on CPU 0).  The port
-type is the parameter: "pmmap" (the net_pmmap plugin), "pmmap-copy"
-(the same copying every frame, zero_copy=0), "system" (OVS's own
+type is the parameter: "pmmap" (the net_pmmap plugin), "pmmap-zc"
+(the same handing OVS the ring's frames, zero_copy=1), "system" (OVS's own
 AF_PACKET socket) or "afpacket" (DPDK's net_af_packet).  The
 components suite compares them on one OVS: each variant adds its ports
 when its turn comes and removes them after, so all three run on the very
@@ -29,7 +29,7 @@ SOCKET_MEM = 512
 DEVARGS = {
     # Past the kernel's qdisc, like net_af_packet's default.
     "pmmap": "net_pmmap%d,iface=p%d,qdisc_bypass=1",
-    "pmmap-copy": "net_pmmap%d,iface=p%d,qdisc_bypass=1,zero_copy=0",
+    "pmmap-zc": "net_pmmap%d,iface=p%d,qdisc_bypass=1,zero_copy=1",
     "afpacket": "net_af_packet%d,iface=p%d",
 }
 
@@ -174,7 +174,7 @@ class OvsPortsSeat(RealPath):
                  port: str = "pmmap", switch_key: str = "ovs-ports") -> None:
         super().__init__(name, description, workdir, sizes, flows, guest)
         if port not in DEVARGS and port != "system":
-            raise ValueError("OVS port type %r: expected pmmap, pmmap-copy, "
+            raise ValueError("OVS port type %r: expected pmmap, pmmap-zc, "
                              "system or afpacket" % port)
         self.port = port
         key = os.path.join(workdir, switch_key)
