@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -36,8 +37,9 @@ static struct {
     enum { EAL_DOWN, EAL_UP, EAL_FAILED } state;
     char error[128];
     int argc;
-    char **argv;                /* What it started with, for the EAL
-                                 * keeps pointers into it. */
+    char **argv;                /* What it started with (ours to free). */
+    char **view;                /* The same pointers, given to the EAL,
+                                 * which rearranges them. */
 } eal;
 
 /* rte_eal_init(), with stdout sent to stderr meanwhile: the EAL prints its
@@ -113,7 +115,12 @@ eal_args(const struct dp_mode_env *env)
     eal.argv = vhost_sock_apply_defaults(
         &eal.argc, env->argv, apply,
         apply ? virtio_datapath(env->cfg) : VIRTIO_DP_MERGEABLE);
-    return eal.argv ? 0 : -ENOMEM;
+    eal.view = eal.argv ? calloc(eal.argc + 1, sizeof *eal.view) : NULL;
+    if (!eal.view) {
+        return -ENOMEM;
+    }
+    memcpy(eal.view, eal.argv, eal.argc * sizeof *eal.view);
+    return 0;
 }
 
 /* At start, the message speaks to the user at the command line; at a live
@@ -134,7 +141,7 @@ dpdk_prepare(const struct dp_mode_env *env, bool at_start,
     }
     ret = eal_args(env);
     if (!ret) {
-        ret = eal_init(eal.argc, eal.argv);
+        ret = eal_init(eal.argc, eal.view);
     }
     if (ret) {
         eal.state = EAL_FAILED;
@@ -169,7 +176,8 @@ dpdk_finish(void)
         eal.state = EAL_DOWN;
     }
     vhost_sock_free_argv(eal.argc, eal.argv);
-    eal.argv = NULL;
+    free(eal.view);
+    eal.argv = eal.view = NULL;
 }
 
 /* The EAL is up whenever DPDK mode runs or a switch to it is under way
