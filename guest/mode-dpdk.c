@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <rte_cpuflags.h>
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
@@ -86,19 +85,12 @@ frames_fit_one_mbuf(const struct config *cfg)
             + RTE_PKTMBUF_HEADROOM) <= room;
 }
 
-/* The virtio-user datapath for 'cfg' on this CPU (see vhost-sock.c). */
+/* The virtio-user datapath for 'cfg' (see vhost-sock.c). */
 static enum virtio_datapath
 virtio_datapath(const struct config *cfg)
 {
-    if (!frames_fit_one_mbuf(cfg)) {
-        return VIRTIO_DP_MERGEABLE;
-    }
-#ifdef RTE_ARCH_X86
-    if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX512F) > 0) {
-        return VIRTIO_DP_PACKED_VEC;
-    }
-#endif
-    return VIRTIO_DP_SPLIT_VEC;
+    return frames_fit_one_mbuf(cfg) ? VIRTIO_DP_SPLIT_VEC
+                                    : VIRTIO_DP_MERGEABLE;
 }
 
 /* The EAL arguments, with virtio-user's datapath devargs added where the

@@ -108,18 +108,15 @@ vhost_sock_prepare(int argc, char *argv[], char *err, size_t err_size)
 
 /* The devargs of virtio-user's fastest datapaths on DPDK 22.11's vhost (as
  * in OVS 3.1), measured with gfp-fwd's busy cycles per packet against
- * dpdk-testpmd's (see Documentation/benchmark.rst).  Without mergeable
- * receive buffers (every frame in one mbuf): the packed ring's AVX-512
- * receive and transmit paths, which need the in-order feature (and the
- * EAL's SIMD width at 512 bits); without AVX-512, the split ring's
- * vectorized receive path, which needs in-order off.  With mergeable
- * buffers (jumbo frames), neither vectorized path runs: the split ring in
- * order. */
+ * dpdk-testpmd's (see Documentation/benchmark.rst).  Every frame in one
+ * mbuf: the split ring's vectorized receive path, which needs mergeable
+ * buffers off and in-order off.  (The packed ring's AVX-512 paths cost
+ * fewer cycles still, but lost more frames after a start on a loaded
+ * host: not a default until measured on a quiet one.)  With mergeable buffers (jumbo frames) no vectorized path
+ * runs: the split ring in order. */
 static const char *const datapath_devargs[] = {
     [VIRTIO_DP_MERGEABLE] = "in_order=1",
     [VIRTIO_DP_SPLIT_VEC] = "in_order=0,mrg_rxbuf=0,vectorized=1",
-    [VIRTIO_DP_PACKED_VEC] = "packed_vq=1,in_order=1,mrg_rxbuf=0,"
-                             "vectorized=1",
 };
 
 /* Whether the devargs 'args' ("a=1,key=v,...") name 'key' ('klen' bytes
@@ -170,7 +167,8 @@ vhost_sock_defaults(const char *vdev, enum virtio_datapath dp, char *out,
     return 0;
 }
 
-/* Whether the vdev 'vdev' asks for the packed ring's vectorized paths. */
+/* Whether the vdev 'vdev' asks for the packed ring's vectorized paths
+ * (the user's choice). */
 static bool
 wants_packed_vec(const char *vdev)
 {

@@ -17,9 +17,8 @@ int vhost_sock_prepare(int argc, char *argv[], char *err, size_t err_size);
  * chosen (--virtio-defaults): */
 enum virtio_datapath {
     VIRTIO_DP_MERGEABLE,        /* Frames span buffers: split, in order. */
-    VIRTIO_DP_SPLIT_VEC,        /* One buffer: split ring, vectorized. */
-    VIRTIO_DP_PACKED_VEC,       /* One buffer, AVX-512: packed ring,
-                                 * vectorized, in order. */
+    VIRTIO_DP_SPLIT_VEC,        /* One buffer: split ring, vectorized
+                                 * receive. */
 };
 
 /* For the vdev argument 'vdev' ("net_virtio_userN,key=value,..."), writes

@@ -362,7 +362,7 @@ static const struct config_option options[] = {
       UINT(n_mbufs, 1024, 4 * 1024 * 1024) },
     { "virtio-defaults", 0, "on|off", NULL,
       "give a virtio-user --vdev the devargs of the fastest datapath "
-      "(packed_vq, in_order, mrg_rxbuf, vectorized) it does not name",
+      "(in_order, mrg_rxbuf, vectorized) it does not name",
       "on",
       .set = set_virtio_defaults },
     { "src-mac", 0, "P=MAC", NULL, "source MAC for port P (l2)",
