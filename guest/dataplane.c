@@ -862,6 +862,10 @@ port_info_json(const struct dp_port *p)
     json_object_set_new(jp, "id", json_integer(p->id));
     json_object_set_new(jp, "name", json_string(port_name(p->port)));
     json_object_set_new(jp, "driver", json_string(port_driver(p->port)));
+    if (port_devargs(p->port)[0]) {
+        json_object_set_new(jp, "devargs",
+                            json_string(port_devargs(p->port)));
+    }
     if (!port_get_mac(p->port, mac)) {
         format_mac(mac, macs);
         json_object_set_new(jp, "mac", json_string(macs));

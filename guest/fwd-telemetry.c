@@ -142,8 +142,8 @@ cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
     return 0;
 }
 
-/* Port 'id''s "name" and "driver", as the control socket's "ports"
- * shows them. */
+/* Port 'id''s "name", "driver" and "devargs", as the control socket's
+ * "ports" shows them. */
 static void
 add_port_info(struct rte_tel_data *d, const struct dataplane *dp,
               unsigned id)
@@ -160,8 +160,14 @@ add_port_info(struct rte_tel_data *d, const struct dataplane *dp,
             const char *driver = json_string_value(
                 json_object_get(port, "driver"));
 
+            const char *devargs = json_string_value(
+                json_object_get(port, "devargs"));
+
             rte_tel_data_add_dict_string(d, "name", name ? name : "");
             rte_tel_data_add_dict_string(d, "driver", driver ? driver : "");
+            if (devargs) {
+                rte_tel_data_add_dict_string(d, "devargs", devargs);
+            }
             break;
         }
     }

@@ -438,7 +438,8 @@ parse_command_line(int argc, char *argv[], struct config *cfg,
             return EXIT_SUCCESS;
         }
     }
-    *env = (struct dp_mode_env) { .argc = eal_argc, .argv = argv };
+    *env = (struct dp_mode_env) { .argc = eal_argc, .argv = argv,
+                                  .cfg = cfg };
 
     config_init(cfg);
     if (argc > eal_argc) {

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -14,17 +15,30 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_mbuf.h>
 
 #include "fwd-telemetry.h"
+#include "log.h"
 #include "mode-dpdk-pci.h"
 #include "port-provider.h"
+#include "util.h"
 #include "vhost-sock.h"
+
+LOG_MODULE(mode_dpdk);
+
+/* The virtio-net header that precedes a frame in its receive buffer:
+ * struct virtio_net_hdr_mrg_rxbuf, 12 bytes. */
+#define VIRTIO_NET_HDR_MAX 12
 
 /* The EAL is the process's: it starts at most once, and a failure is for
  * good.  This mirrors its state. */
 static struct {
     enum { EAL_DOWN, EAL_UP, EAL_FAILED } state;
     char error[128];
+    int argc;
+    char **argv;                /* What it started with (ours to free). */
+    char **view;                /* The same pointers, given to the EAL,
+                                 * which rearranges them. */
 } eal;
 
 /* rte_eal_init(), with stdout sent to stderr meanwhile: the EAL prints its
@@ -59,6 +73,48 @@ dpdk_check_env(const struct dp_mode_env *env, char err[CONFIG_ERR_LEN])
     return vhost_sock_prepare(env->argc, env->argv, err, CONFIG_ERR_LEN);
 }
 
+/* Whether every frame of 'cfg''s MTU fits one of the mbufs port-dpdk.c
+ * gives a virtio port's receive queues, after the virtio-net header. */
+static bool
+frames_fit_one_mbuf(const struct config *cfg)
+{
+    unsigned room = cfg->mbuf_size ? cfg->mbuf_size
+                                   : RTE_MBUF_DEFAULT_BUF_SIZE;
+
+    return (cfg->mtu + GFP_ETH_OVERHEAD + VIRTIO_NET_HDR_MAX
+            + RTE_PKTMBUF_HEADROOM) <= room;
+}
+
+/* The virtio-user datapath for 'cfg' (see vhost-sock.c). */
+static enum virtio_datapath
+virtio_datapath(const struct config *cfg)
+{
+    return frames_fit_one_mbuf(cfg) ? VIRTIO_DP_SPLIT_VEC
+                                    : VIRTIO_DP_MERGEABLE;
+}
+
+/* The EAL arguments, with virtio-user's datapath devargs added where the
+ * user has not chosen (unless --virtio-defaults off). */
+static int
+eal_args(const struct dp_mode_env *env)
+{
+    bool apply = env->cfg && !env->cfg->no_virtio_defaults;
+
+    if (env->cfg && !apply) {
+        LOG_INFO("--virtio-defaults off: virtio-user devargs as given");
+    }
+    eal.argc = env->argc;
+    eal.argv = vhost_sock_apply_defaults(
+        &eal.argc, env->argv, apply,
+        apply ? virtio_datapath(env->cfg) : VIRTIO_DP_MERGEABLE);
+    eal.view = eal.argv ? calloc(eal.argc + 1, sizeof *eal.view) : NULL;
+    if (!eal.view) {
+        return -ENOMEM;
+    }
+    memcpy(eal.view, eal.argv, eal.argc * sizeof *eal.view);
+    return 0;
+}
+
 /* At start, the message speaks to the user at the command line; at a live
  * switch, to the control socket's client. */
 static int
@@ -75,7 +131,10 @@ dpdk_prepare(const struct dp_mode_env *env, bool at_start,
                  "restart gfp-fwd to retry", eal.error);
         return -EALREADY;
     }
-    ret = eal_init(env->argc, env->argv);
+    ret = eal_args(env);
+    if (!ret) {
+        ret = eal_init(eal.argc, eal.view);
+    }
     if (ret) {
         eal.state = EAL_FAILED;
         snprintf(eal.error, sizeof eal.error, "%s",
@@ -108,6 +167,9 @@ dpdk_finish(void)
         rte_eal_cleanup();
         eal.state = EAL_DOWN;
     }
+    vhost_sock_free_argv(eal.argc, eal.argv);
+    free(eal.view);
+    eal.argv = eal.view = NULL;
 }
 
 /* The EAL is up whenever DPDK mode runs or a switch to it is under way

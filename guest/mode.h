@@ -30,10 +30,12 @@ struct dp_mode_worker {
 };
 
 /* What gfp-fwd's command line gives every mode: the EAL's options (before
- * "--") for a mode that needs the EAL. */
+ * "--") for a mode that needs the EAL, and the configuration they were
+ * given with (which outlives the modes). */
 struct dp_mode_env {
     int argc;
     char **argv;
+    const struct config *cfg;
 };
 
 struct dp_mode_class {

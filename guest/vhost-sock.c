@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 
 LOG_MODULE(vhost_sock);
 
@@ -102,4 +104,165 @@ vhost_sock_prepare(int argc, char *argv[], char *err, size_t err_size)
         }
     }
     return 0;
+}
+
+/* The devargs of virtio-user's fastest datapaths on DPDK 22.11's vhost (as
+ * in OVS 3.1), measured with gfp-fwd's busy cycles per packet against
+ * dpdk-testpmd's (see Documentation/benchmark.rst).  Every frame in one
+ * mbuf: the split ring's vectorized receive path, which needs mergeable
+ * buffers off and in-order off.  (The packed ring's AVX-512 paths cost
+ * fewer cycles still, but lost more frames after a start on a loaded
+ * host: not a default until measured on a quiet one.)  With mergeable buffers (jumbo frames) no vectorized path
+ * runs: the split ring in order. */
+static const char *const datapath_devargs[] = {
+    [VIRTIO_DP_MERGEABLE] = "in_order=1",
+    [VIRTIO_DP_SPLIT_VEC] = "in_order=0,mrg_rxbuf=0,vectorized=1",
+};
+
+/* Whether the devargs 'args' ("a=1,key=v,...") name 'key' ('klen' bytes
+ * long). */
+static bool
+has_key(const char *args, const char *key, size_t klen)
+{
+    for (const char *p = args; p; p = strchr(p, ',') ? strchr(p, ',') + 1
+                                                       : NULL) {
+        if (!strncmp(p, key, klen) && strchr("=,", p[klen])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int
+vhost_sock_defaults(const char *vdev, enum virtio_datapath dp, char *out,
+                    size_t size, char *added, size_t added_size)
+{
+    const char *args = strchr(vdev, ',');
+    size_t len, alen = 0;
+
+    added[0] = '\0';
+    len = snprintf(out, size, "%s", vdev);
+    if (len >= size) {
+        return -ENAMETOOLONG;
+    }
+    if (strncmp(vdev, "net_virtio_user", 15)) {
+        return 0;
+    }
+    for (const char *kv = datapath_devargs[dp]; *kv;
+         kv += strcspn(kv, ","), kv += *kv == ',') {
+        int kvlen = strcspn(kv, ",");
+
+        if (args && has_key(args + 1, kv, strcspn(kv, "="))) {
+            continue;
+        }
+        len += snprintf(out + len, len < size ? size - len : 0, ",%.*s",
+                        kvlen, kv);
+        alen += snprintf(added + alen, alen < added_size
+                         ? added_size - alen : 0, "%s%.*s",
+                         alen ? "," : "", kvlen, kv);
+        if (len >= size || alen >= added_size) {
+            return -ENAMETOOLONG;
+        }
+    }
+    return 0;
+}
+
+/* Whether the vdev 'vdev' asks for the packed ring's vectorized paths
+ * (the user's choice). */
+static bool
+wants_packed_vec(const char *vdev)
+{
+    const char *args = strchr(vdev, ',');
+    char packed[4], vec[4];
+
+    return args && !strncmp(vdev, "net_virtio_user", 15)
+           && devarg(args + 1, "packed_vq", packed, sizeof packed)
+           && devarg(args + 1, "vectorized", vec, sizeof vec)
+           && !strcmp(packed, "1") && !strcmp(vec, "1");
+}
+
+/* Rewrites argument 'i' of 'argv' into 'copy[i]'. */
+static int
+copy_arg(char *argv[], int i, char **copy, enum virtio_datapath dp,
+         bool apply)
+{
+    const char *arg = argv[i], *vdev = NULL;
+    char added[128];
+    size_t size;
+
+    if (i > 0 && !strcmp(argv[i - 1], "--vdev")) {
+        vdev = arg;
+    } else if (!strncmp(arg, "--vdev=", 7)) {
+        vdev = arg + 7;
+    }
+    size = strlen(arg) + sizeof added + 1;
+    copy[i] = malloc(size);
+    if (!copy[i]) {
+        return -ENOMEM;
+    }
+    if (!vdev || !apply || vhost_sock_defaults(vdev, dp,
+                                               copy[i] + (vdev - arg),
+                                               size - (vdev - arg), added,
+                                               sizeof added)) {
+        strcpy(copy[i], arg);
+        return 0;
+    }
+    memcpy(copy[i], arg, vdev - arg);
+    if (added[0]) {
+        LOG_INFO("%.*s: virtio datapath devargs %s added (give them in "
+                 "--vdev to choose, or --virtio-defaults off)",
+                 (int) strcspn(vdev, ","), vdev, added);
+    } else if (!strncmp(vdev, "net_virtio_user", 15)) {
+        LOG_INFO("%.*s: virtio datapath devargs as given (the --vdev "
+                 "names them)", (int) strcspn(vdev, ","), vdev);
+    }
+    return 0;
+}
+
+char **
+vhost_sock_apply_defaults(int *argc, char *argv[], bool apply,
+                          enum virtio_datapath dp)
+{
+    char **copy = calloc(*argc + 2, sizeof *copy);
+    bool packed_vec = false, simd_given = false;
+    int n = *argc;
+
+    if (!copy) {
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (copy_arg(argv, i, copy, dp, apply)) {
+            vhost_sock_free_argv(i, copy);
+            return NULL;
+        }
+        packed_vec |= wants_packed_vec(copy[i]
+                                       + (strncmp(copy[i], "--vdev=", 7)
+                                          ? 0 : 7));
+        simd_given |= !strncmp(argv[i], "--force-max-simd-bitwidth", 25);
+    }
+    if (apply && packed_vec && !simd_given) {
+        /* The EAL's default width (256 bits) keeps the PMD off its AVX-512
+         * paths. */
+        copy[n] = strdup("--force-max-simd-bitwidth=512");
+        if (!copy[n]) {
+            vhost_sock_free_argv(n, copy);
+            return NULL;
+        }
+        LOG_INFO("EAL option --force-max-simd-bitwidth=512 added, for "
+                 "virtio's packed ring vectorized paths");
+        n++;
+    }
+    *argc = n;
+    return copy;
+}
+
+void
+vhost_sock_free_argv(int argc, char **argv)
+{
+    if (argv) {
+        for (int i = 0; i < argc; i++) {
+            free(argv[i]);
+        }
+        free(argv);
+    }
 }

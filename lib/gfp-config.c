@@ -213,6 +213,18 @@ set_dpdk_pkt_io(struct config *cfg, const struct config_option *opt,
 }
 
 static int
+set_virtio_defaults(struct config *cfg, const struct config_option *opt,
+                    const char *value, char err[CONFIG_ERR_LEN])
+{
+    if (!strcmp(value, "on") || !strcmp(value, "off")) {
+        cfg->no_virtio_defaults = value[1] == 'f';
+        return 0;
+    }
+    return set_err(err, -EINVAL, "invalid value '%s': expected on or off",
+                   value);
+}
+
+static int
 set_engine(struct config *cfg, const struct config_option *opt,
            const char *value, char err[CONFIG_ERR_LEN])
 {
@@ -348,6 +360,11 @@ static const struct config_option options[] = {
       UINT(mbuf_size, 1024, 16384) },
     { "nb-mbuf", 0, "N", NULL, "mbufs per port's pool", "sized from queues",
       UINT(n_mbufs, 1024, 4 * 1024 * 1024) },
+    { "virtio-defaults", 0, "on|off", NULL,
+      "give a virtio-user --vdev the devargs of the fastest datapath "
+      "(in_order, mrg_rxbuf, vectorized) it does not name",
+      "on",
+      .set = set_virtio_defaults },
     { "src-mac", 0, "P=MAC", NULL, "source MAC for port P (l2)",
       "P's own", .set = set_port_mac, FIELD(src_mac) },
     { "peer-mac", 0, "P=MAC", NULL,

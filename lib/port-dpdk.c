@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_devargs.h>
 #include <rte_ethdev.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
@@ -28,6 +29,7 @@ struct port_dpdk {
     struct port up;
     uint16_t port_id;
     char driver[64];
+    char devargs[256];          /* As the EAL took them ("" if none). */
     struct rte_mempool *mp;
     struct dpdk_queue *qctx;        /* One per queue. */
     struct port_queue *queues;      /* One per queue. */
@@ -151,6 +153,11 @@ port_dpdk_open(const char *devname, struct port **portp)
     }
     dev->port_id = port_id;
     snprintf(dev->driver, sizeof dev->driver, "%s", info.driver_name);
+    if (info.device && rte_dev_devargs(info.device)
+        && rte_dev_devargs(info.device)->args) {
+        snprintf(dev->devargs, sizeof dev->devargs, "%s",
+                 rte_dev_devargs(info.device)->args);
+    }
     {
         char name[RTE_ETH_NAME_MAX_LEN];
 
@@ -223,6 +230,12 @@ static const char *
 port_dpdk_driver(const struct port *port)
 {
     return port_dpdk_cast(port)->driver;
+}
+
+static const char *
+port_dpdk_devargs(const struct port *port)
+{
+    return port_dpdk_cast(port)->devargs;
 }
 
 /* Buffers a port needs: its rx rings full, its mbufs in flight on the
@@ -528,6 +541,7 @@ const struct port_class port_dpdk_class = {
     .rx_wait_fd = port_dpdk_rx_wait_fd,
     .numa_node = port_dpdk_numa_node,
     .driver = port_dpdk_driver,
+    .devargs = port_dpdk_devargs,
     .get_mac = port_dpdk_get_mac,
     .get_link = port_dpdk_get_link,
     .get_dev_stats = port_dpdk_get_dev_stats,

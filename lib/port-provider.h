@@ -63,6 +63,10 @@ struct port_class {
      * backend is its own driver, named by 'type' (e.g. "mmap"). */
     const char *(*driver)(const struct port *);
 
+    /* The device arguments it was made with (a DPDK vdev's, e.g.
+     * "path=...,in_order=1"), "" if none.  NULL: never any. */
+    const char *(*devargs)(const struct port *);
+
     int (*get_mac)(const struct port *, uint8_t mac[GFP_ETH_ALEN]);
     int (*get_link)(const struct port *, struct port_link *);
     int (*get_dev_stats)(const struct port *, struct port_dev_stats *);

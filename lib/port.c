@@ -43,6 +43,12 @@ port_driver(const struct port *port)
                                : port->class->type;
 }
 
+const char *
+port_devargs(const struct port *port)
+{
+    return port->class->devargs ? port->class->devargs(port) : "";
+}
+
 int
 port_numa_node(const struct port *port)
 {

@@ -118,6 +118,7 @@ void port_close(struct port *);
 
 const char *port_name(const struct port *);
 const char *port_driver(const struct port *);
+const char *port_devargs(const struct port *);  /* "" if none. */
 int port_numa_node(const struct port *);
 
 int port_configure(struct port *, const struct port_conf *);
