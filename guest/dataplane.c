@@ -369,6 +369,7 @@ init_stream(struct dataplane *dp, struct fwd_stream *s, struct dp_port *rx,
     s->rx_stats = &rx->qstats[q];
     s->tx_stats = &tx->qstats[q];
     s->burst = cfg->burst;
+    s->tx_retries = cfg->tx_retries;
     /* The output MTU plus an Ethernet header and one VLAN tag: the one
      * configured, or the device's if lower (a kernel interface's), so
      * that what it cannot send is counted as too big here. */

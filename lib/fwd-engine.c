@@ -97,6 +97,53 @@ fwd_batch_prepare(const struct fwd_engine *engine, struct fwd_stream *s,
     return b->n;
 }
 
+/* Drops the first 'k' packets of 'b''s first 'n' from the batch. */
+static void
+batch_shift(struct pkt_batch *b, uint16_t k, uint16_t n)
+{
+    uint16_t left = n - k;
+
+    memmove(b->bufs, b->bufs + k, left * sizeof b->bufs[0]);
+    memmove(b->data, b->data + k, left * sizeof b->data[0]);
+    memmove(b->len, b->len + k, left * sizeof b->len[0]);
+    memmove(b->head_len, b->head_len + k, left * sizeof b->head_len[0]);
+}
+
+/* The transmit queue took 'sent' of 'b''s 'n' packets: tries again, up to
+ * the stream's 'tx_retries' times, for the rest, then drops and counts
+ * what is still left.  Counts what went. */
+static void
+tx_rest(struct fwd_stream *s, struct pkt_batch *b, uint16_t sent,
+        uint16_t n)
+{
+    uint64_t bytes = 0;
+    uint16_t total = sent, tries = 0;
+
+    for (uint16_t i = 0; i < sent; i++) {
+        bytes += b->len[i];
+    }
+    while (total < n && tries < s->tx_retries) {
+        uint16_t k;
+
+        batch_shift(b, sent, n - total + sent);
+        k = s->tx->tx_burst(s->tx->q, b, n - total);
+        for (uint16_t i = 0; i < k; i++) {
+            bytes += b->len[i];
+        }
+        total += k;
+        sent = k;
+        tries++;
+    }
+    if (total < n) {
+        /* What is left starts at 'sent' of the last try. */
+        s->rx->free_bufs(&b->bufs[sent], n - total);
+        STATS_ADD(s->tx_stats, drop_tx_full, n - total);
+    }
+    STATS_ADD(s->tx_stats, tx_retries, tries);
+    STATS_ADD(s->tx_stats, tx_packets, total);
+    STATS_ADD(s->tx_stats, tx_bytes, bytes);
+}
+
 uint16_t
 fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
                 struct pkt_batch *b)
@@ -112,20 +159,10 @@ fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
     n = fwd_batch_prepare(engine, s, b);
     sent = n ? s->tx->tx_burst(s->tx->q, b, n) : 0;
     if (__builtin_expect(sent < n, 0)) {
-        s->rx->free_bufs(&b->bufs[sent], n - sent);
-        STATS_ADD(s->tx_stats, drop_tx_full, n - sent);
-    }
-    if (sent) {
-        uint64_t bytes = b->bytes;
-
-        if (__builtin_expect(sent < n, 0)) {
-            bytes = 0;
-            for (uint16_t i = 0; i < sent; i++) {
-                bytes += b->len[i];
-            }
-        }
+        tx_rest(s, b, sent, n);
+    } else if (sent) {
         STATS_ADD(s->tx_stats, tx_packets, sent);
-        STATS_ADD(s->tx_stats, tx_bytes, bytes);
+        STATS_ADD(s->tx_stats, tx_bytes, b->bytes);
     }
     STATS_ADD(s->rx_stats, busy_cycles, cycles_now() - start);
     return n_rx;

@@ -23,6 +23,7 @@ struct fwd_stream {
     struct queue_stats *tx_stats;
     uint32_t max_len;           /* Longest frame 'tx' takes, without CRC. */
     uint16_t burst;
+    uint8_t tx_retries;         /* Tries after a partial transmit. */
     /* l2: the header written into every packet, destination then
      * source. */
     uint8_t l2_hdr[2 * GFP_ETH_ALEN];

@@ -354,6 +354,10 @@ static const struct config_option options[] = {
       POW2(txd, 64, 4096) },
     { "burst", 0, "N", NULL, "packets per burst", "32",
       UINT(burst, 1, GFP_BURST_MAX) },
+    { "tx-retries", 0, "N", NULL,
+      "times a transmit burst is tried again, at once, for the frames the "
+      "queue did not take, before they are dropped (drop_tx_full)", "0",
+      UINT(tx_retries, 0, 64) },
     { "mtu", 0, "N", NULL, "MTU of every port", "1500",
       UINT(mtu, GFP_MTU_MIN, GFP_MTU_MAX) },
     { "mbuf-size", 0, "N", NULL, "mbuf data room in bytes", "2176",

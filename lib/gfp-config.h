@@ -53,6 +53,7 @@ struct config {
     unsigned queues;                /* Rx and tx queues per port. */
     unsigned rxd, txd;              /* Descriptors per queue. */
     unsigned burst;
+    unsigned tx_retries;            /* Transmit tries after a partial one. */
     unsigned mtu;
     unsigned mbuf_size;             /* 0: chosen from the MTU. */
     unsigned n_mbufs;               /* 0: computed per port. */

@@ -37,7 +37,10 @@ struct port_dev_stats;
       "sleeps or waits of the worker that polls this queue, each "      \
       "begun with all its queues empty (--idle sleep or interrupt)")    \
     C(idle_wakeups, COUNTER_EVENT,                                      \
-      "idle_waits after which this queue had frames")
+      "idle_waits after which this queue had frames")                   \
+    C(tx_retries,   COUNTER_EVENT,                                      \
+      "transmit bursts tried again for frames the queue had not taken " \
+      "(--tx-retries)")
 
 struct queue_stats {
     QUEUE_COUNTERS(COUNTER_FIELD)

@@ -122,6 +122,7 @@ struct fake_queue {
     unsigned n_frames;
     bool given;
     unsigned tx_room;
+    unsigned tx_refill;         /* Room each transmit call adds after. */
     void *sent[GFP_BURST_MAX];
     unsigned n_sent;
 };
@@ -157,6 +158,7 @@ fake_tx(void *q_, struct pkt_batch *b, uint16_t n)
         q->sent[q->n_sent++] = b->bufs[i];
     }
     q->tx_room -= take;
+    q->tx_room += q->tx_refill;
     return take;
 }
 
@@ -188,10 +190,13 @@ hex_to_frame(const char *hex, uint8_t *out, uint32_t *len)
     return 0;
 }
 
-/* engine NAME [max-len=N] [tx-room=N] [src=MAC] [dst=MAC] HEX...
+/* engine NAME [max-len=N] [tx-room=N] [tx-refill=N] [retries=N] [src=MAC]
+ *        [dst=MAC] HEX...
  *
  * Runs one poll of engine NAME over the frames, prints every transmitted
- * frame in hex and then the counters. */
+ * frame in hex and then the counters ('tx_retries' too with retries=N).
+ * tx-refill=N: each transmit call makes room for N more frames after it,
+ * as a ring the other side drains. */
 static int
 test_engine(int argc, char *argv[])
 {
@@ -202,6 +207,7 @@ test_engine(int argc, char *argv[])
     const struct fwd_engine *engine;
     struct fwd_stream s;
     struct pkt_batch b;
+    bool print_retries = false;
     int i;
 
     if (argc < 1 || !(engine = fwd_engine_find(argv[0]))) {
@@ -228,6 +234,13 @@ test_engine(int argc, char *argv[])
         } else if (!strncmp(argv[i], "tx-room=", 8)
                    && !parse_uint(argv[i] + 8, 0, GFP_BURST_MAX, &v)) {
             txq.tx_room = v;
+        } else if (!strncmp(argv[i], "tx-refill=", 10)
+                   && !parse_uint(argv[i] + 10, 0, GFP_BURST_MAX, &v)) {
+            txq.tx_refill = v;
+        } else if (!strncmp(argv[i], "retries=", 8)
+                   && !parse_uint(argv[i] + 8, 0, 64, &v)) {
+            s.tx_retries = v;
+            print_retries = true;
         } else if (!strncmp(argv[i], "src=", 4)
                    && !parse_mac(argv[i] + 4, mac)) {
             memcpy(s.l2_hdr + GFP_ETH_ALEN, mac, GFP_ETH_ALEN);
@@ -265,6 +278,9 @@ test_engine(int argc, char *argv[])
            rx_stats.rx_packets, rx_stats.rx_bytes, tx_stats.tx_packets,
            tx_stats.tx_bytes, rx_stats.drop_runt, tx_stats.drop_too_big,
            tx_stats.drop_tx_full, n_freed);
+    if (print_retries) {
+        printf("tx_retries=%"PRIu64"\n", tx_stats.tx_retries);
+    }
     return 0;
 }
 

@@ -9,7 +9,8 @@ from gfp_bench.paths import simulated_paths
 
 PATHS = ["vswitch-only", "host-dpdk", "guest-dpdk", "both", "reference",
          "direct"]
-COMPONENTS = ["fwd-vhost-io", "testpmd-vhost-io", "fwd-vhost-macswap",
+COMPONENTS = ["fwd-vhost-io", "testpmd-vhost-io", "fwd-vhost-io-retry",
+              "fwd-vhost-macswap",
               "testpmd-vhost-macswap", "fwd-mmap", "testpmd-afpacket",
               "fwd-xdp", "ovs-pmmap", "ovs-pmmap-zc", "ovs-system",
               "ovs-afpacket"]
@@ -31,6 +32,7 @@ def test_baselines():
     assert registry.baselines(PATHS)["vswitch-only"] == "vswitch-only"
     b = registry.baselines(COMPONENTS)
     assert b["fwd-vhost-io"] == "testpmd-vhost-io"
+    assert b["fwd-vhost-io-retry"] == "fwd-vhost-io"
     assert b["fwd-mmap"] == "testpmd-afpacket"
     assert b["fwd-xdp"] == "fwd-mmap"
     assert b["ovs-pmmap"] == b["ovs-afpacket"] == "ovs-system"

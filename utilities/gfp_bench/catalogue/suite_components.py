@@ -4,7 +4,8 @@ alternating trials and counters as the paths suite.
 
 * gfp-fwd in DPDK mode against dpdk-testpmd, the guest of one sandboxed
   OVS-DPDK on vhost-user ports (both take turns on the very same pair),
-  with the io and the macswap engine;
+  with the io and the macswap engine, and gfp-fwd with --tx-retries 8
+  against without;
 * gfp-fwd in PacketMMAP mode against dpdk-testpmd over net_af_packet,
   each straight on two veths, and gfp-fwd in AF_XDP mode against its
   PacketMMAP mode on the same kind of veths (with 4096 receive
@@ -31,11 +32,11 @@ VHOST = "components-vhost"
 """The pair the vhost-user variants share."""
 
 
-def _vhost(app, engine):
+def _vhost(app, engine, fwd_args=()):
     def make(name, description, workdir, sizes, flows, guest):
         return OvsPairSeat(name, description, workdir, sizes, flows, guest,
                            nic="vhost", app=app, engine=engine,
-                           pair_key=VHOST)
+                           pair_key=VHOST, fwd_args=fwd_args)
     return make
 
 
@@ -62,6 +63,10 @@ VARIANTS = (
     ("testpmd-vhost-io", "dpdk-testpmd (io) on vhost-user",
      _vhost("testpmd", "io"), None,
      SimProfile(4.3, {"ovs-pmd": 250.0, "guest": 120.0}, VHOST_POLLERS)),
+    ("fwd-vhost-io-retry", "gfp-fwd (DPDK mode, io engine, --tx-retries "
+     "8) on vhost-user", _vhost("gfp-fwd", "io", ("--tx-retries", "8")),
+     "fwd-vhost-io",
+     SimProfile(4.5, {"ovs-pmd": 250.0, "guest": 112.0}, VHOST_POLLERS)),
     ("fwd-vhost-macswap", "gfp-fwd (DPDK mode, macswap engine) on "
      "vhost-user", _vhost("gfp-fwd", "macswap"), "testpmd-vhost-macswap",
      SimProfile(4.2, {"ovs-pmd": 250.0, "guest": 130.0}, VHOST_POLLERS)),

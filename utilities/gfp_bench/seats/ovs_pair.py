@@ -166,10 +166,12 @@ class OvsPairSeat(RealPath):
                  nic: str = "vhost", app: str = "gfp-fwd",
                  engine: Optional[str] = None, host_port: str = "pmmap",
                  pair_key: Optional[str] = None,
-                 idle: Optional[str] = None) -> None:
+                 idle: Optional[str] = None,
+                 fwd_args: Sequence[str] = ()) -> None:
         super().__init__(name, description, workdir, sizes, flows, guest)
         self.nic, self.app, self.engine = nic, app, engine
         self.idle = idle
+        self.fwd_args = tuple(fwd_args)
         self.needs_plugin = nic == "kernel" and host_port == "pmmap"
         self.shared = pair_key is not None
         key = pair_key or name
@@ -222,6 +224,7 @@ class OvsPairSeat(RealPath):
                 start += ["--engine", self.engine]
             if self.idle:
                 start += ["--idle", self.idle]
+            start += list(self.fwd_args)
         self.pair.cmd(*start)
         self.guest_running = True
         guest_pid = self.pair.guest_pid()
