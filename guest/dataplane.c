@@ -312,19 +312,28 @@ find_port(struct dataplane *dp, uint16_t id)
 }
 
 static int
-open_port(struct dataplane *dp, uint16_t id, const struct port_conf *pc,
-          char err[CONFIG_ERR_LEN])
+open_port(struct dataplane *dp, uint16_t id, char err[CONFIG_ERR_LEN])
 {
-    const struct config *cfg = dp->cfg;
     struct dp_port *p = &dp->ports[dp->n_ports];
-    int error, node;
+    int error;
 
-    error = dp->class->port_open(cfg, id, &p->port, err);
+    error = dp->class->port_open(dp->cfg, id, &p->port, err);
     if (error) {
         return error;
     }
     dp->n_ports++;
     p->id = id;
+    return 0;
+}
+
+static int
+configure_port(struct dataplane *dp, struct dp_port *p,
+               const struct port_conf *pc, char err[CONFIG_ERR_LEN])
+{
+    const struct config *cfg = dp->cfg;
+    uint16_t id = p->id;
+    int error, node;
+
     error = port_configure(p->port, pc);
     if (error) {
         return set_err(err, error, "port %u (%s): cannot configure it as "
@@ -428,13 +437,23 @@ open_ports(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs,
         .rx_intr = cfg->idle == CONFIG_IDLE_INTERRUPT,
     };
 
+    /* A pair's queue q goes to one worker (lay_out_streams()): its two
+     * ports may share buffers. */
     for (unsigned i = 0; i < n_pairs; i++) {
-        for (int j = 0; j < 2; j++) {
-            int error = open_port(dp, pairs[i][j], &pc, err);
+        unsigned first = dp->n_ports;
+        int error = open_port(dp, pairs[i][0], err);
 
-            if (error) {
-                return error;
-            }
+        error = error ? error : open_port(dp, pairs[i][1], err);
+        if (!error && !cfg->xdp_umem_per_port) {
+            error = port_share(dp->ports[first].port,
+                               dp->ports[first + 1].port);
+            error = error == -EOPNOTSUPP ? 0 : error;
+        }
+        for (int j = 0; !error && j < 2; j++) {
+            error = configure_port(dp, &dp->ports[first + j], &pc, err);
+        }
+        if (error) {
+            return error;
         }
     }
     return 0;

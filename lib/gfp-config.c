@@ -225,6 +225,18 @@ set_virtio_defaults(struct config *cfg, const struct config_option *opt,
 }
 
 static int
+set_xdp_umem(struct config *cfg, const struct config_option *opt,
+             const char *value, char err[CONFIG_ERR_LEN])
+{
+    if (!strcmp(value, "pair") || !strcmp(value, "port")) {
+        cfg->xdp_umem_per_port = value[1] == 'o';
+        return 0;
+    }
+    return set_err(err, -EINVAL, "invalid value '%s': expected pair or port",
+                   value);
+}
+
+static int
 set_engine(struct config *cfg, const struct config_option *opt,
            const char *value, char err[CONFIG_ERR_LEN])
 {
@@ -369,6 +381,10 @@ static const struct config_option options[] = {
       "(in_order, mrg_rxbuf, vectorized) it does not name",
       "on",
       .set = set_virtio_defaults },
+    { "xdp-umem", 0, "pair|port", NULL,
+      "mode xdp: one UMEM for the two ports of a pair, frames forwarded "
+      "by descriptor without a copy (pair), or one per port, each frame "
+      "copied (port)", "pair", .set = set_xdp_umem },
     { "src-mac", 0, "P=MAC", NULL, "source MAC for port P (l2)",
       "P's own", .set = set_port_mac, FIELD(src_mac) },
     { "peer-mac", 0, "P=MAC", NULL,

@@ -58,6 +58,7 @@ struct config {
     unsigned mbuf_size;             /* 0: chosen from the MTU. */
     unsigned n_mbufs;               /* 0: computed per port. */
     bool no_virtio_defaults;        /* --virtio-defaults off. */
+    bool xdp_umem_per_port;         /* --xdp-umem port. */
     enum config_idle idle;          /* When the queues are empty. */
     unsigned idle_sleep_max;        /* Microseconds; 0: the default. */
     unsigned stats_period;          /* Seconds; 0 disables. */

@@ -45,6 +45,15 @@ struct port_class {
      * NULL: the device cannot; the switch drains it for a bounded time. */
     int (*rx_quiesce)(struct port *);
 
+    /* Called for two opened ports of the class, before either is
+     * configured, that forward to each other: frames received on queue q
+     * of one leave through queue q of the other, and both queues are
+     * polled by one thread.  The backend may then let them share buffers,
+     * so that a frame goes through without a copy; both are configured
+     * alike.  Returns 0, or a negative errno if it cannot.  NULL: the
+     * backend never shares. */
+    int (*share)(struct port *, struct port *peer);
+
     /* Returns the fast-path handle of queue 'qid'. */
     const struct port_queue *(*queue)(const struct port *, unsigned qid);
 

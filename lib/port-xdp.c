@@ -15,9 +15,21 @@
  * the kernel through the fill ring) and its transmit frames.  Received
  * frames are read in place and go back to the fill ring at the next
  * receive on the queue; transmitting copies a frame into a transmit frame
- * of the output port (one copy, as between two PacketMMAP rings).  Every
- * descriptor the kernel hands over is bounds-checked against the queue's
- * slice and its frame before it is read. */
+ * of the output port (one copy, as between two PacketMMAP rings).
+ *
+ * Or one UMEM for the two ports of a pair (port_share()), each port's
+ * queues owning their slices of it as above.  Queue q of one port then
+ * sends a frame received on queue q of the other by its descriptor, with
+ * no copy: the frame is lent, leaves the receiving queue's hands (its
+ * 'slot' entry) and goes back to that queue's fill ring when the sending
+ * queue's completion ring returns it.  Both queues are polled by one
+ * thread (the data plane gives a pair's queue q to one worker), so the
+ * two queues' rings and lists need no lock.  A frame that cannot be lent
+ * (moved out of its UMEM frame, or not one the other queue holds now) is
+ * copied as before.
+ *
+ * Every descriptor the kernel hands over is bounds-checked against the
+ * queue's slices and its frame before it is read. */
 #include <config.h>
 #include "port-xdp.h"
 
@@ -72,7 +84,10 @@ LOG_MODULE(port_xdp);
     C(tx_kick_errors, COUNTER_EVENT,                                    \
       "sendto() kicks that failed other than EAGAIN")                   \
     C(comp_bad_desc, COUNTER_DROP_FOLDED,                               \
-      "completed addresses out of bounds: frame lost")
+      "completed addresses out of bounds: frame lost")                  \
+    C(tx_shared, COUNTER_EVENT,                                         \
+      "frames sent by descriptor from the paired port's UMEM frame, "   \
+      "without a copy (shared UMEM)")
 
 struct xdp_counters {
     XDP_KERNEL_COUNTERS(COUNTER_FIELD)
@@ -97,10 +112,33 @@ struct xdp_queue {
     uint64_t *tx_free;          /* Transmit frames not in the kernel. */
     unsigned n_tx_free;
     unsigned tx_pending;        /* Submitted, not yet completed. */
-    uint64_t held[2 * GFP_BURST_MAX];  /* Received, not yet refilled. */
+    uint64_t held[2 * GFP_BURST_MAX];  /* Received, not yet refilled
+                                        * (XDP_LENT: lent since). */
     unsigned n_held;
+    /* A shared UMEM only: the other port's queue of the same index, and
+     * per receive frame its place in 'held' plus one (0: not held). */
+    struct xdp_queue *peer;
+    uint8_t *slot;
     struct xdp_counters sw;     /* The XDP_PORT_COUNTERS part. */
 } __attribute__((aligned(64)));
+
+/* A 'held' entry whose frame was lent to the peer's transmit ring. */
+#define XDP_LENT UINT64_MAX
+
+/* The UMEM of a pair of ports (port_share()): the first of the two to
+ * configure creates it, with room for both; each port's queues take
+ * their slices from 'base' on. */
+struct xdp_share {
+    unsigned refs;              /* Ports in the share (closed: gone). */
+    unsigned users;             /* Ports with sockets on the UMEM. */
+    struct port_xdp *ports[2];
+    struct xsk_umem *umem;
+    uint8_t *area;
+    size_t area_size;
+    size_t port_size;           /* Bytes per port. */
+    unsigned queues, rxd, txd;  /* As the first configured them. */
+    bool zero_copy;             /* How the UMEM's first socket bound. */
+};
 
 struct port_xdp {
     struct port up;
@@ -108,9 +146,13 @@ struct port_xdp {
     unsigned if_mtu;            /* The interface's, at configure time. */
     int map_fd, prog_fd, link_fd;
     bool native, zero_copy;
-    struct xsk_umem *umem;
-    uint8_t *area;
+    struct xdp_share *share;    /* Paired by port_share(), or NULL. */
+    bool shared;                /* Its area is the share's. */
+    bool share_user;            /* It counts in the share's 'users'. */
+    struct xsk_umem *umem;      /* Its own UMEM, or the share's. */
+    uint8_t *area;              /* Its own, or the share's. */
     size_t area_size;
+    uint64_t base;              /* Its slices' offset in 'area'. */
     struct xdp_queue *qs;       /* One per queue. */
     struct port_queue *queues;  /* One per queue. */
     unsigned n_queues;
@@ -158,20 +200,40 @@ libxdp_print(enum libxdp_print_level level, const char *fmt, va_list args)
     return lib_print("libxdp", fmt, args);
 }
 
-/* Frees the frames of the previous bursts for the kernel to fill again. */
+/* Frees the frames of the previous bursts for the kernel to fill again,
+ * but those lent since (a shared UMEM's). */
 static void
 xdp_refill(struct xdp_queue *q)
 {
-    uint32_t idx, n = q->n_held;
+    uint32_t idx, k = 0, n = q->n_held;
 
     if (!n || xsk_ring_prod__reserve(&q->fill, n, &idx) != n) {
         return;                 /* The fill ring holds all: cannot fail. */
     }
     for (uint32_t i = 0; i < n; i++) {
-        *xsk_ring_prod__fill_addr(&q->fill, idx + i) = q->held[i];
+        uint64_t frame = q->held[i];
+
+        if (q->slot) {
+            if (frame == XDP_LENT) {
+                continue;
+            }
+            q->slot[(frame - q->rx_lo) / PORT_XDP_FRAME_SIZE] = 0;
+        }
+        *xsk_ring_prod__fill_addr(&q->fill, idx + k++) = frame;
     }
-    xsk_ring_prod__submit(&q->fill, n);
+    q->fill.cached_prod -= n - k;
+    xsk_ring_prod__submit(&q->fill, k);
     q->n_held = 0;
+}
+
+/* Keeps receive frame 'frame' until the next receive. */
+static inline void
+xdp_hold(struct xdp_queue *q, uint64_t frame)
+{
+    if (q->slot) {
+        q->slot[(frame - q->rx_lo) / PORT_XDP_FRAME_SIZE] = q->n_held + 1;
+    }
+    q->held[q->n_held++] = frame;
 }
 
 static uint16_t
@@ -205,11 +267,11 @@ xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
                                       > PORT_XDP_FRAME_SIZE, 0)) {
             XDP_ADD(q, rx_bad_desc, 1);
             if (ours) {
-                q->held[q->n_held++] = frame;
+                xdp_hold(q, frame);
             }
             continue;
         }
-        q->held[q->n_held++] = frame;
+        xdp_hold(q, frame);
         b->bufs[k] = q->area + d->addr;
         pkt_batch_add(b, k, q->area + d->addr, d->len, d->len);
         k++;
@@ -219,11 +281,29 @@ xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
     return k;
 }
 
-/* Takes back the transmit frames the kernel has sent. */
+/* Gives the peer's frames that 'q' has sent back to the peer's fill
+ * ring. */
+static void
+xdp_return_lent(struct xdp_queue *peer, const uint64_t *frames, uint32_t n)
+{
+    uint32_t idx;
+
+    if (n && xsk_ring_prod__reserve(&peer->fill, n, &idx) == n) {
+        for (uint32_t i = 0; i < n; i++) {
+            *xsk_ring_prod__fill_addr(&peer->fill, idx + i) = frames[i];
+        }
+        xsk_ring_prod__submit(&peer->fill, n);
+    }
+}
+
+/* Takes back the transmit frames the kernel has sent: its own to the free
+ * list, the peer's (lent, shared UMEM) to the peer's fill ring. */
 static void
 xdp_reap(struct xdp_queue *q)
 {
     uint32_t idx, n = xsk_ring_cons__peek(&q->comp, q->tx_pending, &idx);
+    uint64_t lent[GFP_BURST_MAX];
+    uint32_t n_lent = 0;
 
     for (uint32_t i = 0; i < n; i++) {
         uint64_t frame = *xsk_ring_cons__comp_addr(&q->comp, idx + i)
@@ -231,10 +311,18 @@ xdp_reap(struct xdp_queue *q)
 
         if (frame >= q->tx_lo && frame < q->tx_hi) {
             q->tx_free[q->n_tx_free++] = frame;
+        } else if (q->peer && frame >= q->peer->rx_lo
+                   && frame < q->peer->rx_hi) {
+            lent[n_lent++] = frame;
+            if (n_lent == ARRAY_SIZE(lent)) {
+                xdp_return_lent(q->peer, lent, n_lent);
+                n_lent = 0;
+            }
         } else {
             XDP_ADD(q, comp_bad_desc, 1);
         }
     }
+    xdp_return_lent(q->peer, lent, n_lent);
     xsk_ring_cons__release(&q->comp, n);
     q->tx_pending -= n;
 }
@@ -249,17 +337,44 @@ xdp_kick(struct xdp_queue *q)
     }
 }
 
+/* A shared UMEM: if packet 'i' of 'b' is in a frame the peer queue holds
+ * now, takes it from the peer and stores its UMEM address in '*addr'. */
+static inline bool
+xdp_lend(struct xdp_queue *q, const struct pkt_batch *b, uint16_t i,
+         uint64_t *addr)
+{
+    struct xdp_queue *peer = q->peer;
+    uint64_t a = (uintptr_t) b->data[i] - (uintptr_t) q->area;
+    uint64_t frame = a & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
+    uint8_t *slot;
+
+    if (a < peer->rx_lo || a >= peer->rx_hi
+        || (a - frame) + b->len[i] > PORT_XDP_FRAME_SIZE) {
+        return false;
+    }
+    slot = &peer->slot[(frame - peer->rx_lo) / PORT_XDP_FRAME_SIZE];
+    if (!*slot) {
+        return false;
+    }
+    peer->held[*slot - 1] = XDP_LENT;
+    *slot = 0;
+    *addr = a;
+    return true;
+}
+
 static uint16_t
 xdp_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
 {
     struct xdp_queue *q = q_;
-    uint32_t idx, room, free_descs, j = 0;
+    uint32_t idx, room, j = 0, shared = 0;
     uint16_t i;
 
     xdp_reap(q);
-    room = n < q->n_tx_free ? n : q->n_tx_free;
-    free_descs = xsk_prod_nb_free(&q->tx, room);
-    room = free_descs < room ? free_descs : room;
+    room = xsk_prod_nb_free(&q->tx, n);
+    room = room < n ? room : n;
+    if (!q->peer && room > q->n_tx_free) {
+        room = q->n_tx_free;    /* Every frame takes a transmit frame. */
+    }
     if (!room || xsk_ring_prod__reserve(&q->tx, room, &idx) != room) {
         if (q->tx_pending) {
             xdp_kick(q);        /* Copy mode sends, and completes, here. */
@@ -274,8 +389,14 @@ xdp_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
             XDP_ADD(q, tx_too_big, 1);
             continue;
         }
-        addr = q->tx_free[--q->n_tx_free];
-        memcpy(q->area + addr, b->data[i], b->len[i]);
+        if (q->peer && xdp_lend(q, b, i, &addr)) {
+            shared++;
+        } else if (q->n_tx_free) {
+            addr = q->tx_free[--q->n_tx_free];
+            memcpy(q->area + addr, b->data[i], b->len[i]);
+        } else {
+            break;              /* No transmit frame left for a copy. */
+        }
         d = xsk_ring_prod__tx_desc(&q->tx, idx + j++);
         d->addr = addr;
         d->len = b->len[i];
@@ -284,6 +405,9 @@ xdp_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
     q->tx.cached_prod -= room - j;
     xsk_ring_prod__submit(&q->tx, j);
     q->tx_pending += j;
+    if (shared) {
+        XDP_ADD(q, tx_shared, shared);
+    }
     if (xsk_ring_prod__needs_wakeup(&q->tx)) {
         xdp_kick(q);
     }
@@ -331,18 +455,33 @@ close_fd(int *fd)
     }
 }
 
-/* Undoes create_sockets(). */
+/* Undoes create_sockets(): the sockets, and the UMEM if it is its own or
+ * it was the share's last user. */
 static void
 close_sockets(struct port_xdp *dev)
 {
     for (unsigned q = 0; q < dev->n_queues; q++) {
-        xsk_socket__delete(dev->qs[q].xsk);
-        free(dev->qs[q].tx_free);
+        struct xdp_queue *xq = &dev->qs[q];
+
+        if (xq->peer) {
+            xq->peer->peer = NULL;
+        }
+        xsk_socket__delete(xq->xsk);
+        free(xq->tx_free);
+        free(xq->slot);
     }
-    if (dev->umem) {
+    if (dev->share_user) {
+        struct xdp_share *sh = dev->share;
+
+        if (!--sh->users) {
+            xsk_umem__delete(sh->umem);
+            sh->umem = NULL;
+        }
+        dev->share_user = false;
+    } else if (dev->umem) {
         xsk_umem__delete(dev->umem);
-        dev->umem = NULL;
     }
+    dev->umem = NULL;
     free(dev->qs);
     free(dev->queues);
     dev->qs = NULL;
@@ -355,13 +494,36 @@ static void
 close_all(struct port_xdp *dev)
 {
     close_sockets(dev);
-    if (dev->area) {
+    if (dev->area && (!dev->share || dev->area != dev->share->area)) {
         munmap(dev->area, dev->area_size);
-        dev->area = NULL;
     }
+    dev->area = NULL;
     close_fd(&dev->link_fd);
     close_fd(&dev->prog_fd);
     close_fd(&dev->map_fd);
+}
+
+/* Leaves the share, at close: the last port out frees it. */
+static void
+share_leave(struct port_xdp *dev)
+{
+    struct xdp_share *sh = dev->share;
+
+    if (!sh) {
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        if (sh->ports[i] == dev) {
+            sh->ports[i] = NULL;
+        }
+    }
+    if (!--sh->refs) {
+        if (sh->area) {
+            munmap(sh->area, sh->area_size);
+        }
+        free(sh);
+    }
+    dev->share = NULL;
 }
 
 static void
@@ -370,6 +532,7 @@ port_xdp_close(struct port *port)
     struct port_xdp *dev = port_xdp_cast(port);
 
     close_all(dev);
+    share_leave(dev);
     free(port->name);
     free(dev);
 }
@@ -443,16 +606,19 @@ attach_program(struct port_xdp *dev)
     return 0;
 }
 
-/* Creates the UMEM and one socket per queue, binding them with
- * 'bind_flags'. */
+/* Creates the UMEM (unless the share has one already) and one socket per
+ * queue, binding them with 'bind_flags' (which a UMEM registered already
+ * does not take: its sockets bind as the first did). */
 static int
 create_sockets(struct port_xdp *dev, const struct port_conf *conf,
                uint16_t bind_flags)
 {
     unsigned per_q = dev->rx_frames + dev->tx_frames;
+    struct xdp_share *sh = dev->shared ? dev->share : NULL;
     struct xsk_umem_config ucfg = {
         .fill_size = dev->rx_frames,
-        .comp_size = dev->tx_frames,
+        /* A shared UMEM's transmit rings take lent frames too. */
+        .comp_size = sh ? 2 * dev->tx_frames : dev->tx_frames,
         .frame_size = PORT_XDP_FRAME_SIZE,
         .frame_headroom = 0,
     };
@@ -470,24 +636,39 @@ create_sockets(struct port_xdp *dev, const struct port_conf *conf,
         return -ENOMEM;
     }
     memset(dev->qs, 0, conf->queues * sizeof *dev->qs);
-    error = xsk_umem__create(&dev->umem, dev->area, dev->area_size,
-                             &dev->qs[0].fill, &dev->qs[0].comp, &ucfg);
-    if (error) {
-        dev->umem = NULL;
-        return error;
+    if (sh && sh->umem) {
+        dev->umem = sh->umem;
+    } else {
+        error = xsk_umem__create(&dev->umem, dev->area, dev->area_size,
+                                 &dev->qs[0].fill, &dev->qs[0].comp, &ucfg);
+        if (error) {
+            dev->umem = NULL;
+            return error;
+        }
+        if (sh) {
+            sh->umem = dev->umem;
+            sh->zero_copy = bind_flags & XDP_ZEROCOPY;
+        }
+    }
+    if (sh) {
+        sh->users++;
+        dev->share_user = true;
     }
     for (unsigned q = 0; q < conf->queues; q++) {
         struct xdp_queue *xq = &dev->qs[q];
 
         xq->area = dev->area;
-        xq->rx_lo = (uint64_t) q * per_q * PORT_XDP_FRAME_SIZE;
+        xq->rx_lo = dev->base + (uint64_t) q * per_q * PORT_XDP_FRAME_SIZE;
         xq->rx_hi = xq->rx_lo
                     + (uint64_t) dev->rx_frames * PORT_XDP_FRAME_SIZE;
         xq->tx_lo = xq->rx_hi;
         xq->tx_hi = xq->tx_lo
                     + (uint64_t) dev->tx_frames * PORT_XDP_FRAME_SIZE;
         xq->tx_free = malloc(dev->tx_frames * sizeof *xq->tx_free);
-        if (!xq->tx_free) {
+        xq->slot = sh ? calloc(dev->rx_frames, 1) : NULL;
+        if (!xq->tx_free || (sh && !xq->slot)) {
+            free(xq->tx_free);
+            free(xq->slot);
             return -ENOMEM;
         }
         error = xsk_socket__create_shared(&xq->xsk, dev->up.name, q,
@@ -495,6 +676,7 @@ create_sockets(struct port_xdp *dev, const struct port_conf *conf,
                                           &xq->fill, &xq->comp, &scfg);
         if (error) {
             free(xq->tx_free);
+            free(xq->slot);
             return error;
         }
         dev->n_queues = q + 1;
@@ -555,43 +737,102 @@ check_conf(const struct port_xdp *dev, const struct port_conf *conf)
     return 0;
 }
 
+/* A UMEM area of its own for 'dev', of 'dev->area_size' bytes. */
 static int
-port_xdp_configure(struct port *port, const struct port_conf *conf)
+map_area_own(struct port_xdp *dev)
 {
-    struct port_xdp *dev = port_xdp_cast(port);
-    struct ifreq ifr;
-    int error;
-
-    close_all(dev);
-    error = check_conf(dev, conf);
-    if (error) {
-        return error;
-    }
-    error = port_netdev_ioctl(port->name, SIOCGIFMTU, &ifr);
-    if (error) {
-        return error;
-    }
-    dev->if_mtu = ifr.ifr_mtu;
-    dev->rx_frames = 2 * conf->rxd;
-    dev->tx_frames = conf->txd;
-    dev->area_size = (size_t) conf->queues
-                     * (dev->rx_frames + dev->tx_frames)
-                     * PORT_XDP_FRAME_SIZE;
+    dev->base = 0;
+    dev->shared = false;
     dev->area = mmap(NULL, dev->area_size, PROT_READ | PROT_WRITE,
                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (dev->area == MAP_FAILED) {
         dev->area = NULL;
         return -errno;
     }
-    error = load_program(dev, conf->queues);
-    if (error) {
-        LOG_ERR("%s: cannot load the XDP program: %s", port->name,
-                strerror(-error));
-        goto error;
+    return 0;
+}
+
+/* The UMEM area of 'dev' for 'conf': the share's (made here, with room
+ * for both ports, if this is the first of the two to configure) when the
+ * other port was configured alike or not yet, else one of its own. */
+static int
+map_area(struct port_xdp *dev, const struct port_conf *conf)
+{
+    struct xdp_share *sh = dev->share;
+    size_t size = (size_t) conf->queues * (dev->rx_frames + dev->tx_frames)
+                  * PORT_XDP_FRAME_SIZE;
+
+    dev->base = 0;
+    dev->shared = false;
+    dev->area_size = size;
+    if (sh && sh->area && (sh->queues != conf->queues || sh->rxd != conf->rxd
+                           || sh->txd != conf->txd)) {
+        LOG_INFO("%s: configured unlike its pair's other port: a UMEM of "
+                 "its own, frames copied", dev->up.name);
+    } else if (sh) {
+        if (!sh->area) {
+            void *area = mmap(NULL, 2 * size, PROT_READ | PROT_WRITE,
+                              MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+            if (area == MAP_FAILED) {
+                return -errno;
+            }
+            sh->area = area;
+            sh->area_size = 2 * size;
+            sh->port_size = size;
+            sh->queues = conf->queues;
+            sh->rxd = conf->rxd;
+            sh->txd = conf->txd;
+        }
+        dev->shared = true;
+        dev->area = sh->area;
+        dev->area_size = sh->area_size;
+        dev->base = dev == sh->ports[0] ? 0 : sh->port_size;
+        return 0;
     }
-    error = attach_program(dev);
-    if (error) {
-        goto error;
+    return map_area_own(dev);
+}
+
+/* The other port of the share, when its sockets are on the same UMEM as
+ * those of 'dev', or NULL. */
+static struct port_xdp *
+share_peer(const struct port_xdp *dev)
+{
+    const struct xdp_share *sh = dev->share;
+    struct port_xdp *other;
+
+    if (!sh || !dev->shared) {
+        return NULL;
+    }
+    other = sh->ports[0] == dev ? sh->ports[1] : sh->ports[0];
+    return other && other->shared && other->n_queues == dev->n_queues
+           ? other : NULL;
+}
+
+/* Creates the sockets: on the share's UMEM if the other port made it (or
+ * else, if the devices cannot share it, on one of its own); otherwise
+ * zero-copy where the driver can, else in copy mode. */
+static int
+bind_sockets(struct port_xdp *dev, const struct port_conf *conf)
+{
+    struct xdp_share *sh = dev->share;
+    int error;
+
+    if (dev->shared && sh->umem) {
+        dev->zero_copy = sh->zero_copy;
+        error = create_sockets(dev, conf, 0);
+        if (!error) {
+            return 0;
+        }
+        LOG_INFO("%s: cannot bind to the UMEM its pair's other port made "
+                 "(%s): a UMEM of its own, frames copied", dev->up.name,
+                 strerror(-error));
+        close_sockets(dev);
+        dev->area_size = dev->share->port_size;
+        error = map_area_own(dev);
+        if (error) {
+            return error;
+        }
     }
     dev->zero_copy = false;
     error = -EOPNOTSUPP;
@@ -605,6 +846,48 @@ port_xdp_configure(struct port *port, const struct port_conf *conf)
         dev->zero_copy = false;
         error = create_sockets(dev, conf, XDP_COPY);
     }
+    return error;
+}
+
+static int
+port_xdp_configure(struct port *port, const struct port_conf *conf)
+{
+    struct port_xdp *dev = port_xdp_cast(port);
+    struct port_xdp *peer;
+    struct ifreq ifr;
+    unsigned most;
+    int error;
+
+    close_all(dev);
+    error = check_conf(dev, conf);
+    if (error) {
+        return error;
+    }
+    error = port_netdev_ioctl(port->name, SIOCGIFMTU, &ifr);
+    if (error) {
+        return error;
+    }
+    dev->if_mtu = ifr.ifr_mtu;
+    /* Sharing, a queue's receive frames may also wait in the other's
+     * transmit ring. */
+    most = dev->share && conf->txd > conf->rxd ? conf->txd : conf->rxd;
+    dev->rx_frames = 2 * most;
+    dev->tx_frames = conf->txd;
+    error = map_area(dev, conf);
+    if (error) {
+        goto error;
+    }
+    error = load_program(dev, conf->queues);
+    if (error) {
+        LOG_ERR("%s: cannot load the XDP program: %s", port->name,
+                strerror(-error));
+        goto error;
+    }
+    error = attach_program(dev);
+    if (error) {
+        goto error;
+    }
+    error = bind_sockets(dev, conf);
     if (error) {
         LOG_ERR("%s: cannot create AF_XDP sockets on %u queues: %s%s",
                 port->name, conf->queues, strerror(-error),
@@ -613,12 +896,20 @@ port_xdp_configure(struct port *port, const struct port_conf *conf)
         goto error;
     }
     prime_queues(dev);
-    LOG_INFO("%s (AF_XDP): %u queues, MTU %u, %s XDP, %s, one UMEM of %u "
-             "receive + %u transmit frames of %u bytes per queue",
+    peer = share_peer(dev);
+    for (unsigned q = 0; peer && q < dev->n_queues; q++) {
+        dev->qs[q].peer = &peer->qs[q];
+        peer->qs[q].peer = &dev->qs[q];
+    }
+    LOG_INFO("%s (AF_XDP): %u queues, MTU %u, %s XDP, %s, %s of %u "
+             "receive + %u transmit frames of %u bytes per queue%s%s",
              port->name, conf->queues, conf->mtu,
              dev->native ? "native" : "generic",
-             dev->zero_copy ? "zero-copy" : "copy mode", dev->rx_frames,
-             dev->tx_frames, PORT_XDP_FRAME_SIZE);
+             dev->zero_copy ? "zero-copy" : "copy mode",
+             dev->shared ? "a UMEM shared with its pair" : "one UMEM",
+             dev->rx_frames, dev->tx_frames, PORT_XDP_FRAME_SIZE,
+             peer ? ", forwarding to " : "",
+             peer ? peer->up.name : "");
     return 0;
 
 error:
@@ -698,6 +989,28 @@ static int
 port_xdp_rx_quiesce(struct port *port)
 {
     return steer(port_xdp_cast(port), false);
+}
+
+/* The two ports forward to each other: one UMEM for both, made by the
+ * first to configure. */
+static int
+port_xdp_share(struct port *a_, struct port *b_)
+{
+    struct port_xdp *a = port_xdp_cast(a_), *b = port_xdp_cast(b_);
+    struct xdp_share *sh;
+
+    if (a == b || a->share || b->share || a->n_queues || b->n_queues) {
+        return -EINVAL;
+    }
+    sh = calloc(1, sizeof *sh);
+    if (!sh) {
+        return -ENOMEM;
+    }
+    sh->refs = 2;
+    sh->ports[0] = a;
+    sh->ports[1] = b;
+    a->share = b->share = sh;
+    return 0;
 }
 
 static const struct port_queue *
@@ -785,6 +1098,9 @@ port_xdp_get_xstats(const struct port *port)
                         json_string(dev->native ? "native" : "generic"));
     json_object_set_new(x, "xdp_bind",
                         json_string(dev->zero_copy ? "zero-copy" : "copy"));
+    json_object_set_new(x, "umem", json_string(
+                            share_peer(dev) ? "shared with its pair"
+                                            : "its own"));
     return x;
 }
 
@@ -810,6 +1126,7 @@ const struct port_class port_xdp_class = {
     .start = port_xdp_start,
     .stop = port_xdp_stop,
     .rx_quiesce = port_xdp_rx_quiesce,
+    .share = port_xdp_share,
     .queue = port_xdp_queue,
     .rx_wait_fd = port_xdp_rx_wait_fd,
     .get_mac = port_netdev_get_mac,

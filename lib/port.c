@@ -56,6 +56,13 @@ port_numa_node(const struct port *port)
 }
 
 int
+port_share(struct port *port, struct port *peer)
+{
+    return port->class == peer->class && port->class->share
+           ? port->class->share(port, peer) : -EOPNOTSUPP;
+}
+
+int
 port_configure(struct port *port, const struct port_conf *conf)
 {
     int error;

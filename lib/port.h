@@ -121,6 +121,13 @@ const char *port_driver(const struct port *);
 const char *port_devargs(const struct port *);  /* "" if none. */
 int port_numa_node(const struct port *);
 
+/* Two opened, not yet configured ports that will forward to each other,
+ * queue q of each to queue q of the other, each such pair of queues polled
+ * by one thread: lets the backend share buffers between them (AF_XDP: one
+ * UMEM) so that frames go through without a copy.  -EOPNOTSUPP where it
+ * cannot (another class, or a backend that never shares). */
+int port_share(struct port *, struct port *peer);
+
 int port_configure(struct port *, const struct port_conf *);
 int port_start(struct port *);
 void port_stop(struct port *);

@@ -1207,12 +1207,14 @@ test_ctl_stats_replay(int argc, char *argv[])
 
 /* xdp-fwd ENGINE GEN-IF A-IF B-IF SINK-IF COUNT SIZE [QUEUES [RXD [HOLD
  * [MTU]]]]: gfp's forwarding step between two AF_XDP ports A and B
- * (lib/port-xdp.c) with QUEUES queues of RXD receive descriptors at MTU
- * (default: SIZE - 14, at least 1500), fed from a TPACKET_V3 ring on
- * GEN-IF (the peer of A) over 64 UDP flows and drained by one on SINK-IF
- * (the peer of B), all on one thread in turn; prints what each hop
- * counted, A's drops by reason and how A's program was attached.  HOLD 1:
- * every frame is sent before the ports are polled. */
+ * (lib/port-xdp.c) with QUEUES queues of RXD receive and transmit
+ * descriptors at MTU (default: SIZE - 14, at least 1500), fed from a
+ * TPACKET_V3 ring on GEN-IF (the peer of A) over 64 UDP flows and drained
+ * by one on SINK-IF (the peer of B), all on one thread in turn; prints
+ * what each hop counted, A's drops by reason and how A's program was
+ * attached.  HOLD 1: every frame is sent before the ports are polled.  A
+ * and B share one UMEM (port_share()) unless GFP_TEST_XDP_UMEM is
+ * "port". */
 struct xdp_fwd {
     const struct fwd_engine *engine;
     struct port *a, *b;
@@ -1253,6 +1255,11 @@ xdp_fwd_open(struct xdp_fwd *x, char *ifs[4], const struct port_conf *pc)
     error = error ? error : tpacket_open(&tc, &x->sink);
     error = error ? error : port_open(&port_xdp_class, ifs[1], &x->a);
     error = error ? error : port_open(&port_xdp_class, ifs[2], &x->b);
+    if (!error && !getenv("GFP_TEST_XDP_UMEM")) {
+        error = port_share(x->a, x->b);
+    } else if (!error && strcmp(getenv("GFP_TEST_XDP_UMEM"), "port")) {
+        error = -EINVAL;
+    }
     error = error ? error : port_configure(x->a, pc);
     error = error ? error : port_configure(x->b, pc);
     error = error ? error : port_start(x->a);
@@ -1353,7 +1360,7 @@ static void
 xdp_fwd_report(struct xdp_fwd *x)
 {
     struct port_dev_stats da, db;
-    json_t *xa = port_get_xstats(x->a);
+    json_t *xa = port_get_xstats(x->a), *xb = port_get_xstats(x->b);
     struct queue_stats qs[2];
     unsigned busy = 0;
 
@@ -1380,7 +1387,12 @@ xdp_fwd_report(struct xdp_fwd *x)
            x->sc.rx.packets, x->got, x->sc.kernel.drops);
     printf("B rx=%"PRIu64"\n", qs[1].rx_packets);
     printf("A queues that received=%u\n", busy);
+    printf("umem A=%s B=%s; B sent without a copy=%"PRIu64"\n",
+           json_string_value(json_object_get(xa, "umem")),
+           json_string_value(json_object_get(xb, "umem")),
+           (uint64_t) json_integer_value(json_object_get(xb, "tx_shared")));
     json_decref(xa);
+    json_decref(xb);
 }
 
 static int
@@ -1405,7 +1417,7 @@ test_xdp_fwd(int argc, char *argv[])
     }
     pc.mtu = argc > 10 ? mtu : size > 1514 ? size - 14 : 1500;
     pc.queues = x.queues = queues;
-    pc.rxd = rxd;
+    pc.rxd = pc.txd = rxd;
     x.count = count;
     x.size = size;
     x.hold = hold;
