@@ -43,6 +43,23 @@ is_pow2(unsigned long long v)
     return v && !(v & (v - 1));
 }
 
+/* Parses the 0 or 1 of KEY=VALUE into '*flag'.  Returns 0 or -EINVAL,
+ * having logged one line that names the key and the value. */
+static int
+parse_flag(const char *name, const char *key, const char *value,
+           bool *flag)
+{
+    unsigned long long v;
+
+    if (parse_uint(value, 0, 1, &v)) {
+        PMMAP_ERR("%s: %s=%s: invalid value, expected 0 or 1", name, key,
+                  value);
+        return -EINVAL;
+    }
+    *flag = v;
+    return 0;
+}
+
 /* Parses one KEY=VALUE into 'conf'.  Returns 0 or -EINVAL, having logged
  * one line that names the key, the value and what is accepted. */
 static int
@@ -83,19 +100,9 @@ parse_arg(const char *name, const char *key, const char *value,
         }
         conf->frames = v;
     } else if (!strcmp(key, "qdisc_bypass")) {
-        if (parse_uint(value, 0, 1, &v)) {
-            PMMAP_ERR("%s: qdisc_bypass=%s: invalid value, expected 0 or 1",
-                      name, value);
-            return -EINVAL;
-        }
-        conf->qdisc_bypass = v;
+        return parse_flag(name, key, value, &conf->qdisc_bypass);
     } else if (!strcmp(key, "zero_copy")) {
-        if (parse_uint(value, 0, 1, &v)) {
-            PMMAP_ERR("%s: zero_copy=%s: invalid value, expected 0 or 1",
-                      name, value);
-            return -EINVAL;
-        }
-        conf->zero_copy = v;
+        return parse_flag(name, key, value, &conf->zero_copy);
     } else {
         PMMAP_ERR("%s: unknown argument %s=%s: accepted are "PMMAP_ARGS,
                   name, key, value);
