@@ -199,41 +199,46 @@ set_mode(struct config *cfg, const struct config_option *opt,
     return 0;
 }
 
+/* For an option that takes one of two words: sets '*second' to whether
+ * 'value' is the second rather than the first. */
+static int
+set_either(const char *value, const char *first, const char *second,
+           bool *is_second, char err[CONFIG_ERR_LEN])
+{
+    if (strcmp(value, first) && strcmp(value, second)) {
+        return set_err(err, -EINVAL, "invalid value '%s': expected %s or %s",
+                       value, first, second);
+    }
+    *is_second = !strcmp(value, second);
+    return 0;
+}
+
 /* The appliance-style switch: on = DPDK mode, off = PacketMMAP. */
 static int
 set_dpdk_pkt_io(struct config *cfg, const struct config_option *opt,
                 const char *value, char err[CONFIG_ERR_LEN])
 {
-    if (!strcmp(value, "on") || !strcmp(value, "off")) {
-        cfg->mode = value[1] == 'n' ? GFP_MODE_DPDK : GFP_MODE_MMAP;
-        return 0;
+    bool off = false;
+    int error = set_either(value, "on", "off", &off, err);
+
+    if (!error) {
+        cfg->mode = off ? GFP_MODE_MMAP : GFP_MODE_DPDK;
     }
-    return set_err(err, -EINVAL, "invalid value '%s': expected on or off",
-                   value);
+    return error;
 }
 
 static int
 set_virtio_defaults(struct config *cfg, const struct config_option *opt,
                     const char *value, char err[CONFIG_ERR_LEN])
 {
-    if (!strcmp(value, "on") || !strcmp(value, "off")) {
-        cfg->no_virtio_defaults = value[1] == 'f';
-        return 0;
-    }
-    return set_err(err, -EINVAL, "invalid value '%s': expected on or off",
-                   value);
+    return set_either(value, "on", "off", &cfg->no_virtio_defaults, err);
 }
 
 static int
 set_xdp_umem(struct config *cfg, const struct config_option *opt,
              const char *value, char err[CONFIG_ERR_LEN])
 {
-    if (!strcmp(value, "pair") || !strcmp(value, "port")) {
-        cfg->xdp_umem_per_port = value[1] == 'o';
-        return 0;
-    }
-    return set_err(err, -EINVAL, "invalid value '%s': expected pair or port",
-                   value);
+    return set_either(value, "pair", "port", &cfg->xdp_umem_per_port, err);
 }
 
 static int
