@@ -4,7 +4,7 @@ dist_pkgdata_SCRIPTS += tests/gfp-check.py
 noinst_PROGRAMS += tests/gfp-test
 tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
-tests_gfp_test_SOURCES = tests/gfp-test.c tests/gfp-test-lend.c
+tests_gfp_test_SOURCES = tests/gfp-test.c tests/gfp-test.h tests/gfp-test-lend.c
 # gfp-ctl stats' parsers and view, for its test hooks.
 tests_gfp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
 tests_gfp_test_SOURCES += \

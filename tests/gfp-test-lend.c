@@ -7,10 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "gfp-test.h"
 #include "tpacket.h"
 #include "util.h"
-
-int test_tpacket_lend(int argc, char *argv[]);
 
 #define LEND_BLOCKS 4
 #define LEND_MAX 256
@@ -143,7 +142,6 @@ test_tpacket_lend(int argc, char *argv[])
     uint32_t seq = 0;
     unsigned sent = 0, again, got, in_order;
     uint64_t drops;
-    int error;
 
     if (argc != 2) {
         fprintf(stderr, "tpacket-lend TX-IF RX-IF\n");
@@ -151,14 +149,7 @@ test_tpacket_lend(int argc, char *argv[])
     }
     memset(&ts, 0, sizeof ts);
     memset(&rs, 0, sizeof rs);
-    txc.ifname = argv[0];
-    rxc.ifname = argv[1];
-    error = tpacket_open(&txc, &tx);
-    if (!error) {
-        error = tpacket_open(&rxc, &rx);
-    }
-    if (error) {
-        printf("open: %s\n", strerror(-error));
+    if (test_open_rings(&txc, argv[0], &tx, &rxc, argv[1], &rx)) {
         return 1;
     }
 

@@ -17,6 +17,7 @@
 #include "gfp-config.h"
 #include "pci-bind.h"
 #include "fwd-engine.h"
+#include "gfp-test.h"
 #include "port-provider.h"
 #include "port-xdp.h"
 #include "stats.h"
@@ -619,6 +620,28 @@ build_udp_frame(uint8_t *f, unsigned size)
  * keeping at most 256 frames in flight, and stops 500 ms after the last
  * one.  With VLAN, each frame carries an 802.1Q tag with that id (4 bytes
  * more than SIZE), and only frames that arrive with it count as intact. */
+int
+test_open_rings(struct tpacket_conf *txc, const char *tx_if,
+                struct tpacket **tx, struct tpacket_conf *rxc,
+                const char *rx_if, struct tpacket **rx)
+{
+    int error;
+
+    txc->ifname = tx_if;
+    rxc->ifname = rx_if;
+    error = tpacket_open(txc, tx);
+    if (!error) {
+        error = tpacket_open(rxc, rx);
+        if (error) {
+            tpacket_close(*tx);
+        }
+    }
+    if (error) {
+        printf("open: %s\n", strerror(-error));
+    }
+    return error;
+}
+
 static int
 test_tpacket_veth(int argc, char *argv[])
 {
@@ -635,7 +658,6 @@ test_tpacket_veth(int argc, char *argv[])
     static uint8_t frame[9100];
     struct timespec t0, now, settle_until = { 0, 0 };
     uint64_t sent = 0, got = 0, arrived = 0;
-    int error;
 
     if (argc < 4 || parse_uint(argv[2], 1, 10000000, &count)
         || parse_uint(argv[3], 60, 9014, &size)
@@ -652,14 +674,7 @@ test_tpacket_veth(int argc, char *argv[])
     }
     memset(&ts, 0, sizeof ts);
     memset(&rs, 0, sizeof rs);
-    txc.ifname = argv[0];
-    rxc.ifname = argv[1];
-    error = tpacket_open(&txc, &tx);
-    if (!error) {
-        error = tpacket_open(&rxc, &rx);
-    }
-    if (error) {
-        printf("open: %s\n", strerror(-error));
+    if (test_open_rings(&txc, argv[0], &tx, &rxc, argv[1], &rx)) {
         return 1;
     }
     build_udp_frame(frame, size);
@@ -1432,8 +1447,6 @@ test_xdp_fwd(int argc, char *argv[])
     xdp_fwd_close(&x);
     return 0;
 }
-
-int test_tpacket_lend(int argc, char *argv[]);
 
 struct command {
     const char *name;
