@@ -447,7 +447,13 @@ open_ports(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs,
         if (!error && !cfg->xdp_umem_per_port) {
             error = port_share(dp->ports[first].port,
                                dp->ports[first + 1].port);
-            error = error == -EOPNOTSUPP ? 0 : error;
+            if (error == -EOPNOTSUPP) {
+                error = 0;
+            } else if (error) {
+                return set_err(err, error, "ports %u and %u: cannot share "
+                               "buffers: %s", pairs[i][0], pairs[i][1],
+                               strerror(-error));
+            }
         }
         for (int j = 0; !error && j < 2; j++) {
             error = configure_port(dp, &dp->ports[first + j], &pc, err);

@@ -42,7 +42,7 @@ lib_libgfp_la_SOURCES = \
 # AF_XDP ports where libxdp and libbpf are found, else a stub that refuses
 # to open one: callers never ask which.
 if HAVE_XDP
-lib_libgfp_la_SOURCES += lib/port-xdp.c
+lib_libgfp_la_SOURCES += lib/port-xdp.c lib/port-xdp-private.h lib/port-xdp-rxtx.c
 lib_libgfp_la_CFLAGS += $(XDP_CFLAGS)
 lib_libgfp_la_LIBADD += $(XDP_LIBS)
 else

@@ -55,75 +55,9 @@
 #include "log.h"
 #include "port-netdev.h"
 #include "port-provider.h"
+#include "port-xdp-private.h"
 
 LOG_MODULE(port_xdp);
-
-/* Counters of one queue, as counter.h lists: C(NAME, KIND, MEANING).  The
- * kernel's come from XDP_STATISTICS (which keeps totals: read, never
- * cleared), the others are the port's own, written by the queue's worker
- * only.  Every drop here is also in the device counters
- * (port_xdp_get_dev_stats()), hence COUNTER_DROP_FOLDED. */
-#define XDP_KERNEL_COUNTERS(C)                                          \
-    C(rx_dropped, COUNTER_DROP_FOLDED,                                  \
-      "kernel: dropped on receive (no fill buffer, or too long)")       \
-    C(rx_invalid_descs, COUNTER_DROP_FOLDED,                            \
-      "kernel: invalid receive descriptors")                            \
-    C(tx_invalid_descs, COUNTER_DROP_FOLDED,                            \
-      "kernel: transmit descriptors refused as invalid")                \
-    C(rx_ring_full, COUNTER_DROP_FOLDED,                                \
-      "kernel: dropped, the receive ring was full")                     \
-    C(rx_fill_ring_empty_descs, COUNTER_DROP_FOLDED,                    \
-      "kernel: dropped, no frame in the fill ring")                     \
-    C(tx_ring_empty_descs, COUNTER_EVENT,                               \
-      "kernel: wakeups that found no frame to send")
-#define XDP_PORT_COUNTERS(C)                                            \
-    C(rx_bad_desc, COUNTER_DROP_FOLDED,                                 \
-      "received descriptors out of bounds: dropped")                    \
-    C(tx_too_big, COUNTER_DROP_FOLDED,                                  \
-      "frames longer than a UMEM frame: dropped on output")             \
-    C(tx_kick_errors, COUNTER_EVENT,                                    \
-      "sendto() kicks that failed other than EAGAIN")                   \
-    C(comp_bad_desc, COUNTER_DROP_FOLDED,                               \
-      "completed addresses out of bounds: frame lost")                  \
-    C(tx_shared, COUNTER_EVENT,                                         \
-      "frames sent by descriptor from the paired port's UMEM frame, "   \
-      "without a copy (shared UMEM)")
-
-struct xdp_counters {
-    XDP_KERNEL_COUNTERS(COUNTER_FIELD)
-    XDP_PORT_COUNTERS(COUNTER_FIELD)
-};
-
-#define XDP_ADD(Q, NAME, N) counter_add(&(Q)->sw.NAME, (N))
-
-/* One queue: its socket and four rings, and the slice of the UMEM it owns.
- * Only the worker that polls the queue touches it, but for 'sw', which the
- * control thread reads. */
-struct xdp_queue {
-    struct xsk_ring_cons rx;
-    struct xsk_ring_prod tx;
-    struct xsk_ring_prod fill;
-    struct xsk_ring_cons comp;
-    struct xsk_socket *xsk;
-    int fd;
-    uint8_t *area;              /* The port's UMEM: addresses are offsets. */
-    uint64_t rx_lo, rx_hi;      /* Receive frames: [rx_lo, rx_hi). */
-    uint64_t tx_lo, tx_hi;      /* Transmit frames: [tx_lo, tx_hi). */
-    uint64_t *tx_free;          /* Transmit frames not in the kernel. */
-    unsigned n_tx_free;
-    unsigned tx_pending;        /* Submitted, not yet completed. */
-    uint64_t held[2 * GFP_BURST_MAX];  /* Received, not yet refilled
-                                        * (XDP_LENT: lent since). */
-    unsigned n_held;
-    /* A shared UMEM only: the other port's queue of the same index, and
-     * per receive frame its place in 'held' plus one (0: not held). */
-    struct xdp_queue *peer;
-    uint8_t *slot;
-    struct xdp_counters sw;     /* The XDP_PORT_COUNTERS part. */
-} __attribute__((aligned(64)));
-
-/* A 'held' entry whose frame was lent to the peer's transmit ring. */
-#define XDP_LENT UINT64_MAX
 
 /* The UMEM of a pair of ports (port_share()): the first of the two to
  * configure creates it, with room for both; each port's queues take
@@ -198,226 +132,6 @@ static int
 libxdp_print(enum libxdp_print_level level, const char *fmt, va_list args)
 {
     return lib_print("libxdp", fmt, args);
-}
-
-/* Frees the frames of the previous bursts for the kernel to fill again,
- * but those lent since (a shared UMEM's). */
-static void
-xdp_refill(struct xdp_queue *q)
-{
-    uint32_t idx, k = 0, n = q->n_held;
-
-    if (!n || xsk_ring_prod__reserve(&q->fill, n, &idx) != n) {
-        return;                 /* The fill ring holds all: cannot fail. */
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t frame = q->held[i];
-
-        if (q->slot) {
-            if (frame == XDP_LENT) {
-                continue;
-            }
-            q->slot[(frame - q->rx_lo) / PORT_XDP_FRAME_SIZE] = 0;
-        }
-        *xsk_ring_prod__fill_addr(&q->fill, idx + k++) = frame;
-    }
-    q->fill.cached_prod -= n - k;
-    xsk_ring_prod__submit(&q->fill, k);
-    q->n_held = 0;
-}
-
-/* Keeps receive frame 'frame' until the next receive. */
-static inline void
-xdp_hold(struct xdp_queue *q, uint64_t frame)
-{
-    if (q->slot) {
-        q->slot[(frame - q->rx_lo) / PORT_XDP_FRAME_SIZE] = q->n_held + 1;
-    }
-    q->held[q->n_held++] = frame;
-}
-
-static uint16_t
-xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
-{
-    struct xdp_queue *q = q_;
-    uint32_t idx, n;
-    uint16_t k = 0;
-
-    xdp_refill(q);
-    b->bytes = 0;
-    b->bad = false;
-    if (max > ARRAY_SIZE(q->held) - q->n_held) {
-        max = ARRAY_SIZE(q->held) - q->n_held;
-    }
-    n = xsk_ring_cons__peek(&q->rx, max, &idx);
-    if (!n) {
-        /* Zero-copy drivers may wait for a nudge to use the fill ring. */
-        if (xsk_ring_prod__needs_wakeup(&q->fill)) {
-            recvfrom(q->fd, NULL, 0, MSG_DONTWAIT, NULL, NULL);
-        }
-        b->n = 0;
-        return 0;
-    }
-    for (uint32_t i = 0; i < n; i++) {
-        const struct xdp_desc *d = xsk_ring_cons__rx_desc(&q->rx, idx + i);
-        uint64_t frame = d->addr & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
-        bool ours = frame >= q->rx_lo && frame < q->rx_hi;
-
-        if (__builtin_expect(!ours || (d->addr - frame) + d->len
-                                      > PORT_XDP_FRAME_SIZE, 0)) {
-            XDP_ADD(q, rx_bad_desc, 1);
-            if (ours) {
-                xdp_hold(q, frame);
-            }
-            continue;
-        }
-        xdp_hold(q, frame);
-        b->bufs[k] = q->area + d->addr;
-        pkt_batch_add(b, k, q->area + d->addr, d->len, d->len);
-        k++;
-    }
-    xsk_ring_cons__release(&q->rx, n);
-    b->n = k;
-    return k;
-}
-
-/* Gives the peer's frames that 'q' has sent back to the peer's fill
- * ring. */
-static void
-xdp_return_lent(struct xdp_queue *peer, const uint64_t *frames, uint32_t n)
-{
-    uint32_t idx;
-
-    if (n && xsk_ring_prod__reserve(&peer->fill, n, &idx) == n) {
-        for (uint32_t i = 0; i < n; i++) {
-            *xsk_ring_prod__fill_addr(&peer->fill, idx + i) = frames[i];
-        }
-        xsk_ring_prod__submit(&peer->fill, n);
-    }
-}
-
-/* Takes back the transmit frames the kernel has sent: its own to the free
- * list, the peer's (lent, shared UMEM) to the peer's fill ring. */
-static void
-xdp_reap(struct xdp_queue *q)
-{
-    uint32_t idx, n = xsk_ring_cons__peek(&q->comp, q->tx_pending, &idx);
-    uint64_t lent[GFP_BURST_MAX];
-    uint32_t n_lent = 0;
-
-    for (uint32_t i = 0; i < n; i++) {
-        uint64_t frame = *xsk_ring_cons__comp_addr(&q->comp, idx + i)
-                         & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
-
-        if (frame >= q->tx_lo && frame < q->tx_hi) {
-            q->tx_free[q->n_tx_free++] = frame;
-        } else if (q->peer && frame >= q->peer->rx_lo
-                   && frame < q->peer->rx_hi) {
-            lent[n_lent++] = frame;
-            if (n_lent == ARRAY_SIZE(lent)) {
-                xdp_return_lent(q->peer, lent, n_lent);
-                n_lent = 0;
-            }
-        } else {
-            XDP_ADD(q, comp_bad_desc, 1);
-        }
-    }
-    xdp_return_lent(q->peer, lent, n_lent);
-    xsk_ring_cons__release(&q->comp, n);
-    q->tx_pending -= n;
-}
-
-static void
-xdp_kick(struct xdp_queue *q)
-{
-    if (sendto(q->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) < 0
-        && errno != EAGAIN && errno != ENOBUFS && errno != EBUSY
-        && errno != ENETDOWN) {
-        XDP_ADD(q, tx_kick_errors, 1);
-    }
-}
-
-/* A shared UMEM: if packet 'i' of 'b' is in a frame the peer queue holds
- * now, takes it from the peer and stores its UMEM address in '*addr'. */
-static inline bool
-xdp_lend(struct xdp_queue *q, const struct pkt_batch *b, uint16_t i,
-         uint64_t *addr)
-{
-    struct xdp_queue *peer = q->peer;
-    uint64_t a = (uintptr_t) b->data[i] - (uintptr_t) q->area;
-    uint64_t frame = a & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
-    uint8_t *slot;
-
-    if (a < peer->rx_lo || a >= peer->rx_hi
-        || (a - frame) + b->len[i] > PORT_XDP_FRAME_SIZE) {
-        return false;
-    }
-    slot = &peer->slot[(frame - peer->rx_lo) / PORT_XDP_FRAME_SIZE];
-    if (!*slot) {
-        return false;
-    }
-    peer->held[*slot - 1] = XDP_LENT;
-    *slot = 0;
-    *addr = a;
-    return true;
-}
-
-static uint16_t
-xdp_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
-{
-    struct xdp_queue *q = q_;
-    uint32_t idx, room, j = 0, shared = 0;
-    uint16_t i;
-
-    xdp_reap(q);
-    room = xsk_prod_nb_free(&q->tx, n);
-    room = room < n ? room : n;
-    if (!q->peer && room > q->n_tx_free) {
-        room = q->n_tx_free;    /* Every frame takes a transmit frame. */
-    }
-    if (!room || xsk_ring_prod__reserve(&q->tx, room, &idx) != room) {
-        if (q->tx_pending) {
-            xdp_kick(q);        /* Copy mode sends, and completes, here. */
-        }
-        return 0;
-    }
-    for (i = 0; i < n && j < room; i++) {
-        struct xdp_desc *d;
-        uint64_t addr;
-
-        if (__builtin_expect(b->len[i] > PORT_XDP_MAX_FRAME, 0)) {
-            XDP_ADD(q, tx_too_big, 1);
-            continue;
-        }
-        if (q->peer && xdp_lend(q, b, i, &addr)) {
-            shared++;
-        } else if (q->n_tx_free) {
-            addr = q->tx_free[--q->n_tx_free];
-            memcpy(q->area + addr, b->data[i], b->len[i]);
-        } else {
-            break;              /* No transmit frame left for a copy. */
-        }
-        d = xsk_ring_prod__tx_desc(&q->tx, idx + j++);
-        d->addr = addr;
-        d->len = b->len[i];
-    }
-    /* Frames dropped as too big used no descriptor: unreserve them. */
-    q->tx.cached_prod -= room - j;
-    xsk_ring_prod__submit(&q->tx, j);
-    q->tx_pending += j;
-    if (shared) {
-        XDP_ADD(q, tx_shared, shared);
-    }
-    if (xsk_ring_prod__needs_wakeup(&q->tx)) {
-        xdp_kick(q);
-    }
-    return i;
-}
-
-static void
-xdp_free_bufs(void **bufs, uint16_t n)
-{
-    /* UMEM frames: back to the fill ring at the next receive. */
 }
 
 static int
@@ -606,6 +320,18 @@ attach_program(struct port_xdp *dev)
     return 0;
 }
 
+/* The least power of two at least 'n' (rings are powers of two). */
+static unsigned
+pow2_ceil(unsigned n)
+{
+    unsigned p = 1;
+
+    while (p < n) {
+        p <<= 1;
+    }
+    return p;
+}
+
 /* Creates the UMEM (unless the share has one already) and one socket per
  * queue, binding them with 'bind_flags' (which a UMEM registered already
  * does not take: its sockets bind as the first did). */
@@ -616,7 +342,7 @@ create_sockets(struct port_xdp *dev, const struct port_conf *conf,
     unsigned per_q = dev->rx_frames + dev->tx_frames;
     struct xdp_share *sh = dev->shared ? dev->share : NULL;
     struct xsk_umem_config ucfg = {
-        .fill_size = dev->rx_frames,
+        .fill_size = pow2_ceil(dev->rx_frames),
         /* A shared UMEM's transmit rings take lent frames too. */
         .comp_size = sh ? 2 * dev->tx_frames : dev->tx_frames,
         .frame_size = PORT_XDP_FRAME_SIZE,
@@ -704,6 +430,7 @@ prime_queues(struct port_xdp *dev)
             xq->tx_free[i] = xq->tx_lo + (uint64_t) i * PORT_XDP_FRAME_SIZE;
         }
         xq->n_tx_free = dev->tx_frames;
+        xq->copy_mode = !dev->zero_copy;
         dev->queues[q] = (struct port_queue) {
             .rx_burst = xdp_rx_burst,
             .tx_burst = xdp_tx_burst,
@@ -853,11 +580,16 @@ static int
 port_xdp_configure(struct port *port, const struct port_conf *conf)
 {
     struct port_xdp *dev = port_xdp_cast(port);
-    struct port_xdp *peer;
+    struct port_xdp *peer = share_peer(dev);
     struct ifreq ifr;
-    unsigned most;
     int error;
 
+    if (peer) {
+        /* The UMEM's first socket stays bound until both let it go. */
+        LOG_ERR("%s: shares its UMEM with %s: close both ports before "
+                "configuring either again", port->name, peer->up.name);
+        return -EBUSY;
+    }
     close_all(dev);
     error = check_conf(dev, conf);
     if (error) {
@@ -869,9 +601,8 @@ port_xdp_configure(struct port *port, const struct port_conf *conf)
     }
     dev->if_mtu = ifr.ifr_mtu;
     /* Sharing, a queue's receive frames may also wait in the other's
-     * transmit ring. */
-    most = dev->share && conf->txd > conf->rxd ? conf->txd : conf->rxd;
-    dev->rx_frames = 2 * most;
+     * transmit ring: as many more. */
+    dev->rx_frames = 2 * conf->rxd + (dev->share ? conf->txd : 0);
     dev->tx_frames = conf->txd;
     error = map_area(dev, conf);
     if (error) {

@@ -612,14 +612,6 @@ build_udp_frame(uint8_t *f, unsigned size)
     f[25] = sum & 0xff;
 }
 
-/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS [PPS [VLAN]]]]:
- * sends COUNT Ethernet/IPv4/UDP frames of SIZE bytes, over FLOWS UDP source
- * ports (default 1), through a TPACKET_V3 transmit ring on TX-IF and
- * receives them on a ring on RX-IF (sized for RX-MTU, default 1500); prints
- * the counters.  With PPS (0: unpaced), sends at that rate instead of
- * keeping at most 256 frames in flight, and stops 500 ms after the last
- * one.  With VLAN, each frame carries an 802.1Q tag with that id (4 bytes
- * more than SIZE), and only frames that arrive with it count as intact. */
 int
 test_open_rings(struct tpacket_conf *txc, const char *tx_if,
                 struct tpacket **tx, struct tpacket_conf *rxc,
@@ -642,6 +634,14 @@ test_open_rings(struct tpacket_conf *txc, const char *tx_if,
     return error;
 }
 
+/* tpacket-veth TX-IF RX-IF COUNT SIZE [RX-MTU [FLOWS [PPS [VLAN]]]]:
+ * sends COUNT Ethernet/IPv4/UDP frames of SIZE bytes, over FLOWS UDP source
+ * ports (default 1), through a TPACKET_V3 transmit ring on TX-IF and
+ * receives them on a ring on RX-IF (sized for RX-MTU, default 1500); prints
+ * the counters.  With PPS (0: unpaced), sends at that rate instead of
+ * keeping at most 256 frames in flight, and stops 500 ms after the last
+ * one.  With VLAN, each frame carries an 802.1Q tag with that id (4 bytes
+ * more than SIZE), and only frames that arrive with it count as intact. */
 static int
 test_tpacket_veth(int argc, char *argv[])
 {
