@@ -77,6 +77,12 @@ xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
         uint64_t frame = d->addr & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
         bool ours = frame >= q->rx_lo && frame < q->rx_hi;
 
+        if (ours && q->slot
+            && q->slot[(frame - q->rx_lo) / PORT_XDP_FRAME_SIZE]) {
+            /* Held or lent already: the kernel never had it to fill. */
+            XDP_ADD(q, rx_bad_desc, 1);
+            continue;
+        }
         if (__builtin_expect(!ours || (d->addr - frame) + d->len
                                       > PORT_XDP_FRAME_SIZE, 0)) {
             XDP_ADD(q, rx_bad_desc, 1);
@@ -148,7 +154,8 @@ xdp_reap(struct xdp_queue *q)
         uint64_t frame = *xsk_ring_cons__comp_addr(&q->comp, idx + i)
                          & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
 
-        if (frame >= q->tx_lo && frame < q->tx_hi) {
+        if (frame >= q->tx_lo && frame < q->tx_hi
+            && q->n_tx_free < (q->tx_hi - q->tx_lo) / PORT_XDP_FRAME_SIZE) {
             q->tx_free[q->n_tx_free++] = frame;
         } else if (xdp_unlend(q, frame)) {
             lent[n_lent++] = frame;
@@ -240,7 +247,8 @@ xdp_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
         d->addr = addr;
         d->len = b->len[i];
     }
-    /* Frames dropped as too big used no descriptor: unreserve them. */
+    /* Descriptors left unused (frames too big, or no transmit frame left
+     * for a copy): unreserved. */
     q->tx.cached_prod -= room - j;
     xsk_ring_prod__submit(&q->tx, j);
     q->tx_pending += j;
