@@ -85,12 +85,17 @@ frames_fit_one_mbuf(const struct config *cfg)
             + RTE_PKTMBUF_HEADROOM) <= room;
 }
 
-/* The virtio-user datapath for 'cfg' (see vhost-sock.c). */
+/* The virtio-user datapath for 'cfg' (see vhost-sock.c): the packed
+ * ring's vectorized paths need AVX-512 (AVX512F, which the PMD checks). */
 static enum virtio_datapath
 virtio_datapath(const struct config *cfg)
 {
-    return frames_fit_one_mbuf(cfg) ? VIRTIO_DP_SPLIT_VEC
-                                    : VIRTIO_DP_MERGEABLE;
+    if (!frames_fit_one_mbuf(cfg)) {
+        return VIRTIO_DP_MERGEABLE;
+    }
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") ? VIRTIO_DP_PACKED_VEC
+                                             : VIRTIO_DP_SPLIT_VEC;
 }
 
 /* The EAL arguments, with virtio-user's datapath devargs added where the

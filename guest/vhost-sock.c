@@ -109,14 +109,18 @@ vhost_sock_prepare(int argc, char *argv[], char *err, size_t err_size)
 /* The devargs of virtio-user's fastest datapaths on DPDK 22.11's vhost (as
  * in OVS 3.1), measured with gfp-fwd's busy cycles per packet against
  * dpdk-testpmd's (see Documentation/benchmark.rst).  Every frame in one
- * mbuf: the split ring's vectorized receive path, which needs mergeable
- * buffers off and in-order off.  (The packed ring's AVX-512 paths cost
- * fewer cycles still, but lost more frames after a start on a loaded
- * host: not a default until measured on a quiet one.)  With mergeable buffers (jumbo frames) no vectorized path
- * runs: the split ring in order. */
+ * mbuf, on a CPU with AVX-512: the packed ring's vectorized paths, which
+ * need in-order, mergeable buffers off and the EAL's 512-bit width (added
+ * by vhost_sock_apply_defaults()); a vhost that does not offer the packed
+ * ring negotiates the split one.  Without AVX-512: the split ring's
+ * vectorized receive path, which needs mergeable buffers off and in-order
+ * off.  With mergeable buffers (jumbo frames) no vectorized path runs: the
+ * split ring in order. */
 static const char *const datapath_devargs[] = {
     [VIRTIO_DP_MERGEABLE] = "in_order=1",
     [VIRTIO_DP_SPLIT_VEC] = "in_order=0,mrg_rxbuf=0,vectorized=1",
+    [VIRTIO_DP_PACKED_VEC] = "packed_vq=1,in_order=1,mrg_rxbuf=0,"
+                             "vectorized=1",
 };
 
 /* Whether the devargs 'args' ("a=1,key=v,...") name 'key' ('klen' bytes

@@ -19,6 +19,8 @@ enum virtio_datapath {
     VIRTIO_DP_MERGEABLE,        /* Frames span buffers: split, in order. */
     VIRTIO_DP_SPLIT_VEC,        /* One buffer: split ring, vectorized
                                  * receive. */
+    VIRTIO_DP_PACKED_VEC,       /* One buffer, AVX-512: packed ring, in
+                                 * order, vectorized. */
 };
 
 /* For the vdev argument 'vdev' ("net_virtio_userN,key=value,..."), writes
