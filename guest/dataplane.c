@@ -435,6 +435,7 @@ open_ports(struct dataplane *dp, uint16_t pairs[][2], unsigned n_pairs,
         .n_mbufs = cfg->n_mbufs, .burst = cfg->burst,
         .workers = dp->n_workers,
         .rx_intr = cfg->idle == CONFIG_IDLE_INTERRUPT,
+        .rx_hold_us = cfg->xdp_rx_hold,
     };
 
     /* A pair's queue q goes to one worker (lay_out_streams()): its two

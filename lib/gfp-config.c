@@ -390,6 +390,10 @@ static const struct config_option options[] = {
       "mode xdp: one UMEM for the two ports of a pair, frames forwarded "
       "by descriptor without a copy (pair), or one per port, each frame "
       "copied (port)", "pair", .set = set_xdp_umem },
+    { "xdp-rx-hold", 0, "US", NULL,
+      "mode xdp: leave fewer frames than a burst in the receive ring for "
+      "up to US microseconds, to forward them in fuller bursts (0: never)",
+      "0", UINT(xdp_rx_hold, 0, 1000) },
     { "src-mac", 0, "P=MAC", NULL, "source MAC for port P (l2)",
       "P's own", .set = set_port_mac, FIELD(src_mac) },
     { "peer-mac", 0, "P=MAC", NULL,

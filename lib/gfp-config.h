@@ -59,6 +59,7 @@ struct config {
     unsigned n_mbufs;               /* 0: computed per port. */
     bool no_virtio_defaults;        /* --virtio-defaults off. */
     bool xdp_umem_per_port;         /* --xdp-umem port. */
+    unsigned xdp_rx_hold;           /* Microseconds; 0: never hold. */
     enum config_idle idle;          /* When the queues are empty. */
     unsigned idle_sleep_max;        /* Microseconds; 0: the default. */
     unsigned stats_period;          /* Seconds; 0 disables. */

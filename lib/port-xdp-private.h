@@ -61,6 +61,8 @@ struct xdp_queue {
     struct xsk_socket *xsk;
     int fd;
     bool copy_mode;             /* The kernel sends from the kick. */
+    uint64_t hold_cycles;       /* Receive hold (port_conf's rx_hold_us). */
+    uint64_t waiting_since;     /* Cycles: frames held since, or 0. */
     uint8_t *area;              /* The port's UMEM: addresses are offsets. */
     uint64_t rx_lo, rx_hi;      /* Receive frames: [rx_lo, rx_hi). */
     uint64_t tx_lo, tx_hi;      /* Transmit frames: [tx_lo, tx_hi). */

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cycles.h"
+
 /* Frees the frames of the previous bursts for the kernel to fill again,
  * but those lent since (a shared UMEM's).  The fill ring has room for
  * every receive frame of the queue: the reservation cannot fail. */
@@ -45,6 +47,23 @@ xdp_hold(struct xdp_queue *q, uint64_t frame)
     q->held[q->n_held++] = frame;
 }
 
+/* Fewer than a burst of frames, 'n', wait in the receive ring: whether
+ * to leave them there for more to come (until the hold runs out). */
+static bool
+xdp_hold_more(struct xdp_queue *q, uint32_t n)
+{
+    uint64_t now = cycles_now();
+
+    if (!q->waiting_since) {
+        q->waiting_since = now;
+    }
+    if (now - q->waiting_since < q->hold_cycles) {
+        xsk_ring_cons__cancel(&q->rx, n);
+        return true;
+    }
+    return false;
+}
+
 uint16_t
 xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
 {
@@ -64,6 +83,9 @@ xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
         max = ARRAY_SIZE(q->held) - q->n_held;
     }
     n = xsk_ring_cons__peek(&q->rx, max, &idx);
+    if (n && n < max && q->hold_cycles && xdp_hold_more(q, n)) {
+        n = 0;
+    }
     if (!n) {
         /* Zero-copy drivers may wait for a nudge to use the fill ring. */
         if (xsk_ring_prod__needs_wakeup(&q->fill)) {
@@ -97,6 +119,7 @@ xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
         k++;
     }
     xsk_ring_cons__release(&q->rx, n);
+    q->waiting_since = 0;
     b->n = k;
     return k;
 }

@@ -52,6 +52,7 @@
 #include <xdp/xsk.h>
 
 #include "counter.h"
+#include "cycles.h"
 #include "log.h"
 #include "port-netdev.h"
 #include "port-provider.h"
@@ -414,8 +415,10 @@ create_sockets(struct port_xdp *dev, const struct port_conf *conf,
 /* Hands every receive frame to the kernel and makes every transmit frame
  * free. */
 static void
-prime_queues(struct port_xdp *dev)
+prime_queues(struct port_xdp *dev, const struct port_conf *conf)
 {
+    uint64_t hold_cycles = cycles_hz() / 1000000 * conf->rx_hold_us;
+
     for (unsigned q = 0; q < dev->n_queues; q++) {
         struct xdp_queue *xq = &dev->qs[q];
         uint32_t idx = 0;
@@ -431,6 +434,7 @@ prime_queues(struct port_xdp *dev)
         }
         xq->n_tx_free = dev->tx_frames;
         xq->copy_mode = !dev->zero_copy;
+        xq->hold_cycles = hold_cycles;
         dev->queues[q] = (struct port_queue) {
             .rx_burst = xdp_rx_burst,
             .tx_burst = xdp_tx_burst,
@@ -626,7 +630,7 @@ port_xdp_configure(struct port *port, const struct port_conf *conf)
                                    "queues?)" : "");
         goto error;
     }
-    prime_queues(dev);
+    prime_queues(dev, conf);
     peer = share_peer(dev);
     for (unsigned q = 0; peer && q < dev->n_queues; q++) {
         dev->qs[q].peer = &peer->qs[q];
@@ -641,6 +645,11 @@ port_xdp_configure(struct port *port, const struct port_conf *conf)
              dev->rx_frames, dev->tx_frames, PORT_XDP_FRAME_SIZE,
              peer ? ", forwarding to " : "",
              peer ? peer->up.name : "");
+    if (conf->rx_hold_us) {
+        LOG_INFO("%s: fewer than %u received frames wait up to %u us for "
+                 "more (receive hold)", port->name, conf->burst,
+                 conf->rx_hold_us);
+    }
     return 0;
 
 error:

@@ -78,6 +78,10 @@ struct port_conf {
     unsigned burst;
     unsigned workers;           /* Threads that may hold packets. */
     bool rx_intr;               /* Receive interrupts (--idle interrupt). */
+    /* A backend whose frames arrive one by one may leave fewer than
+     * 'burst' of them to wait this many microseconds for more, so that
+     * they go on in fuller bursts (AF_XDP).  0: never. */
+    unsigned rx_hold_us;
 };
 
 /* Counters only the backend can see (the device's own drops), as a list

@@ -12,7 +12,8 @@ PATHS = ["vswitch-only", "host-dpdk", "guest-dpdk", "both", "reference",
 COMPONENTS = ["fwd-vhost-io", "testpmd-vhost-io", "fwd-vhost-io-retry",
               "fwd-vhost-macswap",
               "testpmd-vhost-macswap", "fwd-mmap", "testpmd-afpacket",
-              "fwd-xdp", "fwd-xdp-copy", "ovs-pmmap", "ovs-pmmap-zc", "ovs-system",
+              "fwd-xdp", "fwd-xdp-copy", "fwd-xdp-hold",
+              "ovs-pmmap", "ovs-pmmap-zc", "ovs-system",
               "ovs-afpacket"]
 IDLE = ["fwd-idle-poll", "fwd-idle-sleep", "fwd-idle-interrupt"]
 
@@ -36,6 +37,7 @@ def test_baselines():
     assert b["fwd-mmap"] == "testpmd-afpacket"
     assert b["fwd-xdp"] == "fwd-mmap"
     assert b["fwd-xdp-copy"] == "fwd-xdp"
+    assert b["fwd-xdp-hold"] == "fwd-mmap"
     assert b["ovs-pmmap"] == b["ovs-afpacket"] == "ovs-system"
     assert b["ovs-pmmap-zc"] == "ovs-pmmap"
     # A baseline not asked for: no ratio.

@@ -10,8 +10,9 @@ alternating trials and counters as the paths suite.
   each straight on two veths, and gfp-fwd in AF_XDP mode against its
   PacketMMAP mode on the same kind of veths (with 4096 receive
   descriptors, about the frames PacketMMAP's ring holds: a forwarder off
-  its CPU loses what its ring cannot hold), and AF_XDP mode with a UMEM
-  per port (each frame copied) against one shared by the pair;
+  its CPU loses what its ring cannot hold), AF_XDP mode with a UMEM
+  per port (each frame copied) against one shared by the pair, and
+  AF_XDP mode with a receive hold (fuller bursts) against PacketMMAP;
 * OVS-DPDK forwarding between two veths through net_pmmap ports against
   the same OVS with system ports and with net_af_packet ports, and
   net_pmmap handing OVS the ring's frames (zero_copy=1) against its copy
@@ -87,6 +88,10 @@ VARIANTS = (
      "port: every frame copied (--xdp-umem port)",
      _veths("gfp-fwd", "xdp", ("--rxd", "4096", "--xdp-umem", "port"), "y"),
      "fwd-xdp", SimProfile(1.35, {"guest": 850.0}, ("guest",))),
+    ("fwd-xdp-hold", "gfp-fwd in AF_XDP mode on two veths, receive hold "
+     "50 us (--xdp-rx-hold 50)",
+     _veths("gfp-fwd", "xdp", ("--rxd", "4096", "--xdp-rx-hold", "50"), "z"),
+     "fwd-mmap", SimProfile(1.5, {"guest": 600.0}, ("guest",))),
     ("ovs-pmmap", "OVS-DPDK between two veths on net_pmmap ports",
      _ovs_ports("pmmap"), "ovs-system",
      SimProfile(1.5, {"ovs": 700.0}, ("ovs",))),
