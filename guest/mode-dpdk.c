@@ -85,17 +85,29 @@ frames_fit_one_mbuf(const struct config *cfg)
             + RTE_PKTMBUF_HEADROOM) <= room;
 }
 
-/* The virtio-user datapath for 'cfg' (see vhost-sock.c): the packed
- * ring's vectorized paths need AVX-512 (AVX512F, which the PMD checks). */
+/* Whether the CPU runs the packed ring's vectorized paths: DPDK checks
+ * AVX512F and builds them with AVX512BW and AVX512VL too. */
+static bool
+cpu_has_avx512(void)
+{
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f")
+           && __builtin_cpu_supports("avx512bw")
+           && __builtin_cpu_supports("avx512vl");
+#else
+    return false;
+#endif
+}
+
+/* The virtio-user datapath for 'cfg' (see vhost-sock.c). */
 static enum virtio_datapath
 virtio_datapath(const struct config *cfg)
 {
     if (!frames_fit_one_mbuf(cfg)) {
         return VIRTIO_DP_MERGEABLE;
     }
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? VIRTIO_DP_PACKED_VEC
-                                             : VIRTIO_DP_SPLIT_VEC;
+    return cpu_has_avx512() ? VIRTIO_DP_PACKED_VEC : VIRTIO_DP_SPLIT_VEC;
 }
 
 /* The EAL arguments, with virtio-user's datapath devargs added where the

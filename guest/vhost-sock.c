@@ -137,6 +137,15 @@ has_key(const char *args, const char *key, size_t klen)
     return false;
 }
 
+/* Whether the devargs 'args' give 'key' the value 'value'. */
+static bool
+has_value(const char *args, const char *key, const char *value)
+{
+    char v[8];
+
+    return devarg(args, key, v, sizeof v) && !strcmp(v, value);
+}
+
 int
 vhost_sock_defaults(const char *vdev, enum virtio_datapath dp, char *out,
                     size_t size, char *added, size_t added_size)
@@ -151,6 +160,13 @@ vhost_sock_defaults(const char *vdev, enum virtio_datapath dp, char *out,
     }
     if (strncmp(vdev, "net_virtio_user", 15)) {
         return 0;
+    }
+    if (dp == VIRTIO_DP_PACKED_VEC && args
+        && (has_value(args + 1, "packed_vq", "0")
+            || has_value(args + 1, "in_order", "0"))) {
+        /* The packed ring's vectorized paths need both: the user chose
+         * the split ring, or out of order; its vectorized receive then. */
+        dp = VIRTIO_DP_SPLIT_VEC;
     }
     for (const char *kv = datapath_devargs[dp]; *kv;
          kv += strcspn(kv, ","), kv += *kv == ',') {

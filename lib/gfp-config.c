@@ -733,6 +733,12 @@ config_validate(const struct config *cfg, char err[CONFIG_ERR_LEN])
         return set_err(err, -EINVAL, "idle-sleep-max applies to idle "
                        "sleep only, and idle is %s", config_idle_name(cfg->idle));
     }
+    if (cfg->xdp_rx_hold && cfg->idle != CONFIG_IDLE_POLL) {
+        /* An idle worker would wake for the held frames at once, or sleep
+         * past the hold. */
+        return set_err(err, -EINVAL, "xdp-rx-hold needs idle poll, and idle "
+                       "is %s", config_idle_name(cfg->idle));
+    }
     error = config_check_mode(cfg, cfg->mode, err);
     if (error) {
         return error;

@@ -47,21 +47,31 @@ xdp_hold(struct xdp_queue *q, uint64_t frame)
     q->held[q->n_held++] = frame;
 }
 
-/* Fewer than a burst of frames, 'n', wait in the receive ring: whether
- * to leave them there for more to come (until the hold runs out). */
-static bool
-xdp_hold_more(struct xdp_queue *q, uint32_t n)
+/* Fewer than a burst of frames, 'n' of 'max', wait in the receive ring:
+ * looks again at what the kernel has put there since (libxdp reads the
+ * producer only once its cached entries are used up), and returns how
+ * many to take now: 0 to leave them for more to come, until the hold
+ * runs out. */
+static uint32_t
+xdp_rx_wait(struct xdp_queue *q, uint32_t n, uint32_t max, uint32_t *idx)
 {
-    uint64_t now = cycles_now();
+    uint64_t now;
 
+    xsk_ring_cons__cancel(&q->rx, n);
+    q->rx.cached_prod = __atomic_load_n(q->rx.producer, __ATOMIC_ACQUIRE);
+    n = xsk_ring_cons__peek(&q->rx, max, idx);
+    if (n == max) {
+        return n;
+    }
+    now = cycles_now();
     if (!q->waiting_since) {
         q->waiting_since = now;
     }
     if (now - q->waiting_since < q->hold_cycles) {
         xsk_ring_cons__cancel(&q->rx, n);
-        return true;
+        return 0;
     }
-    return false;
+    return n;
 }
 
 uint16_t
@@ -83,8 +93,8 @@ xdp_rx_burst(void *q_, struct pkt_batch *b, uint16_t max)
         max = ARRAY_SIZE(q->held) - q->n_held;
     }
     n = xsk_ring_cons__peek(&q->rx, max, &idx);
-    if (n && n < max && q->hold_cycles && xdp_hold_more(q, n)) {
-        n = 0;
+    if (n && n < max && q->hold_cycles) {
+        n = xdp_rx_wait(q, n, max, &idx);
     }
     if (!n) {
         /* Zero-copy drivers may wait for a nudge to use the fill ring. */

@@ -417,7 +417,7 @@ create_sockets(struct port_xdp *dev, const struct port_conf *conf,
 static void
 prime_queues(struct port_xdp *dev, const struct port_conf *conf)
 {
-    uint64_t hold_cycles = cycles_hz() / 1000000 * conf->rx_hold_us;
+    uint64_t hold_cycles = cycles_hz() * conf->rx_hold_us / 1000000;
 
     for (unsigned q = 0; q < dev->n_queues; q++) {
         struct xdp_queue *xq = &dev->qs[q];
