@@ -321,18 +321,6 @@ attach_program(struct port_xdp *dev)
     return 0;
 }
 
-/* The least power of two at least 'n' (rings are powers of two). */
-static unsigned
-pow2_ceil(unsigned n)
-{
-    unsigned p = 1;
-
-    while (p < n) {
-        p <<= 1;
-    }
-    return p;
-}
-
 /* Creates the UMEM (unless the share has one already) and one socket per
  * queue, binding them with 'bind_flags' (which a UMEM registered already
  * does not take: its sockets bind as the first did). */

@@ -176,17 +176,6 @@ tpacket_counters_add(struct tpacket_counters *sum,
 #undef KERNEL_SUM
 }
 
-static uint32_t
-round_pow2(uint32_t x)
-{
-    uint32_t p = 1;
-
-    while (p < x) {
-        p <<= 1;
-    }
-    return p;
-}
-
 /* PACKET_RESERVE for 'conf': room for a VLAN tag, and for 'rx_headroom'
  * in front of every frame, the tag put back or not. */
 static unsigned
@@ -218,14 +207,14 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
      * block arrives truncated (counted, dropped). */
     slot = TPACKET_ALIGN(TPACKET3_HDRLEN + rx_reserve(conf) + g->max_frame);
     g->rx_frame_size = slot;
-    g->rx_block_size = round_pow2(8 * slot);
+    g->rx_block_size = pow2_ceil(8 * slot);
     if (g->rx_block_size < page) {
         g->rx_block_size = page;
     }
     g->rx_blocks = conf->rx_blocks ? conf->rx_blocks : 64;
 
     /* Transmit: fixed frames, a power of two so they tile pages. */
-    g->tx_frame_size = round_pow2(TX_DATA_OFFSET + g->max_frame);
+    g->tx_frame_size = pow2_ceil(TX_DATA_OFFSET + g->max_frame);
     g->tx_block_size = g->tx_frame_size > page ? g->tx_frame_size : page;
     g->tx_frames = conf->tx_frames ? conf->tx_frames : 1024;
     if (g->tx_frames % (g->tx_block_size / g->tx_frame_size)) {

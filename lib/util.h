@@ -18,6 +18,18 @@
 #define GFP_MTU_MAX 9000
 #define GFP_BURST_MAX 64
 
+/* The least power of two at least 'n' (ring sizes). */
+static inline uint32_t
+pow2_ceil(uint32_t n)
+{
+    uint32_t p = 1;
+
+    while (p < n) {
+        p <<= 1;
+    }
+    return p;
+}
+
 /* Strict number parsing: the whole string must be a decimal number within
  * [min, max].  Returns 0 or -EINVAL / -ERANGE. */
 int parse_uint(const char *s, unsigned long long min, unsigned long long max,
