@@ -111,10 +111,12 @@ def rss_kib(pid):
 
 
 def alive(pid):
+    """Whether 'pid' runs (a zombie does not).  The process may be reaped
+    between the open and the read: the read then fails with ESRCH."""
     try:
         with open("/proc/%d/stat" % pid) as f:
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except FileNotFoundError:
+    except (FileNotFoundError, ProcessLookupError):
         return False
 
 
@@ -164,9 +166,10 @@ class Prober(threading.Thread):
         self.stop.set()
         self.join()
         slow = [t for t in self.times if t > LATENCY_LIMIT]
-        log("%s: normal client: %d answers, slowest %.1f ms, median %.1f ms"
-            % (name, len(self.times), max(self.times) * 1000,
-               sorted(self.times)[len(self.times) // 2] * 1000))
+        if self.times:
+            log("%s: normal client: %d answers, slowest %.1f ms, median "
+                "%.1f ms" % (name, len(self.times), max(self.times) * 1000,
+                             sorted(self.times)[len(self.times) // 2] * 1000))
         if self.failures or slow or not self.times:
             return ("normal client: %d failed, %d slower than %.0f s: %s"
                     % (len(self.failures), len(slow), LATENCY_LIMIT,
@@ -327,6 +330,9 @@ def attack_flood(path, pid, secs, rates, wait_pid=None):
     log("flood: %d requests sent, %d replies read, %d rate lines in %s s"
         % (counts["sent"], counts["replies"], n1 - n0, secs))
     t0 = time.monotonic()
+    if not alive(pid):
+        stop.set()
+        return ("%s\nflood: gfp-fwd had exited before SIGTERM" % probed)
     os.kill(pid, signal.SIGTERM)
     while alive(pid) and time.monotonic() - t0 < 10:
         time.sleep(0.005)
