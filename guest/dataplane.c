@@ -161,12 +161,14 @@ worker_main(void *arg)
 {
     struct dp_worker *w = arg;
     struct pkt_batch batch;
+    uint64_t clock;
 
     LOG_INFO("worker on %s %u polls %u streams with engine %s", w->kind,
              w->mw.id, w->n_streams, w->engine->name);
+    clock = cycles_now();
     while (!atomic_load_explicit(w->stop, memory_order_acquire)) {
         for (unsigned i = 0; i < w->n_streams; i++) {
-            fwd_stream_poll(w->engine, &w->streams[i], &batch);
+            fwd_stream_poll(w->engine, &w->streams[i], &batch, &clock);
         }
         worker_serve_reset(w);
     }
@@ -177,12 +179,14 @@ worker_main(void *arg)
  * received.  'woke': the pass follows a wait, and a queue that has frames
  * counts a wakeup. */
 static unsigned
-worker_pass(struct dp_worker *w, struct pkt_batch *batch, bool woke)
+worker_pass(struct dp_worker *w, struct pkt_batch *batch, bool woke,
+            uint64_t *clock)
 {
     unsigned n = 0;
 
     for (unsigned i = 0; i < w->n_streams; i++) {
-        uint16_t k = fwd_stream_poll(w->engine, &w->streams[i], batch);
+        uint16_t k = fwd_stream_poll(w->engine, &w->streams[i], batch,
+                                     clock);
 
         if (k) {
             n += k;
@@ -203,13 +207,15 @@ worker_main_idle(void *arg)
     struct dp_idle *idle = &w->idle;
     struct pkt_batch batch;
     bool woke = false;
+    uint64_t clock;
 
     LOG_INFO("worker on %s %u polls %u streams with engine %s, idle %s",
              w->kind, w->mw.id, w->n_streams, w->engine->name,
              config_idle_name(idle->mode));
     dp_idle_thread_init(idle);
+    clock = cycles_now();
     while (!atomic_load_explicit(w->stop, memory_order_acquire)) {
-        unsigned n = worker_pass(w, &batch, woke);
+        unsigned n = worker_pass(w, &batch, woke, &clock);
 
         worker_serve_reset(w);
         woke = false;
@@ -217,7 +223,7 @@ worker_main_idle(void *arg)
             dp_idle_busy(idle);
             continue;
         }
-        if (dp_idle_arm(idle) && worker_pass(w, &batch, false)) {
+        if (dp_idle_arm(idle) && worker_pass(w, &batch, false, &clock)) {
             dp_idle_disarm(idle);
             continue;
         }
@@ -230,6 +236,8 @@ worker_main_idle(void *arg)
         }
         dp_idle_wait(idle);
         dp_idle_disarm(idle);
+        /* The wait is not the next poll's work. */
+        clock = cycles_now();
         woke = true;
     }
     return 0;
@@ -701,15 +709,15 @@ drain(struct dataplane *dp, unsigned max_ms, uint64_t *intake_end)
         exact &= !port_rx_quiesce(dp->ports[i].port);
     }
     *intake_end = cycles_now();
-    for (;;) {
+    for (uint64_t now = cycles_now();;) {
         struct pkt_batch batch;
-        uint64_t now, round = 0;
+        uint64_t round = 0;
 
         for (unsigned i = 0; i < dp->n_streams; i++) {
-            round += fwd_stream_poll(dp->engine, &dp->streams[i], &batch);
+            round += fwd_stream_poll(dp->engine, &dp->streams[i], &batch,
+                                     &now);
         }
         n += round;
-        now = cycles_now();
         if (!exact) {
             *intake_end = now;
         }

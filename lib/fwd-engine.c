@@ -146,14 +146,15 @@ tx_rest(struct fwd_stream *s, struct pkt_batch *b, uint16_t sent,
 
 uint16_t
 fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
-                struct pkt_batch *b)
+                struct pkt_batch *b, uint64_t *clock)
 {
-    uint64_t start = cycles_now();
+    uint64_t start = *clock;
     uint16_t n_rx, n, sent;
 
     b->max_len = s->max_len;
     n_rx = s->rx->rx_burst(s->rx->q, b, s->burst);
     if (!n_rx) {
+        *clock = cycles_now();
         return 0;
     }
     n = fwd_batch_prepare(engine, s, b);
@@ -164,6 +165,7 @@ fwd_stream_poll(const struct fwd_engine *engine, struct fwd_stream *s,
         STATS_ADD(s->tx_stats, tx_packets, sent);
         STATS_ADD(s->tx_stats, tx_bytes, b->bytes);
     }
-    STATS_ADD(s->rx_stats, busy_cycles, cycles_now() - start);
+    *clock = cycles_now();
+    STATS_ADD(s->rx_stats, busy_cycles, *clock - start);
     return n_rx;
 }

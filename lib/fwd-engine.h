@@ -46,8 +46,15 @@ const struct fwd_engine *const *fwd_engine_list(size_t *n);
 
 /* Polls 'stream' once: receive a burst, drop runts and frames too long for
  * the output, run 'engine', transmit, free and count what did not go out.
- * Returns the number of packets received. */
+ * Returns the number of packets received.
+ *
+ * '*clock' is the poller's clock (cycles_now()): when it last read it (the
+ * end of its previous poll, or its start); the poll reads it once, at its
+ * end, and stores it back.  A poll that received counts the interval as
+ * the stream's busy cycles: the poll and the loop's own work since the
+ * one before.  One clock read a poll, not two, is what the accounting
+ * costs (a read is tens of cycles; a virtio burst is a few hundred). */
 uint16_t fwd_stream_poll(const struct fwd_engine *, struct fwd_stream *,
-                         struct pkt_batch *);
+                         struct pkt_batch *, uint64_t *clock);
 
 #endif /* fwd-engine.h */

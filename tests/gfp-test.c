@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ctl/ctl-stats.h"
+#include "cycles.h"
 #include "gfp-config.h"
 #include "pci-bind.h"
 #include "fwd-engine.h"
@@ -262,7 +263,7 @@ test_engine(int argc, char *argv[])
         printf("init: error\n");
         return 1;
     }
-    fwd_stream_poll(engine, &s, &b);
+    fwd_stream_poll(engine, &s, &b, &(uint64_t) { cycles_now() });
     for (unsigned k = 0; k < txq.n_sent; k++) {
         const uint8_t *f = txq.sent[k];
         uint32_t len = rxq.lens[(f - rxq.frames[0]) / sizeof rxq.frames[0]];
@@ -945,6 +946,7 @@ test_mmap_fwd(int argc, char *argv[])
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (;;) {
         struct tpacket_pkt out[32], in[64];
+        uint64_t clock;
         unsigned n = 0;
 
         while (sent + n < count && n < 32) {
@@ -953,8 +955,9 @@ test_mmap_fwd(int argc, char *argv[])
             n++;
         }
         sent += tpacket_tx_burst(gen, out, n);
-        fwd_stream_poll(engine, &ab, &batch);
-        fwd_stream_poll(engine, &ba, &batch);
+        clock = cycles_now();
+        fwd_stream_poll(engine, &ab, &batch, &clock);
+        fwd_stream_poll(engine, &ba, &batch, &clock);
         n = tpacket_rx_burst(sink, in, 64);
         for (unsigned i = 0; i < n; i++) {
             arrived += in[i].len == size;
@@ -1337,6 +1340,7 @@ xdp_fwd_run(struct xdp_fwd *x)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (uint64_t sent = 0;;) {
         struct tpacket_pkt in[64];
+        uint64_t clock;
         unsigned n;
 
         sent += xdp_fwd_send(x, frame, sent);
@@ -1345,8 +1349,9 @@ xdp_fwd_run(struct xdp_fwd *x)
             nanosleep(&(struct timespec) { 0, 200 * 1000 }, NULL);
             continue;
         }
+        clock = cycles_now();
         for (unsigned i = 0; i < 2 * x->queues; i++) {
-            fwd_stream_poll(x->engine, &x->s[i], &batch);
+            fwd_stream_poll(x->engine, &x->s[i], &batch, &clock);
         }
         n = tpacket_rx_burst(x->sink, in, 64);
         for (unsigned i = 0; i < n; i++) {
