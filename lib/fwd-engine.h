@@ -40,6 +40,22 @@ struct fwd_engine {
     void (*fwd)(const struct fwd_stream *, struct pkt_batch *);
 };
 
+/* How many packets ahead an engine that writes headers prefetches them.
+ * The frames were written by another CPU (the host's switch, the kernel),
+ * so a header is a cache miss of a few hundred cycles, against a few
+ * cycles of work a packet: a distance of 2 hid little of it. */
+#define FWD_PREFETCH_AHEAD 8
+
+/* Prefetches, for writing, the headers of packets 'from' up to (not
+ * including) 'to' of 'b' (clamped to the batch). */
+static inline void
+fwd_prefetch_headers(const struct pkt_batch *b, uint16_t from, uint16_t to)
+{
+    for (uint16_t i = from; i < to && i < b->n; i++) {
+        __builtin_prefetch(b->data[i], 1);
+    }
+}
+
 const struct fwd_engine *fwd_engine_find(const char *name);
 void fwd_engine_names(char *buf, size_t size);
 const struct fwd_engine *const *fwd_engine_list(size_t *n);

@@ -16,9 +16,12 @@ l2_init(const struct fwd_stream *s)
 static void
 l2_fwd(const struct fwd_stream *s, struct pkt_batch *b)
 {
-    for (uint16_t i = 0; i < b->n; i++) {
-        if (i + 2 < b->n) {
-            __builtin_prefetch(b->data[i + 2], 1);
+    const uint16_t n = b->n;
+
+    fwd_prefetch_headers(b, 0, FWD_PREFETCH_AHEAD);
+    for (uint16_t i = 0; i < n; i++) {
+        if (i + FWD_PREFETCH_AHEAD < n) {
+            __builtin_prefetch(b->data[i + FWD_PREFETCH_AHEAD], 1);
         }
         memcpy(b->data[i], s->l2_hdr, sizeof s->l2_hdr);
     }
