@@ -38,7 +38,8 @@
     C(tx_kick_errors, COUNTER_EVENT,                                    \
       "sendto() kicks that failed other than EAGAIN")                   \
     C(comp_bad_desc, COUNTER_DROP_FOLDED,                               \
-      "completed addresses out of bounds: frame lost")                  \
+      "completed addresses that are no frame in flight (out of bounds, "  \
+      "never sent, completed twice): not taken back")                  \
     C(tx_shared, COUNTER_EVENT,                                         \
       "frames sent by descriptor from the paired port's UMEM frame, "   \
       "without a copy (shared UMEM)")
@@ -67,6 +68,8 @@ struct xdp_queue {
     uint64_t rx_lo, rx_hi;      /* Receive frames: [rx_lo, rx_hi). */
     uint64_t tx_lo, tx_hi;      /* Transmit frames: [tx_lo, tx_hi). */
     uint64_t *tx_free;          /* Transmit frames not in the kernel. */
+    uint8_t *tx_out;            /* Per transmit frame: 1 while the kernel
+                                 * has it (a completion is checked). */
     unsigned n_tx_free;
     unsigned tx_pending;        /* Submitted, not yet completed. */
     uint64_t held[2 * GFP_BURST_MAX];  /* Received, not yet refilled

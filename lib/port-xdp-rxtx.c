@@ -187,9 +187,16 @@ xdp_reap(struct xdp_queue *q)
         uint64_t frame = *xsk_ring_cons__comp_addr(&q->comp, idx + i)
                          & ~(uint64_t) (PORT_XDP_FRAME_SIZE - 1);
 
-        if (frame >= q->tx_lo && frame < q->tx_hi
-            && q->n_tx_free < (q->tx_hi - q->tx_lo) / PORT_XDP_FRAME_SIZE) {
-            q->tx_free[q->n_tx_free++] = frame;
+        if (frame >= q->tx_lo && frame < q->tx_hi) {
+            uint8_t *out = &q->tx_out[(frame - q->tx_lo)
+                                      / PORT_XDP_FRAME_SIZE];
+
+            if (*out) {
+                *out = 0;
+                q->tx_free[q->n_tx_free++] = frame;
+            } else {
+                XDP_ADD(q, comp_bad_desc, 1);   /* Not sent, or twice. */
+            }
         } else if (xdp_unlend(q, frame)) {
             lent[n_lent++] = frame;
             if (n_lent == ARRAY_SIZE(lent)) {
@@ -272,6 +279,7 @@ xdp_tx_burst(void *q_, struct pkt_batch *b, uint16_t n)
             shared++;
         } else if (q->n_tx_free) {
             addr = q->tx_free[--q->n_tx_free];
+            q->tx_out[(addr - q->tx_lo) / PORT_XDP_FRAME_SIZE] = 1;
             memcpy(q->area + addr, b->data[i], b->len[i]);
         } else {
             break;              /* No transmit frame left for a copy. */

@@ -183,6 +183,7 @@ close_sockets(struct port_xdp *dev)
         }
         xsk_socket__delete(xq->xsk);
         free(xq->tx_free);
+        free(xq->tx_out);
         free(xq->slot);
     }
     if (dev->share_user) {
@@ -380,17 +381,15 @@ create_sockets(struct port_xdp *dev, const struct port_conf *conf,
         xq->tx_hi = xq->tx_lo
                     + (uint64_t) dev->tx_frames * PORT_XDP_FRAME_SIZE;
         xq->tx_free = malloc(dev->tx_frames * sizeof *xq->tx_free);
+        xq->tx_out = calloc(dev->tx_frames, 1);
         xq->slot = sh ? calloc(dev->rx_frames, 1) : NULL;
-        if (!xq->tx_free || (sh && !xq->slot)) {
-            free(xq->tx_free);
-            free(xq->slot);
-            return -ENOMEM;
-        }
-        error = xsk_socket__create_shared(&xq->xsk, dev->up.name, q,
-                                          dev->umem, &xq->rx, &xq->tx,
-                                          &xq->fill, &xq->comp, &scfg);
+        error = !xq->tx_free || !xq->tx_out || (sh && !xq->slot) ? -ENOMEM
+                : xsk_socket__create_shared(&xq->xsk, dev->up.name, q,
+                                            dev->umem, &xq->rx, &xq->tx,
+                                            &xq->fill, &xq->comp, &scfg);
         if (error) {
             free(xq->tx_free);
+            free(xq->tx_out);
             free(xq->slot);
             return error;
         }
@@ -420,6 +419,7 @@ prime_queues(struct port_xdp *dev, const struct port_conf *conf)
         for (unsigned i = 0; i < dev->tx_frames; i++) {
             xq->tx_free[i] = xq->tx_lo + (uint64_t) i * PORT_XDP_FRAME_SIZE;
         }
+        memset(xq->tx_out, 0, dev->tx_frames);
         xq->n_tx_free = dev->tx_frames;
         xq->copy_mode = !dev->zero_copy;
         xq->hold_cycles = hold_cycles;

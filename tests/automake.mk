@@ -7,6 +7,12 @@ tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
 tests_gfp_test_SOURCES = tests/gfp-test.c tests/gfp-test.h tests/gfp-test-lend.c
 # gfp-ctl stats' parsers and view, for its test hooks.
 tests_gfp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
+# The AF_XDP data path's unit tests, where AF_XDP ports are built.
+if HAVE_XDP
+tests_gfp_test_SOURCES += tests/gfp-test-xdp-comp.c
+tests_gfp_test_CPPFLAGS += -DGFP_TEST_XDP
+tests_gfp_test_CFLAGS += $(XDP_CFLAGS)
+endif
 tests_gfp_test_SOURCES += \
 	$(utilities_ctl_stats_sources) \
 	utilities/ctl/cpuset.c \

@@ -1476,6 +1476,9 @@ static const struct command commands[] = {
     { "ctl-stats-parse", test_ctl_stats_parse },
     { "ctl-stats-replay", test_ctl_stats_replay },
     { "xdp-fwd", test_xdp_fwd },
+#ifdef GFP_TEST_XDP
+    { "xdp-comp", test_xdp_comp },
+#endif
 };
 
 int

@@ -13,5 +13,8 @@ int test_open_rings(struct tpacket_conf *txc, const char *tx_if,
                     const char *rx_if, struct tpacket **rx);
 
 int test_tpacket_lend(int argc, char *argv[]);
+#ifdef GFP_TEST_XDP
+int test_xdp_comp(int argc, char *argv[]);
+#endif
 
 #endif /* gfp-test.h */
