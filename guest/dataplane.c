@@ -709,6 +709,8 @@ drain(struct dataplane *dp, unsigned max_ms, uint64_t *intake_end)
         exact &= !port_rx_quiesce(dp->ports[i].port);
     }
     *intake_end = cycles_now();
+    /* 'now' moves with the polls: a dataplane has at least one pair, two
+     * streams. */
     for (uint64_t now = cycles_now();;) {
         struct pkt_batch batch;
         uint64_t round = 0;

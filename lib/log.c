@@ -16,6 +16,12 @@ log_set_level(enum log_level level)
     atomic_store_explicit(&max_level, level, memory_order_relaxed);
 }
 
+enum log_level
+log_get_level(void)
+{
+    return atomic_load_explicit(&max_level, memory_order_relaxed);
+}
+
 int
 log_parse_level(const char *s, enum log_level *level)
 {

@@ -12,6 +12,7 @@ enum log_level {
 };
 
 void log_set_level(enum log_level);
+enum log_level log_get_level(void);
 int log_parse_level(const char *, enum log_level *);
 void log_msg(enum log_level, const char *module, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

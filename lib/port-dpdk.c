@@ -420,24 +420,27 @@ port_dpdk_configure(struct port *port, const struct port_conf *conf)
 /* The virtio PMD picks its receive and transmit paths at start and says
  * which at INFO under this log type only (it has no burst mode query):
  * raised for the start, so that the log shows the datapath the defaults
- * (guest/vhost-sock.c) are meant to get. */
+ * (guest/vhost-sock.c) are meant to get.  Only from the PMD's own default
+ * (NOTICE; a level the user gave with the EAL's --log-level stays) and
+ * while gfp-fwd itself logs at info. */
 #define VIRTIO_INIT_LOGTYPE "pmd.net.virtio.init"
 
 static int
 port_dpdk_start(struct port *port)
 {
     struct port_dpdk *dev = port_dpdk_cast(port);
-    int type = strncmp(dev->driver, "net_virtio", 10) ? -1
-               : rte_log_register(VIRTIO_INIT_LOGTYPE);
-    int level = type >= 0 ? rte_log_get_level(type) : -1;
+    int type = strncmp(dev->driver, "net_virtio", 10)
+               || log_get_level() < LOG_LVL_INFO
+               ? -1 : rte_log_register(VIRTIO_INIT_LOGTYPE);
+    bool raise = type >= 0 && rte_log_get_level(type) == RTE_LOG_NOTICE;
     int error;
 
-    if (level >= 0 && level < (int) RTE_LOG_INFO) {
+    if (raise) {
         rte_log_set_level(type, RTE_LOG_INFO);
     }
     error = rte_eth_dev_start(dev->port_id);
-    if (level >= 0 && level < (int) RTE_LOG_INFO) {
-        rte_log_set_level(type, level);
+    if (raise) {
+        rte_log_set_level(type, RTE_LOG_NOTICE);
     }
     if (error) {
         LOG_ERR("%s: start failed: %s", port->name, rte_strerror(-error));
