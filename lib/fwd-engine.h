@@ -56,6 +56,17 @@ fwd_prefetch_headers(const struct pkt_batch *b, uint16_t from, uint16_t to)
     }
 }
 
+/* In an engine's loop over 'n' packets of 'b', at packet 'i': prefetches,
+ * for writing, the header FWD_PREFETCH_AHEAD packets ahead if it is inside
+ * the batch (fwd_prefetch_headers() took the first ones before the loop). */
+static inline void
+fwd_prefetch_ahead(const struct pkt_batch *b, uint16_t i, uint16_t n)
+{
+    if (i + FWD_PREFETCH_AHEAD < n) {
+        __builtin_prefetch(b->data[i + FWD_PREFETCH_AHEAD], 1);
+    }
+}
+
 const struct fwd_engine *fwd_engine_find(const char *name);
 void fwd_engine_names(char *buf, size_t size);
 const struct fwd_engine *const *fwd_engine_list(size_t *n);

@@ -20,9 +20,7 @@ l2_fwd(const struct fwd_stream *s, struct pkt_batch *b)
 
     fwd_prefetch_headers(b, 0, FWD_PREFETCH_AHEAD);
     for (uint16_t i = 0; i < n; i++) {
-        if (i + FWD_PREFETCH_AHEAD < n) {
-            __builtin_prefetch(b->data[i + FWD_PREFETCH_AHEAD], 1);
-        }
+        fwd_prefetch_ahead(b, i, n);
         memcpy(b->data[i], s->l2_hdr, sizeof s->l2_hdr);
     }
 }
