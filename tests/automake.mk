@@ -4,7 +4,15 @@ dist_pkgdata_SCRIPTS += tests/gfp-check.py
 noinst_PROGRAMS += tests/gfp-test
 tests_gfp_test_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 tests_gfp_test_LDADD = lib/libgfp.la $(JANSSON_LIBS)
-tests_gfp_test_SOURCES = tests/gfp-test.c tests/gfp-test.h tests/gfp-test-lend.c
+tests_gfp_test_SOURCES = \
+	tests/gfp-test.c \
+	tests/gfp-test.h \
+	tests/gfp-test-ctl.c \
+	tests/gfp-test-engine.c \
+	tests/gfp-test-lend.c \
+	tests/gfp-test-stats.c \
+	tests/gfp-test-tpacket.c \
+	tests/gfp-test-xdp-fwd.c
 # gfp-ctl stats' parsers and view, for its test hooks.
 tests_gfp_test_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/utilities
 # The AF_XDP data path's unit tests, where AF_XDP ports are built.
