@@ -4,6 +4,8 @@ guest_gfp_fwd_LDADD = lib/libgfp.la $(JANSSON_LIBS) $(NUMA_LIBS)
 guest_gfp_fwd_SOURCES = \
 	guest/dataplane.c \
 	guest/dataplane.h \
+	guest/dataplane-private.h \
+	guest/dataplane-stats.c \
 	guest/fwd-telemetry.h \
 	guest/gfp-fwd.c \
 	guest/idle.c \
