@@ -144,6 +144,7 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
         .ifname = port->name,
         .mtu = conf->mtu,
         .qdisc_bypass = true,
+        .tx_copy = TPACKET_TX_COPY_AUTO,
         /* Queues of one port share a fanout group; ports do not. */
         .fanout_group = conf->queues > 1
                         ? (int) ((getpid() + dev->ifindex) & 0xffff) : -1,
@@ -192,10 +193,13 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
                      if_mtu, conf->mtu, if_mtu + GFP_ETH_HLEN,
                      if_mtu + GFP_ETH_HLEN + 4);
         }
+        bool copy = tpacket_get_tx_copy(dev->qctx[0].ring) != 0;
+
         LOG_INFO("%s (PacketMMAP): %u queues, MTU %u, rx %u blocks of %u "
-                 "bytes, tx %u frames of %u bytes%s", port->name,
-                 conf->queues, conf->mtu, g->rx_blocks, g->rx_block_size,
-                 g->tx_frames, g->tx_frame_size,
+                 "bytes, tx %u frames of %u bytes, sent frames copied %s by "
+                 "the kernel%s", port->name, conf->queues, conf->mtu,
+                 g->rx_blocks, g->rx_block_size, g->tx_frames,
+                 g->tx_frame_size, copy ? "whole" : "header only",
                  conf->queues > 1 ? ", fanout by hash" : "");
     }
     return 0;

@@ -3,10 +3,14 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/ethtool.h>
 #include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/sockios.h>
+#include <linux/virtio_net.h>
 #include <net/if.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -75,6 +79,8 @@ struct tpacket {
      * longer, as the kernel allows. */
     uint32_t tx_next;
     uint32_t tx_max_len;
+    uint32_t tx_data;           /* Offset of a transmit frame's data. */
+    uint16_t tx_copy;           /* The conf's; 0: no virtio-net header. */
     unsigned if_mtu;
 
     /* The last kick found the interface's queue full (EAGAIN, ENOBUFS):
@@ -193,19 +199,25 @@ int
 tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
 {
     uint32_t page = sysconf(_SC_PAGESIZE);
-    uint32_t slot;
+    uint32_t slot, vnet;
 
     if (conf->mtu < GFP_MTU_MIN || conf->mtu > GFP_MTU_MAX
         || conf->rx_headroom > TPACKET_RX_HEADROOM_MAX) {
         return -EMSGSIZE;
     }
+    if (conf->tx_copy < TPACKET_TX_COPY_AUTO
+        || conf->tx_copy > TPACKET_TX_COPY_MAX) {
+        return -EINVAL;
+    }
     memset(g, 0, sizeof *g);
     g->max_frame = conf->mtu + GFP_ETH_HLEN + 4;
+    vnet = conf->tx_copy ? TPACKET_VNET_LEN : 0;
 
     /* Receive: a block holds eight full-size frames, so that it is not
      * retired for want of room after one big frame.  A frame longer than a
      * block arrives truncated (counted, dropped). */
-    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + rx_reserve(conf) + g->max_frame);
+    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + rx_reserve(conf) + vnet
+                         + g->max_frame);
     g->rx_frame_size = slot;
     g->rx_block_size = pow2_ceil(8 * slot);
     if (g->rx_block_size < page) {
@@ -214,7 +226,7 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
     g->rx_blocks = conf->rx_blocks ? conf->rx_blocks : 64;
 
     /* Transmit: fixed frames, a power of two so they tile pages. */
-    g->tx_frame_size = pow2_ceil(TX_DATA_OFFSET + g->max_frame);
+    g->tx_frame_size = pow2_ceil(TX_DATA_OFFSET + vnet + g->max_frame);
     g->tx_block_size = g->tx_frame_size > page ? g->tx_frame_size : page;
     g->tx_frames = conf->tx_frames ? conf->tx_frames : 1024;
     if (g->tx_frames % (g->tx_block_size / g->tx_frame_size)) {
@@ -363,6 +375,24 @@ tx_frame(const struct tpacket *t, uint32_t i)
     return (void *) (t->map + rx_size + (size_t) i * t->geom.tx_frame_size);
 }
 
+/* Whether the driver of 'ifname' copies the pages a socket buffer
+ * references before passing the buffer on: veth does (into the peer's
+ * namespace), tun does (to its reader). */
+static bool
+driver_copies_pages(int fd, const char *ifname)
+{
+    struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+    struct ifreq ifr;
+
+    memset(&ifr, 0, sizeof ifr);
+    snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+    ifr.ifr_data = (void *) &info;
+    if (ioctl(fd, SIOCETHTOOL, &ifr)) {
+        return false;
+    }
+    return !strcmp(info.driver, "veth") || !strcmp(info.driver, "tun");
+}
+
 int
 tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
 {
@@ -426,6 +456,16 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     /* Our own transmissions must not come back on our receive ring. */
     if (setsockopt(t->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
                    sizeof one)) {
+        error = -errno;
+        goto error;
+    }
+    t->tx_copy = (conf->tx_copy == TPACKET_TX_COPY_AUTO
+                  ? (driver_copies_pages(t->fd, conf->ifname)
+                     ? TPACKET_TX_COPY_MAX : 0)
+                  : conf->tx_copy);
+    t->tx_data = TX_DATA_OFFSET + (t->tx_copy ? TPACKET_VNET_LEN : 0);
+    if (t->tx_copy && setsockopt(t->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+                                 sizeof one)) {
         error = -errno;
         goto error;
     }
@@ -730,7 +770,7 @@ bound_ifindex(const struct tpacket *t, int *ifindex)
 int
 tpacket_refresh_mtu(struct tpacket *t)
 {
-    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+    uint32_t room = t->geom.tx_frame_size - t->tx_data;
     struct ifreq ifr;
     int ifindex = 0, err;
 
@@ -753,6 +793,12 @@ tpacket_refresh_mtu(struct tpacket *t)
     return 0;
 }
 
+unsigned
+tpacket_get_tx_copy(const struct tpacket *t)
+{
+    return t->tx_copy;
+}
+
 int
 tpacket_fd(const struct tpacket *t)
 {
@@ -771,7 +817,7 @@ tpacket_get_if_mtu(const struct tpacket *t)
 static bool
 tx_fits(const struct tpacket *t, const struct tpacket_pkt *pkt)
 {
-    uint32_t room = t->geom.tx_frame_size - TX_DATA_OFFSET;
+    uint32_t room = t->geom.tx_frame_size - t->tx_data;
 
     if (pkt->len <= t->tx_max_len) {
         return true;
@@ -853,6 +899,20 @@ tx_kick(struct tpacket *t)
     }
 }
 
+/* The virtio-net header in front of a frame to send: no offload, the
+ * first 'copy' bytes to be copied into the socket buffer. */
+static inline void
+tx_vnet_hdr(struct tpacket3_hdr *h, uint16_t copy)
+{
+    struct virtio_net_hdr v = {
+        .gso_type = VIRTIO_NET_HDR_GSO_NONE,
+        .hdr_len = copy,
+    };
+
+    _Static_assert(sizeof v == TPACKET_VNET_LEN, "virtio-net header size");
+    memcpy((uint8_t *) h + TX_DATA_OFFSET, &v, sizeof v);
+}
+
 unsigned
 tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
                  unsigned n)
@@ -879,9 +939,13 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
                 break;
             }
         }
-        memcpy((uint8_t *) h + TX_DATA_OFFSET, pkts[i].data, pkts[i].len);
-        h->tp_len = pkts[i].len;
-        h->tp_snaplen = pkts[i].len;
+        if (t->tx_copy) {
+            tx_vnet_hdr(h, pkts[i].len < t->tx_copy ? pkts[i].len
+                                                    : t->tx_copy);
+        }
+        memcpy((uint8_t *) h + t->tx_data, pkts[i].data, pkts[i].len);
+        h->tp_len = t->tx_data - TX_DATA_OFFSET + pkts[i].len;
+        h->tp_snaplen = h->tp_len;
         h->tp_next_offset = 0;
         __atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST,
                          __ATOMIC_RELEASE);

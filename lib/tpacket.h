@@ -90,6 +90,12 @@ uint64_t tpacket_kernel_drops(const struct tpacket_kernel_counters *);
  * named "rx_NAME", "tx_NAME" and "kernel_NAME". */
 const struct counter_desc *tpacket_counter_descs(size_t *n);
 
+/* struct tpacket_conf's 'tx_copy': the driver's choice, the longest copy
+ * (the virtio-net header's 16-bit length), and that header's size. */
+#define TPACKET_TX_COPY_AUTO (-1)
+#define TPACKET_TX_COPY_MAX 65535
+#define TPACKET_VNET_LEN 10
+
 struct tpacket_conf {
     const char *ifname;
     unsigned mtu;               /* Frames up to mtu + 14 + 4 (one VLAN). */
@@ -99,6 +105,17 @@ struct tpacket_conf {
     int fanout_group;           /* < 0: no fanout; else a PACKET_FANOUT_HASH
                                  * group id (0-65535) shared by queues. */
     bool qdisc_bypass;
+
+    /* Bytes of each sent frame that the kernel copies into the socket
+     * buffer it builds; it references the rest in the ring's pages.  veth
+     * and tun copy referenced pages once more before passing a buffer on
+     * (a page allocated per frame), so there copying the frame whole costs
+     * less.  TPACKET_TX_COPY_AUTO: whole frames on those drivers, the
+     * kernel's own way elsewhere; 0: the kernel's own way (the link-layer
+     * header copied); else at most TPACKET_TX_COPY_MAX bytes.  Other than
+     * 0 sets PACKET_VNET_HDR: a virtio-net header (TPACKET_VNET_LEN bytes)
+     * goes in front of every frame in both rings. */
+    int tx_copy;
 
     /* Lending received frames out of the ring (tpacket_rx_hold()): a block
      * goes back to the kernel only when its last frame is given back, and
@@ -211,6 +228,11 @@ int tpacket_fd(const struct tpacket *);
 
 /* The interface's MTU as last read. */
 unsigned tpacket_get_if_mtu(const struct tpacket *);
+
+/* The bytes of each sent frame the kernel copies, as applied ('tx_copy'
+ * of the configuration, TPACKET_TX_COPY_AUTO resolved): 0 for the kernel's
+ * own way, TPACKET_TX_COPY_MAX for whole frames. */
+unsigned tpacket_get_tx_copy(const struct tpacket *);
 
 /* Stops the kernel from queueing new frames to this socket (a filter that
  * takes nothing); frames already in the ring can still be received.  What

@@ -35,7 +35,8 @@ RTE_LOG_REGISTER_DEFAULT(pmmap_logtype, NOTICE);
 
 /* Devargs: one strict parser, in the manner of gfp's own configuration. */
 
-#define PMMAP_ARGS "iface, queues, blocks, frames, qdisc_bypass, zero_copy"
+#define PMMAP_ARGS \
+    "iface, queues, blocks, frames, qdisc_bypass, zero_copy, tx_copy"
 
 static bool
 is_pow2(unsigned long long v)
@@ -103,6 +104,17 @@ parse_arg(const char *name, const char *key, const char *value,
         return parse_flag(name, key, value, &conf->qdisc_bypass);
     } else if (!strcmp(key, "zero_copy")) {
         return parse_flag(name, key, value, &conf->zero_copy);
+    } else if (!strcmp(key, "tx_copy")) {
+        if (!strcmp(value, "auto")) {
+            conf->tx_copy = TPACKET_TX_COPY_AUTO;
+        } else if (parse_uint(value, 0, TPACKET_TX_COPY_MAX, &v)) {
+            PMMAP_ERR("%s: tx_copy=%s: invalid value, expected auto or a "
+                      "number of bytes from 0 to %d", name, value,
+                      TPACKET_TX_COPY_MAX);
+            return -EINVAL;
+        } else {
+            conf->tx_copy = v;
+        }
     } else {
         PMMAP_ERR("%s: unknown argument %s=%s: accepted are "PMMAP_ARGS,
                   name, key, value);
@@ -122,6 +134,7 @@ check_ring_memory(const char *name, const struct pmmap_conf *conf)
         .rx_blocks = conf->blocks,
         .tx_frames = conf->frames,
         .rx_headroom = conf->zero_copy ? PMMAP_LEND_ROOM : 0,
+        .tx_copy = conf->tx_copy,
     };
     struct tpacket_geometry g;
     uint64_t bytes;
@@ -153,6 +166,7 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
 {
     static const char *const keys[] = {
         "iface", "queues", "blocks", "frames", "qdisc_bypass", "zero_copy",
+        "tx_copy",
     };
     bool seen[RTE_DIM(keys)] = { false };
     struct rte_kvargs *kv;
@@ -162,6 +176,7 @@ parse_args(const char *name, const char *args, struct pmmap_conf *conf)
     conf->queues = 1;
     /* As net_af_packet: past the qdisc unless told otherwise. */
     conf->qdisc_bypass = true;
+    conf->tx_copy = TPACKET_TX_COPY_AUTO;
     if (!args || !args[0]) {
         PMMAP_ERR("%s: iface=NAME is required (the kernel interface to "
                   "attach to)", name);
@@ -301,6 +316,7 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
         .rx_blocks = p->conf.blocks,
         .tx_frames = p->conf.frames,
         .qdisc_bypass = p->conf.qdisc_bypass,
+        .tx_copy = p->conf.tx_copy,
     };
     struct tpacket_geometry g;
     int group = n_rx > 1 ? fanout_base(p, ifindex) : -1;
@@ -366,6 +382,28 @@ error:
         tpacket_close(sock[i]);
     }
     return error;
+}
+
+/* Says how much of each sent frame the kernel copies ('tx_copy'). */
+static void
+log_tx_copy(const char *name, const struct pmmap_conf *conf,
+            const struct tpacket *t)
+{
+    unsigned copy = tpacket_get_tx_copy(t);
+    char asked[16];
+
+    snprintf(asked, sizeof asked, "%d", conf->tx_copy);
+    if (copy == TPACKET_TX_COPY_MAX) {
+        PMMAP_INFO("%s: the kernel copies sent frames whole (tx_copy=%s)",
+                   name, conf->tx_copy < 0 ? "auto" : asked);
+    } else if (copy) {
+        PMMAP_INFO("%s: the kernel copies the first %u bytes of a sent "
+                   "frame (tx_copy=%s)", name, copy, asked);
+    } else {
+        PMMAP_INFO("%s: the kernel copies a sent frame's header, the rest "
+                   "it references in the ring (tx_copy=%s)", name,
+                   conf->tx_copy < 0 ? "auto" : asked);
+    }
 }
 
 /* ethdev operations. */
@@ -556,6 +594,7 @@ pmmap_dev_start(struct rte_eth_dev *dev)
                          "but %s)", name, why);
         }
     }
+    log_tx_copy(name, &p->conf, p->sock[0]);
     if (p->fanout_group >= 0) {
         PMMAP_INFO("%s: started on %s: %u rx, %u tx queues, MTU %u, fanout "
                    "group %d", name, p->conf.ifname, n_rx, n_tx, mtu,

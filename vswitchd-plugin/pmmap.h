@@ -182,6 +182,7 @@ struct pmmap_conf {
     unsigned frames;            /* Transmit ring frames; 0: tpacket's. */
     bool qdisc_bypass;
     bool zero_copy;             /* Lend frames out where it is safe. */
+    int tx_copy;                /* tpacket_conf's; TPACKET_TX_COPY_AUTO. */
 };
 
 /* A port: the ethdev's private data. */
