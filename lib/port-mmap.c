@@ -183,6 +183,8 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
         const struct tpacket_geometry *g
             = tpacket_get_geometry(dev->qctx[0].ring);
         unsigned if_mtu = tpacket_get_if_mtu(dev->qctx[0].ring);
+        unsigned copy = tpacket_get_tx_copy(dev->qctx[0].ring);
+        char how[48];
 
         /* Longer frames would stall the transmit ring (the kernel refuses
          * them): they are dropped and counted as too big instead. */
@@ -193,13 +195,16 @@ port_mmap_configure(struct port *port, const struct port_conf *conf)
                      if_mtu, conf->mtu, if_mtu + GFP_ETH_HLEN,
                      if_mtu + GFP_ETH_HLEN + 4);
         }
-        bool copy = tpacket_get_tx_copy(dev->qctx[0].ring) != 0;
-
+        if (copy) {
+            snprintf(how, sizeof how, "copied by the kernel up to %u bytes",
+                     copy);
+        } else {
+            snprintf(how, sizeof how, "referenced by the kernel");
+        }
         LOG_INFO("%s (PacketMMAP): %u queues, MTU %u, rx %u blocks of %u "
-                 "bytes, tx %u frames of %u bytes, sent frames copied %s by "
-                 "the kernel%s", port->name, conf->queues, conf->mtu,
-                 g->rx_blocks, g->rx_block_size, g->tx_frames,
-                 g->tx_frame_size, copy ? "whole" : "header only",
+                 "bytes, tx %u frames of %u bytes, sent frames %s%s",
+                 port->name, conf->queues, conf->mtu, g->rx_blocks,
+                 g->rx_block_size, g->tx_frames, g->tx_frame_size, how,
                  conf->queues > 1 ? ", fanout by hash" : "");
     }
     return 0;

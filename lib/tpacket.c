@@ -52,6 +52,15 @@ struct tpacket {
     int fd;
     uint8_t *map;
     size_t map_size;
+
+    /* Where frames are sent: the same socket and map as above, or with
+     * 'tx_copy' a socket of their own (its virtio-net header would
+     * otherwise come in front of received frames too, and a frame the
+     * kernel cannot describe in one would leave a hole in the block). */
+    int tx_fd;
+    uint8_t *tx_map;            /* The second socket's map, else NULL. */
+    size_t tx_map_size;
+    uint8_t *tx_base;           /* The first transmit frame. */
     struct tpacket_geometry geom;
 
     /* Receive: the block being walked, and the run of emptied blocks not
@@ -81,6 +90,7 @@ struct tpacket {
     uint32_t tx_max_len;
     uint32_t tx_data;           /* Offset of a transmit frame's data. */
     uint16_t tx_copy;           /* The conf's; 0: no virtio-net header. */
+    uint64_t tx_mtu_ms;         /* When tx_mtu_watch() last read the MTU. */
     unsigned if_mtu;
 
     /* The last kick found the interface's queue full (EAGAIN, ENOBUFS):
@@ -216,8 +226,7 @@ tpacket_geometry(const struct tpacket_conf *conf, struct tpacket_geometry *g)
     /* Receive: a block holds eight full-size frames, so that it is not
      * retired for want of room after one big frame.  A frame longer than a
      * block arrives truncated (counted, dropped). */
-    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + rx_reserve(conf) + vnet
-                         + g->max_frame);
+    slot = TPACKET_ALIGN(TPACKET3_HDRLEN + rx_reserve(conf) + g->max_frame);
     g->rx_frame_size = slot;
     g->rx_block_size = pow2_ceil(8 * slot);
     if (g->rx_block_size < page) {
@@ -370,9 +379,7 @@ rx_block_back(const struct tpacket *t, uint32_t i)
 static struct tpacket3_hdr *
 tx_frame(const struct tpacket *t, uint32_t i)
 {
-    size_t rx_size = (size_t) t->geom.rx_block_size * t->geom.rx_blocks;
-
-    return (void *) (t->map + rx_size + (size_t) i * t->geom.tx_frame_size);
+    return (void *) (t->tx_base + (size_t) i * t->geom.tx_frame_size);
 }
 
 /* Whether the driver of 'ifname' copies the pages a socket buffer
@@ -391,6 +398,44 @@ driver_copies_pages(int fd, const char *ifname)
         return false;
     }
     return !strcmp(info.driver, "veth") || !strcmp(info.driver, "tun");
+}
+
+/* The transmit socket of a ring whose frames the kernel copies
+ * ('tx_copy'): a virtio-net header in front of each frame, a transmit ring
+ * as 'req' asks, bound to the interface with protocol 0 so that it
+ * receives nothing.  Returns 0 or a negative errno. */
+static int
+open_tx_socket(struct tpacket *t, const struct tpacket_conf *conf,
+               unsigned ifindex, const struct tpacket_req3 *req)
+{
+    int version = TPACKET_V3, one = 1;
+    struct sockaddr_ll sll;
+
+    t->tx_fd = socket(AF_PACKET, SOCK_RAW, 0);
+    if (t->tx_fd < 0
+        || setsockopt(t->tx_fd, SOL_PACKET, PACKET_VERSION, &version,
+                      sizeof version)
+        || setsockopt(t->tx_fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+                      sizeof one)
+        || (conf->qdisc_bypass
+            && setsockopt(t->tx_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
+                          sizeof one))
+        || setsockopt(t->tx_fd, SOL_PACKET, PACKET_TX_RING, req,
+                      sizeof *req)) {
+        return -errno;
+    }
+    t->tx_map_size = (size_t) t->geom.tx_block_size * t->geom.tx_blocks;
+    t->tx_map = mmap(NULL, t->tx_map_size, PROT_READ | PROT_WRITE,
+                     MAP_SHARED | MAP_LOCKED | MAP_POPULATE, t->tx_fd, 0);
+    if (t->tx_map == MAP_FAILED) {
+        t->tx_map = NULL;
+        return -errno;
+    }
+    t->tx_base = t->tx_map;
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_ifindex = ifindex;
+    return bind(t->tx_fd, (struct sockaddr *) &sll, sizeof sll) ? -errno : 0;
 }
 
 int
@@ -418,6 +463,7 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         goto early_error;
     }
     t->fd = -1;
+    t->tx_fd = -1;
     t->on_free = conf->on_free;
     t->aux = conf->aux;
     t->rx_stats = conf->rx_counters;
@@ -461,14 +507,9 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     }
     t->tx_copy = (conf->tx_copy == TPACKET_TX_COPY_AUTO
                   ? (driver_copies_pages(t->fd, conf->ifname)
-                     ? TPACKET_TX_COPY_MAX : 0)
+                     ? TPACKET_TX_COPY_AUTO_BYTES : 0)
                   : conf->tx_copy);
     t->tx_data = TX_DATA_OFFSET + (t->tx_copy ? TPACKET_VNET_LEN : 0);
-    if (t->tx_copy && setsockopt(t->fd, SOL_PACKET, PACKET_VNET_HDR, &one,
-                                 sizeof one)) {
-        error = -errno;
-        goto error;
-    }
     if (conf->qdisc_bypass
         && setsockopt(t->fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one,
                       sizeof one)) {
@@ -502,20 +543,26 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
     tx_req.tp_block_nr = t->geom.tx_blocks;
     tx_req.tp_frame_size = t->geom.tx_frame_size;
     tx_req.tp_frame_nr = t->geom.tx_frames;
-    if (setsockopt(t->fd, SOL_PACKET, PACKET_TX_RING, &tx_req,
-                   sizeof tx_req)) {
+    if (!t->tx_copy && setsockopt(t->fd, SOL_PACKET, PACKET_TX_RING, &tx_req,
+                                  sizeof tx_req)) {
         error = -errno;
         goto error;
     }
 
     t->map_size = (size_t) t->geom.rx_block_size * t->geom.rx_blocks
-                  + (size_t) t->geom.tx_block_size * t->geom.tx_blocks;
+                  + (t->tx_copy ? 0 : (size_t) t->geom.tx_block_size
+                                      * t->geom.tx_blocks);
     t->map = mmap(NULL, t->map_size, PROT_READ | PROT_WRITE,
                   MAP_SHARED | MAP_LOCKED | MAP_POPULATE, t->fd, 0);
     if (t->map == MAP_FAILED) {
         t->map = NULL;
         error = -errno;
         goto error;
+    }
+    if (!t->tx_copy) {
+        t->tx_fd = t->fd;
+        t->tx_base = t->map + (size_t) t->geom.rx_block_size
+                              * t->geom.rx_blocks;
     }
 
     memset(&sll, 0, sizeof sll);
@@ -526,7 +573,8 @@ tpacket_open(const struct tpacket_conf *conf, struct tpacket **tp)
         error = -errno;
         goto error;
     }
-    error = tpacket_refresh_mtu(t);
+    error = t->tx_copy ? open_tx_socket(t, conf, ifindex, &tx_req) : 0;
+    error = error ? error : tpacket_refresh_mtu(t);
     if (error) {
         goto error;
     }
@@ -565,6 +613,12 @@ ring_free(struct tpacket *t)
 
     if (t->map) {
         munmap(t->map, t->map_size);
+    }
+    if (t->tx_map) {
+        munmap(t->tx_map, t->tx_map_size);
+    }
+    if (t->tx_fd >= 0 && t->tx_fd != t->fd) {
+        close(t->tx_fd);
     }
     if (t->fd >= 0) {
         close(t->fd);
@@ -633,7 +687,7 @@ vlan_restore(struct tpacket_pkt *pkt)
 static void
 tx_kick_owed(struct tpacket *t)
 {
-    if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
+    if (sendto(t->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
         __atomic_store_n(&t->tx_owed, false, __ATOMIC_RELAXED);
     }
 }
@@ -839,6 +893,29 @@ tx_frame_copy(struct tpacket *t, uint32_t dst, uint32_t src)
     d->tp_next_offset = 0;
 }
 
+/* Whether queued frame 'i' cannot go: the kernel refused it, or, with a
+ * virtio-net header (the kernel then leaves a frame's length to the
+ * header and does not hold it to the MTU), it is longer than the MTU as
+ * last read: the interface would drop it and the kernel give it back to be
+ * sent again, for ever. */
+static bool
+tx_refused(const struct tpacket *t, uint32_t i)
+{
+    const struct tpacket3_hdr *h = tx_frame(t, i);
+    uint32_t status = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+    struct tpacket_pkt pkt;
+
+    if (status == TP_STATUS_WRONG_FORMAT) {
+        return true;
+    }
+    if (!t->tx_copy || status != TP_STATUS_SEND_REQUEST) {
+        return false;
+    }
+    pkt.data = (uint8_t *) h + t->tx_data;
+    pkt.len = h->tp_len - (t->tx_data - TX_DATA_OFFSET);
+    return !tx_fits(t, &pkt);
+}
+
 /* The kernel refused the frame at the head of its queue (the interface's
  * MTU went down under it, or it is shorter than a header): it marked it
  * TP_STATUS_WRONG_FORMAT and will not look past it, so everything queued
@@ -854,8 +931,7 @@ tx_recover(struct tpacket *t)
     uint32_t n = t->geom.tx_frames, bad = n, j, next;
 
     for (uint32_t i = 0; i < n; i++) {
-        if (__atomic_load_n(&tx_frame(t, i)->tp_status, __ATOMIC_ACQUIRE)
-            == TP_STATUS_WRONG_FORMAT) {
+        if (tx_refused(t, i)) {
             bad = i;
             break;
         }
@@ -884,7 +960,7 @@ static void
 tx_kick(struct tpacket *t)
 {
     for (uint32_t tries = 0; tries <= t->geom.tx_frames; tries++) {
-        if (sendto(t->fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
+        if (sendto(t->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
             __atomic_store_n(&t->tx_owed, false, __ATOMIC_RELAXED);
             return;
         }
@@ -913,11 +989,41 @@ tx_vnet_hdr(struct tpacket3_hdr *h, uint16_t copy)
     memcpy((uint8_t *) h + TX_DATA_OFFSET, &v, sizeof v);
 }
 
+/* With a virtio-net header the ring holds frames to the interface's MTU
+ * itself: every TX_MTU_WATCH_MS it reads the MTU again and, if it went
+ * down, takes the queued frames now too long out of the queue (counted as
+ * refused, as the kernel's check would have them). */
+#define TX_MTU_WATCH_MS 100
+
+static bool
+tx_mtu_watch(struct tpacket *t)
+{
+    struct timespec now;
+    uint32_t before = t->tx_max_len;
+    bool taken = false;
+    uint64_t ms;
+
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+    ms = (uint64_t) now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    if (ms - t->tx_mtu_ms < TX_MTU_WATCH_MS) {
+        return false;
+    }
+    t->tx_mtu_ms = ms;
+    if (!tpacket_refresh_mtu(t) && t->tx_max_len < before) {
+        while (tx_recover(t)) {
+            taken = true;
+        }
+    }
+    return taken;
+}
+
 unsigned
 tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
                  unsigned n)
 {
     unsigned queued = 0, i;
+    /* Frames taken out of the queue: the ones behind them want a kick. */
+    bool taken = t->tx_copy && tx_mtu_watch(t);
 
     for (i = 0; i < n; i++) {
         struct tpacket3_hdr *h = tx_frame(t, t->tx_next);
@@ -954,7 +1060,7 @@ tpacket_tx_burst(struct tpacket *t, const struct tpacket_pkt *pkts,
         TP_TX_ADD(t, bytes, pkts[i].len);
         queued++;
     }
-    if (queued) {
+    if (queued || taken) {
         tx_kick(t);
     }
     return i;

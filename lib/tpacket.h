@@ -94,6 +94,12 @@ const struct counter_desc *tpacket_counter_descs(size_t *n);
  * (the virtio-net header's 16-bit length), and that header's size. */
 #define TPACKET_TX_COPY_AUTO (-1)
 #define TPACKET_TX_COPY_MAX 65535
+
+/* What TPACKET_TX_COPY_AUTO copies on veth and tun: a full-size Ethernet
+ * frame with a VLAN tag fits the kernel's 2 KiB allocation; the rest of a
+ * jumbo frame stays referenced (copied whole, it would take a 16 KiB
+ * allocation and as much of the receiver's socket buffer). */
+#define TPACKET_TX_COPY_AUTO_BYTES 1536
 #define TPACKET_VNET_LEN 10
 
 struct tpacket_conf {
@@ -110,11 +116,14 @@ struct tpacket_conf {
      * buffer it builds; it references the rest in the ring's pages.  veth
      * and tun copy referenced pages once more before passing a buffer on
      * (a page allocated per frame), so there copying the frame whole costs
-     * less.  TPACKET_TX_COPY_AUTO: whole frames on those drivers, the
-     * kernel's own way elsewhere; 0: the kernel's own way (the link-layer
+     * less.  TPACKET_TX_COPY_AUTO: TPACKET_TX_COPY_AUTO_BYTES on those
+     * drivers, the kernel's own way elsewhere; 0: the kernel's own way (the link-layer
      * header copied); else at most TPACKET_TX_COPY_MAX bytes.  Other than
-     * 0 sets PACKET_VNET_HDR: a virtio-net header (TPACKET_VNET_LEN bytes)
-     * goes in front of every frame in both rings. */
+     * 0, frames go out through a second socket with PACKET_VNET_HDR: a
+     * virtio-net header (TPACKET_VNET_LEN bytes) in front of every frame
+     * of its transmit ring says how much to copy; the kernel then does not
+     * hold frames to the interface's MTU, so the ring reads the MTU again
+     * every 100 ms while it sends and drops what is now too long. */
     int tx_copy;
 
     /* Lending received frames out of the ring (tpacket_rx_hold()): a block

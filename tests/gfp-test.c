@@ -148,6 +148,7 @@ static const struct command commands[] = {
     { "tpacket-lend", test_tpacket_lend },
     { "mmap-fwd", test_mmap_fwd },
     { "tpacket-mtu-shrink", test_tpacket_mtu_shrink },
+    { "tpacket-mtu-copy", test_tpacket_mtu_copy },
     { "pci-bind", test_pci_bind },
     { "ctl-stats-parse", test_ctl_stats_parse },
     { "ctl-stats-replay", test_ctl_stats_replay },

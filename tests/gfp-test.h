@@ -32,6 +32,7 @@ int test_tpacket_walk_edge(int argc, char *argv[]);
 int test_tpacket_walk_ahead(int argc, char *argv[]);
 int test_tpacket_veth(int argc, char *argv[]);
 int test_tpacket_mtu_shrink(int argc, char *argv[]);
+int test_tpacket_mtu_copy(int argc, char *argv[]);
 int test_mmap_fwd(int argc, char *argv[]);
 
 /* gfp-test-lend.c */

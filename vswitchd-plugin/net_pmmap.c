@@ -392,17 +392,20 @@ log_tx_copy(const char *name, const struct pmmap_conf *conf,
     unsigned copy = tpacket_get_tx_copy(t);
     char asked[16];
 
-    snprintf(asked, sizeof asked, "%d", conf->tx_copy);
+    if (conf->tx_copy < 0) {
+        snprintf(asked, sizeof asked, "auto");
+    } else {
+        snprintf(asked, sizeof asked, "%d", conf->tx_copy);
+    }
     if (copy == TPACKET_TX_COPY_MAX) {
         PMMAP_INFO("%s: the kernel copies sent frames whole (tx_copy=%s)",
-                   name, conf->tx_copy < 0 ? "auto" : asked);
+                   name, asked);
     } else if (copy) {
         PMMAP_INFO("%s: the kernel copies the first %u bytes of a sent "
                    "frame (tx_copy=%s)", name, copy, asked);
     } else {
         PMMAP_INFO("%s: the kernel copies a sent frame's header, the rest "
-                   "it references in the ring (tx_copy=%s)", name,
-                   conf->tx_copy < 0 ? "auto" : asked);
+                   "it references in the ring (tx_copy=%s)", name, asked);
     }
 }
 
