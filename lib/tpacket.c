@@ -99,6 +99,12 @@ struct tpacket {
      * Relaxed atomic: net_pmmap may receive and send on other threads. */
     bool tx_owed;
 
+    /* Held by whoever may call the kernel's transmit or move frames in the
+     * transmit ring from another thread than the one that sends: the owed
+     * kick on a receiving thread takes it if free, tx_recover() waits for
+     * it.  Atomic. */
+    bool tx_busy;
+
     struct tpacket_rx_counters *rx_stats;      /* The caller's. */
     struct tpacket_tx_counters *tx_stats;      /* The caller's. */
 };
@@ -687,9 +693,13 @@ vlan_restore(struct tpacket_pkt *pkt)
 static void
 tx_kick_owed(struct tpacket *t)
 {
+    if (__atomic_exchange_n(&t->tx_busy, true, __ATOMIC_ACQUIRE)) {
+        return;                 /* tx_recover() is at work: later. */
+    }
     if (sendto(t->tx_fd, NULL, 0, MSG_DONTWAIT, NULL, 0) >= 0) {
         __atomic_store_n(&t->tx_owed, false, __ATOMIC_RELAXED);
     }
+    __atomic_store_n(&t->tx_busy, false, __ATOMIC_RELEASE);
 }
 
 unsigned
@@ -919,37 +929,44 @@ tx_refused(const struct tpacket *t, uint32_t i)
 /* The kernel refused the frame at the head of its queue (the interface's
  * MTU went down under it, or it is shorter than a header): it marked it
  * TP_STATUS_WRONG_FORMAT and will not look past it, so everything queued
- * behind it would wait for ever.  Without PACKET_LOSS (which would drop
- * such frames uncounted) the kernel moves on only once that slot holds a
- * frame to send: move every frame queued behind it one slot back, in
- * order, free the last slot and count the refused frame.  The kernel does
- * not touch the queue meanwhile: it stopped at the refused frame and works
- * only inside our sendto().  Returns whether a frame was found. */
+ * behind it would wait for ever (with 'tx_copy', tx_refused() says which
+ * frame the kernel keeps handing back instead).  Without PACKET_LOSS
+ * (which would drop such frames uncounted) the kernel moves on only once
+ * that slot holds a frame to send: move every frame queued behind it one
+ * slot back, in order, free the last slot and count the refused frame.
+ * The kernel does not touch the queue meanwhile: it works only inside a
+ * sendto(), ours or the owed kick of a receiving thread, which 'tx_busy'
+ * keeps out.  Returns whether a frame was found. */
 static bool
 tx_recover(struct tpacket *t)
 {
     uint32_t n = t->geom.tx_frames, bad = n, j, next;
 
+    /* No kick from another thread while frames move (the kernel reads a
+     * queued frame while it is SEND_REQUEST). */
+    while (__atomic_exchange_n(&t->tx_busy, true, __ATOMIC_ACQUIRE)) {
+        continue;
+    }
     for (uint32_t i = 0; i < n; i++) {
         if (tx_refused(t, i)) {
             bad = i;
             break;
         }
     }
-    if (bad == n) {
-        return false;
-    }
-    TP_TX_ADD(t, wrong_format, 1);
-    for (j = bad, next = (j + 1) % n; next != t->tx_next;
-         j = next, next = (next + 1) % n) {
-        tx_frame_copy(t, j, next);
-        __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_SEND_REQUEST,
+    if (bad < n) {
+        TP_TX_ADD(t, wrong_format, 1);
+        for (j = bad, next = (j + 1) % n; next != t->tx_next;
+             j = next, next = (next + 1) % n) {
+            tx_frame_copy(t, j, next);
+            __atomic_store_n(&tx_frame(t, j)->tp_status,
+                             TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
+        }
+        __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_AVAILABLE,
                          __ATOMIC_RELEASE);
+        t->tx_next = j;
     }
-    __atomic_store_n(&tx_frame(t, j)->tp_status, TP_STATUS_AVAILABLE,
-                     __ATOMIC_RELEASE);
-    t->tx_next = j;
-    return true;
+    __atomic_store_n(&t->tx_busy, false, __ATOMIC_RELEASE);
+    return bad < n;
 }
 
 /* Asks the kernel to send what is queued.  A frame it refuses makes
@@ -990,16 +1007,16 @@ tx_vnet_hdr(struct tpacket3_hdr *h, uint16_t copy)
 }
 
 /* With a virtio-net header the ring holds frames to the interface's MTU
- * itself: every TX_MTU_WATCH_MS it reads the MTU again and, if it went
- * down, takes the queued frames now too long out of the queue (counted as
- * refused, as the kernel's check would have them). */
+ * itself: every TX_MTU_WATCH_MS it reads the MTU again and takes the
+ * queued frames now too long out of the queue (counted as refused, as the
+ * kernel's check would have them).  Frames queued before it reads a lower
+ * MTU may go out at the old one meanwhile. */
 #define TX_MTU_WATCH_MS 100
 
 static bool
 tx_mtu_watch(struct tpacket *t)
 {
     struct timespec now;
-    uint32_t before = t->tx_max_len;
     bool taken = false;
     uint64_t ms;
 
@@ -1009,7 +1026,7 @@ tx_mtu_watch(struct tpacket *t)
         return false;
     }
     t->tx_mtu_ms = ms;
-    if (!tpacket_refresh_mtu(t) && t->tx_max_len < before) {
+    if (!tpacket_refresh_mtu(t)) {
         while (tx_recover(t)) {
             taken = true;
         }

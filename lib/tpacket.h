@@ -117,8 +117,9 @@ struct tpacket_conf {
      * and tun copy referenced pages once more before passing a buffer on
      * (a page allocated per frame), so there copying the frame whole costs
      * less.  TPACKET_TX_COPY_AUTO: TPACKET_TX_COPY_AUTO_BYTES on those
-     * drivers, the kernel's own way elsewhere; 0: the kernel's own way (the link-layer
-     * header copied); else at most TPACKET_TX_COPY_MAX bytes.  Other than
+     * drivers, the kernel's own way elsewhere; 0: the kernel's own way
+     * (the link-layer header copied); else at most TPACKET_TX_COPY_MAX
+     * bytes (never less than the link-layer header).  Other than
      * 0, frames go out through a second socket with PACKET_VNET_HDR: a
      * virtio-net header (TPACKET_VNET_LEN bytes) in front of every frame
      * of its transmit ring says how much to copy; the kernel then does not

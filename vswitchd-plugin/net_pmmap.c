@@ -340,6 +340,8 @@ open_rings(struct rte_eth_dev *dev, int ifindex, unsigned n_rx,
         tc.tx_frames = tx ? p->conf.frames
                           : g.tx_block_size / g.tx_frame_size;
         tc.fanout_group = rx ? group : -1;
+        /* A queue that only receives needs no socket to send through. */
+        tc.tx_copy = tx ? p->conf.tx_copy : 0;
         /* The ring counts into the queues' blocks, which outlive it. */
         tc.rx_counters = &p->rxq[i].c.ring;
         tc.tx_counters = &p->txq[i].c.ring;

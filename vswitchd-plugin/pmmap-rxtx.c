@@ -1,7 +1,8 @@
 /* net_pmmap: the burst functions.
  *
  * They run on the polling threads: no syscall but the transmit ring's
- * sendto() kick (inside tpacket_tx_burst()), no logging, no malloc.  Each
+ * sendto() kick (inside tpacket_tx_burst(), which with tx_copy also reads
+ * the interface's MTU every 100 ms), no logging, no malloc.  Each
  * queue's counters have one writer, the thread that polls it. */
 #include <config.h>
 #include "pmmap.h"
