@@ -36,6 +36,8 @@ lib_libgfp_la_SOURCES = \
 	lib/stats.h \
 	lib/tpacket.c \
 	lib/tpacket.h \
+	lib/tpacket-private.h \
+	lib/tpacket-tx.c \
 	lib/util.c \
 	lib/util.h
 

@@ -234,11 +234,12 @@ tests_fuzz_fuzz_topology_SOURCES = tests/fuzz/fuzz-topology.c $(FUZZ_UTIL) \
 	utilities/ctl/topology.c utilities/ctl/sysfs.c utilities/ctl/cpuset.c \
 	utilities/ctl/ctl-util.c
 
-# Includes lib/tpacket.c, for its private ring struct.
+# Includes lib/tpacket.c and lib/tpacket-tx.c, for the private ring struct.
 tests_fuzz_fuzz_tpacket_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_tpacket_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_tpacket_SOURCES = tests/fuzz/fuzz-tpacket.c $(FUZZ_UTIL)
-EXTRA_tests_fuzz_fuzz_tpacket_DEPENDENCIES = lib/tpacket.c
+EXTRA_tests_fuzz_fuzz_tpacket_DEPENDENCIES = lib/tpacket.c lib/tpacket-tx.c \
+	lib/tpacket-private.h
 
 # Runs each target for FUZZ_SECONDS from its seed corpus and what earlier
 # runs found (in $(FUZZ_DIR)/NAME.corpus); fails on any crash, leak,

@@ -5,7 +5,7 @@
 # Debian's libdpdk-dev lacks copied from the DPDK source of the same
 # version ($(DPDK_SDK)) into a directory of their own, searched after
 # libdpdk's: the whole $(DPDK_SDK)/lib/eal/include would shadow the
-# installed, generated headers.  lib/tpacket.c and lib/util.c are compiled
+# installed, generated headers.  lib/tpacket*.c and lib/util.c are compiled
 # into it, not libgfp, and nothing is exported (pmmap.map): inside
 # ovs-vswitchd its symbols can clash with nothing.  The driver registers
 # itself from a constructor.
@@ -29,6 +29,8 @@ vswitchd_plugin_librte_net_pmmap_la_SOURCES = \
 	vswitchd-plugin/pmmap-stats.c \
 	lib/tpacket.c \
 	lib/tpacket.h \
+	lib/tpacket-private.h \
+	lib/tpacket-tx.c \
 	lib/util.c \
 	lib/util.h
 vswitchd_plugin_librte_net_pmmap_la_CPPFLAGS = $(AM_CPPFLAGS) \

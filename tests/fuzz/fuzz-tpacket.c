@@ -17,8 +17,10 @@
  * must be counted once: received, truncated or bad.
  *
  * The ring needs the library's private struct tpacket, without a socket:
- * this file includes lib/tpacket.c rather than a hook in the library. */
+ * this file includes lib/tpacket.c and lib/tpacket-tx.c rather than a hook
+ * in the library. */
 #include "tpacket.c"
+#include "tpacket-tx.c"
 
 #include <inttypes.h>
 #include <stdio.h>
