@@ -488,9 +488,12 @@ test_tpacket_mtu_copy(int argc, char *argv[])
 {
     static uint8_t jumbo[9014];
     struct tpacket_counters c, rc;
-    struct tpacket_conf tc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
-                               .tx_copy = TPACKET_TX_COPY_MAX,
-                               .rx_counters = &c.rx, .tx_counters = &c.tx };
+    struct tpacket_conf txc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
+                                .tx_copy = TPACKET_TX_COPY_MAX,
+                                .rx_counters = &c.rx, .tx_counters = &c.tx };
+    struct tpacket_conf rxc = { .mtu = GFP_MTU_MAX, .fanout_group = -1,
+                                .rx_counters = &rc.rx,
+                                .tx_counters = &rc.tx };
     struct tpacket_pkt pkt = { .data = jumbo, .len = sizeof jumbo };
     struct tpacket *tx, *rx;
     unsigned long long count;
@@ -505,14 +508,10 @@ test_tpacket_mtu_copy(int argc, char *argv[])
     memset(&c, 0, sizeof c);
     memset(&rc, 0, sizeof rc);
     build_udp_frame(jumbo, sizeof jumbo);
-    tc.ifname = argv[0];
-    error = tpacket_open(&tc, &tx);
-    tc.ifname = argv[1];
-    tc.tx_copy = 0;
-    tc.rx_counters = &rc.rx;
-    tc.tx_counters = &rc.tx;
-    error = error ? error : tpacket_open(&tc, &rx);
-    error = error ? error : set_if_mtu(argv[1], 1500);
+    if (test_open_rings(&txc, argv[0], &tx, &rxc, argv[1], &rx)) {
+        return 1;
+    }
+    error = set_if_mtu(argv[1], 1500);
     if (error) {
         printf("setup: %s\n", strerror(-error));
         return 1;
